@@ -1,0 +1,337 @@
+"""Run the pipeline for every release and language: update catalogs, build editions.
+
+A broken release, catalog or edition is reported with its file and line, and
+everything else is still built; outputs are written atomically, so what was
+published before stays whole when a step fails.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import fontpkg
+import polib
+
+from workflow import catalog, checks, khmer, locales, release as release_io, segment, typography
+from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
+from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, WorkflowError
+from workflow.pofile import PoSyntaxError, dump_po, read_po_bytes
+from workflow.project import UI_DOMAIN, Project
+from workflow.render import Renderer, extract_ui_strings
+from workflow.typeset import TypesetError, missing_glyphs, write_pdf
+
+log = logging.getLogger(__name__)
+
+#: Bundled fonts: file name in output/assets/fonts → (fontpkg family, style).
+FONTS = {
+    "NotoSerif.ttf": ("Noto Serif", "normal"),
+    "NotoSerif-Italic.ttf": ("Noto Serif", "italic"),
+    "NotoSansKhmer.ttf": ("Noto Sans Khmer", "normal"),
+}
+
+
+@dataclass
+class Report:
+    """What a run did and what went wrong; the CLI turns it into output and an exit code."""
+
+    findings: list[Finding] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    editions: dict[tuple[str, str], State] = field(default_factory=dict)
+
+    def error(self, path: str, line: int | None, message: str) -> None:
+        self.findings.append(Finding(path, line, message, "error"))
+        log.error("%s", self.findings[-1])
+
+    def warn(self, path: str, line: int | None, message: str) -> None:
+        self.findings.append(Finding(path, line, message, "warning"))
+        log.warning("%s", self.findings[-1])
+
+    def failure(self, exc: Exception, path: str) -> None:
+        if isinstance(exc, (WorkflowError, PoSyntaxError)):
+            self.error(exc.path, exc.line, f"{exc.message}" + (f" — {exc.hint}" if getattr(exc, "hint", "") else ""))
+        else:
+            log.debug("internal error", exc_info=exc)
+            self.error(path, None, f"{type(exc).__name__}: {exc}")
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+@dataclass
+class Workspace:
+    """Everything read from disk for one run."""
+
+    project: Project
+    releases: list[Release] = field(default_factory=list)
+    catalogs: dict[tuple[str, str], polib.POFile] = field(default_factory=dict)  #: (lang, domain)
+    broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
+
+
+# ----------------------------------------------------------------- reading
+
+def load_releases(project: Project, report: Report) -> list[Release]:
+    releases = []
+    for path in project.release_paths():
+        rel = project.relative(path)
+        try:
+            releases.append(release_io.read(path.read_bytes(), path=rel, slug=path.stem))
+        except (WorkflowError, OSError) as exc:
+            report.failure(exc, rel)
+    clash = [r for r in releases if r.slug == UI_DOMAIN]
+    for r in clash:
+        report.error(r.path, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog; rename the file")
+    return [r for r in releases if r.slug != UI_DOMAIN]
+
+
+def read_catalog(path: Path, project: Project) -> polib.POFile | None:
+    """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError."""
+    if not path.exists():
+        return None
+    return read_po_bytes(path.read_bytes(), path=project.relative(path))
+
+
+def load_workspace(project: Project, report: Report) -> Workspace:
+    ws = Workspace(project, load_releases(project, report))
+    domains = [r.slug for r in ws.releases] + [UI_DOMAIN]
+    for lang in project.languages:
+        for domain in domains:
+            path = project.catalog_path(lang, domain)
+            try:
+                po = read_catalog(path, project)
+            except PoSyntaxError as exc:
+                report.failure(exc, project.relative(path))
+                ws.broken.add((lang, domain))
+                continue
+            if po is not None:
+                ws.catalogs[(lang, domain)] = po
+    return ws
+
+
+# ----------------------------------------------------------- updating PO
+
+def _write_catalog(path: Path, po: polib.POFile, old: polib.POFile | None, project: Project, report: Report) -> None:
+    """Write a catalog only when its content changed (another tool's wrapping is left alone)."""
+    if old is not None and catalog.same_content(old, po, ignore=()):
+        return
+    if write_atomic(path, dump_po(po).encode("utf-8")):
+        report.written.append(project.relative(path))
+
+
+def _memories(ws: Workspace) -> dict[str, catalog.Memory]:
+    memories = {}
+    for lang in ws.project.languages:
+        memory = catalog.Memory(ws.project.fuzzy_threshold)
+        for (clang, domain), po in sorted(ws.catalogs.items()):
+            if clang == lang and domain != UI_DOMAIN:
+                memory.add(po, domain)
+        memories[lang] = memory
+    return memories
+
+
+def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: polib.POFile | None,
+                   languages: list[str], memories: dict[str, catalog.Memory], report: Report) -> None:
+    project = ws.project
+    _write_catalog(project.template_path(domain), template, old_pot, project, report)
+    for lang in languages:
+        if (lang, domain) in ws.broken:
+            continue  # reported when read; never overwrite a translator's file we cannot parse
+        old = ws.catalogs.get((lang, domain))
+        memory = memories.get(lang) if domain != UI_DOMAIN else None
+        merged = catalog.merge(template, old, lang=lang, project_id=domain, memory=memory,
+                               threshold=project.fuzzy_threshold)
+        _write_catalog(project.catalog_path(lang, domain), merged, old, project, report)
+        ws.catalogs[(lang, domain)] = merged
+
+
+def ui_template(previous: polib.POFile | None) -> polib.POFile:
+    """The templates' own strings (letterhead, labels) as a template of their own."""
+    segments = [Segment(msgid, "template string", f"workflow/templates/{name}", line)
+                for name, line, msgid in extract_ui_strings()]
+    return catalog.build_template(segments, project_id=UI_DOMAIN, previous=previous)
+
+
+def update_catalogs(ws: Workspace, report: Report) -> None:
+    """Rebuild every template from its source and merge it into each language's catalog."""
+    project = ws.project
+    memories = _memories(ws)
+    for rel in ws.releases:
+        segments = segment.extract(rel)
+        try:
+            previous = read_catalog(project.template_path(rel.slug), project)
+        except PoSyntaxError:
+            previous = None  # a template is ours to rewrite
+        template = catalog.build_template(segments, project_id=rel.slug, previous=previous)
+        targets = [lang for lang in project.languages if lang != rel.meta.lang]
+        _update_domain(ws, rel.slug, template, previous, targets, memories, report)
+    try:
+        previous = read_catalog(project.template_path(UI_DOMAIN), project)
+    except PoSyntaxError:
+        previous = None  # a template is ours to rewrite
+    ui_langs = [lang for lang in project.languages if lang != "en"]  # the templates are written in English
+    _update_domain(ws, UI_DOMAIN, ui_template(previous), previous, ui_langs, memories, report)
+
+
+# ------------------------------------------------------------- editions
+
+def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: dict[str, int]):
+    """The function that gives each segment's published text in ``lang``."""
+    po = ws.catalogs.get((lang, rel.slug))
+    table = catalog.translations(po)
+    lines = {e.msgid: e.linenum for e in po} if po is not None else {}
+    po_path = ws.project.relative(ws.project.catalog_path(lang, rel.slug))
+
+    def translate(msgid: str, kind: str = "") -> str | None:
+        text = table.get(msgid)
+        if text is None:
+            counts["untranslated"] += 1
+            return None
+        reason = checks.rejection(msgid, text)
+        if reason:
+            counts["untranslated"] += 1
+            report.error(po_path, lines.get(msgid), f"{reason}; the source text is published instead")
+            return None
+        tags = checks.raw_html(msgid, text)
+        if tags:
+            report.warn(po_path, lines.get(msgid), f"raw HTML {', '.join(tags)} is shown as text, not as markup")
+        return text
+
+    return translate
+
+
+def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
+                 text_filter: Callable[[str], str] | None = None) -> Edition:
+    """Recombine a release with its ``lang`` catalog (the source edition needs none)."""
+    counts = {"untranslated": 0}
+    source = lang == rel.meta.lang
+    translate = (lambda msgid, kind="": None) if source else _translator(ws, rel, lang, report, counts)
+    if text_filter is not None:
+        inner = translate
+        translate = lambda msgid, kind="": text_filter(inner(msgid, kind) or msgid)  # noqa: E731
+    strings = {}
+    for key in TRANSLATABLE_KEYS + ("subtitle",):
+        value = getattr(rel.meta, key)
+        strings[key] = (translate(value) or value) if value else ""
+    body = segment.render_body(rel.body, translate)
+    rule = typography.text_rule(lang)
+    body = typography.apply_to_html(body, rule)
+    strings = {k: rule(v) for k, v in strings.items()}
+    state = State.SOURCE if source else (State.INCOMPLETE if counts["untranslated"] else State.COMPLETE)
+    return Edition(rel, lang, body, strings, state, counts["untranslated"])
+
+
+def font_paths() -> dict[str, Path]:
+    return {name: fontpkg.path(family, style=style) for name, (family, style) in FONTS.items()}
+
+
+def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
+    """Fonts, the stylesheet and each language's print rules, beside the pages."""
+    assets = project.output / "assets"
+    files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
+    files["edition.css"] = (resources.files("workflow") / "templates" / "edition.css").read_bytes()
+    for lang in project.languages:
+        files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
+    for name, data in files.items():
+        if write_atomic(assets / name, data):
+            report.written.append(project.relative(assets / name))
+    return assets
+
+
+def _print_filter(lang: str) -> Callable[[str], str] | None:
+    """Khmer gets break opportunities at word boundaries for the PDF (browsers find their own)."""
+    return khmer.insert_breaks if lang == "km" else None
+
+
+def _epoch(day) -> int:
+    return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
+
+
+def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Path,
+                  report: Report) -> None:
+    project = ws.project
+    if (lang, rel.slug) in ws.broken:
+        report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
+                     f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
+        return
+    edition = make_edition(ws, rel, lang, report)
+    draft = edition.state is State.INCOMPLETE
+    if draft:
+        report.warn(project.relative(project.catalog_path(lang, rel.slug)), None,
+                    f"{edition.untranslated} segment(s) not translated yet: the {lang} edition is a draft")
+    html = renderer.edition(edition, draft=draft)
+    print_edition = make_edition(ws, rel, lang, Report(), _print_filter(lang))
+    print_html = renderer.edition(print_edition, draft=draft)
+    missing = missing_glyphs(print_html, font_paths().values())
+    if missing:
+        raise TypesetError(f"no bundled font has a glyph for {', '.join(sorted(f'U+{ord(c):04X}' for c in missing))}")
+    out = project.output / lang
+    # A stable identifier and the release's own dates (in the HTML's meta tags) make the PDF
+    # reproducible: the same inputs give the same bytes.
+    identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
+    pdf, refused = write_pdf(print_html, base_url=out, allowed=(assets,), variant=project.pdf_variant,
+                             identifier=identifier, epoch=_epoch(rel.meta.closing_date))
+    for url in refused:
+        report.warn(rel.path, None, f"refused to load {url} in the {lang} PDF: only the project's assets may be used")
+    for name, data in ((f"{rel.slug}.html", html.encode("utf-8")), (f"{rel.slug}.pdf", pdf)):
+        if write_atomic(out / name, data):
+            report.written.append(project.relative(out / name))
+    report.editions[(rel.slug, lang)] = edition.state
+
+
+def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
+    project = ws.project
+    releases = sorted(ws.releases, key=lambda r: (r.meta.date, r.slug), reverse=True)
+    default = "en" if "en" in project.languages else project.languages[0]
+    for lang in project.languages + ("",):
+        page_lang = lang or default
+        items = []
+        for rel in releases:
+            if (rel.slug, page_lang) not in report.editions and not (project.output / page_lang / f"{rel.slug}.html").exists():
+                continue
+            title = catalog.translations(ws.catalogs.get((page_lang, rel.slug))).get(rel.meta.title, rel.meta.title)
+            items.append({"slug": rel.slug, "title": title, "date": locales.long_date(rel.meta.date, page_lang),
+                          "date_iso": rel.meta.date.isoformat(), "editions": renderer.links(rel.slug)})
+        root = "../" if lang else ""
+        path = project.output / (f"{lang}/index.html" if lang else "index.html")
+        if write_atomic(path, renderer.index(page_lang, items, root=root).encode("utf-8")):
+            report.written.append(project.relative(path))
+
+
+# ---------------------------------------------------------------- commands
+
+def _ui_tables(ws: Workspace) -> dict[str, dict[str, str]]:
+    return {lang: catalog.translations(ws.catalogs.get((lang, UI_DOMAIN))) for lang in ws.project.languages}
+
+
+def update_po(project: Project) -> Report:
+    """``make update-po``: templates rebuilt, catalogs merged; nothing written if nothing changed."""
+    report = Report()
+    with publishing_lock(project.root / ".publish.lock"):
+        ws = load_workspace(project, report)
+        update_catalogs(ws, report)
+    return report
+
+
+def publish(project: Project) -> Report:
+    """``make publish``: update the catalogs, then build every edition and the indexes."""
+    report = Report()
+    with publishing_lock(project.root / ".publish.lock"):
+        remove_stale_temporaries(project.output)
+        ws = load_workspace(project, report)
+        update_catalogs(ws, report)
+        renderer = Renderer(_ui_tables(ws), project.languages)
+        assets = write_assets(project, renderer, report)
+        for rel in ws.releases:
+            for lang in project.languages:
+                try:
+                    build_edition(ws, rel, lang, renderer, assets, report)
+                except Exception as exc:  # one broken edition must not stop the others
+                    report.failure(exc, rel.path)
+        write_indexes(ws, renderer, report)
+    return report

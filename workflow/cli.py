@@ -1,0 +1,67 @@
+"""The command line: ``python -m workflow <command>``.  Parsing, exit codes and output only."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from workflow import build, catalog, project as project_io
+from workflow.model import WorkflowError
+
+log = logging.getLogger("workflow")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m workflow",
+                                     description="Publish press releases in several languages from one source.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what is being done")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("publish", help="update the catalogs and build every edition under output/")
+    commands.add_parser("update-po", help="rebuild the templates and merge them into every catalog")
+    commands.add_parser("status", help="how much of each catalog is translated")
+    return parser
+
+
+def _summary(report: build.Report) -> None:
+    errors = [f for f in report.findings if f.severity == "error"]
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    for (slug, lang), state in sorted(report.editions.items()):
+        log.info("%-4s %-50s %s", lang, slug, state.value)
+    log.info("%d file(s) written, %d warning(s), %d error(s)", len(report.written), len(warnings), len(errors))
+    if errors:
+        print(f"{len(errors)} error(s); fix the files named above and run again.", file=sys.stderr)
+
+
+def _status(project: project_io.Project) -> int:
+    report = build.Report()
+    ws = build.load_workspace(project, report)
+    print(f"{'language':8} {'catalog':48} {'done':>5} {'fuzzy':>5} {'todo':>5} {'words left':>10}")
+    for (lang, domain), po in sorted(ws.catalogs.items()):
+        s = catalog.stats(po)
+        print(f"{lang:8} {domain:48} {s.translated:5} {s.fuzzy:5} {s.untranslated:5} {s.words_left:10}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    for noisy in ("fontTools", "weasyprint"):  # their progress messages are not for users
+        logging.getLogger(noisy).setLevel(logging.WARNING if noisy == "weasyprint" else logging.ERROR)
+    try:
+        project = project_io.load(args.root)
+    except WorkflowError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "status":
+        return _status(project)
+    command = {"publish": build.publish, "update-po": build.update_po}[args.command]
+    report = command(project)
+    _summary(report)
+    return EXIT_OK if report.ok else EXIT_FAILED

@@ -1,0 +1,83 @@
+"""Crash-safe file writing and the publishing lock.
+
+Every file the tool writes goes to a temporary file in the same folder and is
+renamed into place, so a build killed at any moment leaves either the old
+complete file or the new complete one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote."""
+    path = Path(path)
+    try:
+        if path.read_bytes() == data:
+            return False
+    except (FileNotFoundError, IsADirectoryError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files left by a killed run; return how many."""
+    count = 0
+    if folder.is_dir():
+        for tmp in folder.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+            count += 1
+    return count
+
+
+@contextmanager
+def publishing_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock so that two runs at once serialize.
+
+    The lock is an ``flock`` on ``path``: the kernel releases it when a run is
+    killed, so a stale lock never blocks; the pid a killed run left is reported.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("another publish is running (%s); waiting for it to finish", path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        previous = handle.read().strip()
+        if previous:
+            log.warning("recovered the lock %s left by an interrupted run (pid %s); "
+                        "its temporary files are removed and every output is rebuilt as needed", path, previous)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle, fcntl.LOCK_UN)

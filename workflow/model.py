@@ -1,0 +1,116 @@
+"""The data model: plain values, no I/O.
+
+Every stage of the pipeline takes and returns these objects, so that each
+stage can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+#: Front-matter keys a release must have.
+REQUIRED_KEYS = ("title", "date", "lang")
+#: Front-matter keys whose values are offered to translators, in this order.
+TRANSLATABLE_KEYS = ("title", "place", "department", "issuer")
+#: Every key the front matter may carry; anything else is reported as unknown.
+KNOWN_KEYS = REQUIRED_KEYS + ("place", "department", "issuer", "issued", "reference", "subtitle")
+
+
+class WorkflowError(Exception):
+    """A problem a user can fix: it names the file, the line and what to do."""
+
+    def __init__(self, path: str, line: int | None, message: str, hint: str = ""):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Meta:
+    """A release's front matter, with defaults filled in."""
+
+    title: str
+    date: _dt.date
+    lang: str
+    place: str = ""
+    department: str = ""
+    issuer: str = ""
+    issued: _dt.date | None = None
+    reference: str = ""
+    subtitle: str = ""
+
+    @property
+    def closing_date(self) -> _dt.date:
+        """The date printed with the place at the end: the issue date, else the release date."""
+        return self.issued or self.date
+
+
+@dataclass(frozen=True)
+class Release:
+    """One press release as written by the press office."""
+
+    slug: str
+    path: str  #: relative to the project root, as it appears in PO references
+    meta: Meta
+    body: str  #: Markdown after the front matter
+    body_line: int  #: line number of the body's first line in the file
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit: a block of the body or a front-matter field."""
+
+    text: str  #: the msgid: inline Markdown kept as written
+    kind: str  #: what it is, e.g. "paragraph", "heading 2", "table cell"
+    path: str  #: the file it comes from, relative to the project root
+    line: int  #: line in that file
+
+    @property
+    def comment(self) -> str:
+        """The extracted comment translators see (``#.`` in the PO file)."""
+        return f"type: {self.kind}"
+
+
+class State(str, Enum):
+    """How far an edition's translation has come."""
+
+    SOURCE = "source"  #: the source-language edition
+    COMPLETE = "complete"  #: every segment has a final translation
+    INCOMPLETE = "incomplete"  #: some segments fall back to the source text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a build or check noticed, tied to a file and line."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: str = "warning"  #: "error" fails the build; "warning" is reported
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Edition:
+    """One language edition of a release, ready to render."""
+
+    release: Release
+    lang: str
+    body_html: str
+    strings: dict[str, str]  #: translated front-matter fields by key
+    state: State
+    untranslated: int = 0
+    findings: list[Finding] = field(default_factory=list)

@@ -1,0 +1,85 @@
+"""Where things live: the project's folders and its ``[tool.workflow]`` settings.
+
+All paths are resolved here, at the edge; the stages take values, not paths.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflow import locales
+from workflow.model import WorkflowError
+
+#: Name of the catalog holding the templates' own strings (letterhead, labels).
+UI_DOMAIN = "ui"
+
+_DEFAULTS = {
+    "languages": ["km", "en", "fr"],
+    "fuzzy_threshold": 80,
+    "pdf_variant": "",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of one project and its settings."""
+
+    root: Path
+    languages: tuple[str, ...]
+    fuzzy_threshold: int = 80  #: 0–100 similarity for fuzzy matches and the translation memory
+    pdf_variant: str = ""  #: "", "pdf/a-3b" or "pdf/ua-1"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def locale(self) -> Path:
+        return self.root / "locale"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def template_path(self, domain: str) -> Path:
+        return self.locale / "templates" / f"{domain}.pot"
+
+    def catalog_path(self, lang: str, domain: str) -> Path:
+        return self.locale / lang / "LC_MESSAGES" / f"{domain}.po"
+
+    def relative(self, path: Path) -> str:
+        """A path as users see it in messages and PO references."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def release_paths(self) -> list[Path]:
+        return sorted(p for p in self.content.glob("*.md") if not p.name.startswith("."))
+
+
+def load(root: Path) -> Project:
+    """Read ``[tool.workflow]`` from ``root/pyproject.toml``, with defaults."""
+    root = root.resolve()
+    pyproject = root / "pyproject.toml"
+    settings = dict(_DEFAULTS)
+    if pyproject.exists():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise WorkflowError(str(pyproject), None, f"not valid TOML: {exc}") from exc
+        settings.update(data.get("tool", {}).get("workflow", {}))
+    unknown = set(settings) - set(_DEFAULTS)
+    if unknown:
+        raise WorkflowError(str(pyproject), None, f"unknown [tool.workflow] settings: {sorted(unknown)}",
+                            f"known settings are {sorted(_DEFAULTS)}")
+    for lang in settings["languages"]:
+        try:
+            locales.check(lang)
+        except locales.UnknownLanguage as exc:
+            raise WorkflowError(str(pyproject), None, str(exc)) from exc
+    return Project(root=root, languages=tuple(settings["languages"]),
+                   fuzzy_threshold=int(settings["fuzzy_threshold"]),
+                   pdf_variant=str(settings["pdf_variant"]))

@@ -1,0 +1,138 @@
+"""Markdown ⇄ segments, in one traversal.
+
+Python-Markdown builds an element tree from the blocks, then runs its tree
+processors; the inline processor (priority 20) turns ``**bold**`` and
+``[text](url)`` into elements.  A tree processor registered above it sees each
+block's raw inline Markdown as the element's text.  Listing those texts is
+extraction; replacing them is recombination.  Both go through ``_traverse``, so
+the two directions can never disagree about what a segment is.
+
+Raw HTML is switched off for sources and translations alike: it is escaped and
+shown as text, so a translation cannot smuggle markup into an edition.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX
+
+from workflow.model import TRANSLATABLE_KEYS, Release, Segment
+
+#: Called for each segment with (msgid, kind); returns the text to put in its
+#: place, or None to keep the source text.
+Visitor = Callable[[str, str], "str | None"]
+
+_HEADINGS = {f"h{n}": f"heading {n}" for n in range(1, 7)}
+_TEXT_TAGS = {"p": "paragraph", "li": "list item", "th": "table header", "td": "table cell", **_HEADINGS}
+_SKIP_TAGS = {"pre", "code", "script", "style"}
+_EXTENSIONS = ["tables", "fenced_code"]
+
+
+def to_msgid(raw: str) -> str:
+    """A block's text as a msgid: soft line breaks become spaces, hard breaks ``\\n``.
+
+    >>> to_msgid("one\\n  two  \\nthree")
+    'one two\\nthree'
+    """
+    lines = raw.strip().split("\n")
+    parts = []
+    for number, line in enumerate(lines):
+        parts.append(line.strip())
+        if number < len(lines) - 1:
+            parts.append("\n" if line.endswith("  ") else " ")
+    return "".join(parts)
+
+
+def from_msgstr(text: str) -> str:
+    """A translation back as Markdown inline text (``\\n`` is a hard line break)."""
+    return "  \n".join(line.strip() for line in text.strip().split("\n"))
+
+
+def _kind(tag: str, parents: tuple[str, ...]) -> str:
+    """What kind of block an element is, as the extracted comment says it."""
+    if tag == "p":
+        for parent in reversed(parents):
+            if parent == "li":
+                return "list item"
+            if parent == "blockquote":
+                return "block quote paragraph"
+    return _TEXT_TAGS[tag]
+
+
+def _visit_tree(element: etree.Element, parents: tuple[str, ...], visitor: Visitor) -> None:
+    for child in element:
+        if child.tag in _SKIP_TAGS:
+            continue
+        raw = child.text or ""
+        # Stashed content (a fenced code block) shows as an STX…ETX placeholder: not prose.
+        if child.tag in _TEXT_TAGS and raw.strip() and STX not in raw:
+            msgid = to_msgid(raw)
+            replacement = visitor(msgid, _kind(child.tag, parents))
+            child.text = from_msgstr(msgid if replacement is None else replacement)
+        _visit_tree(child, parents + (child.tag,), visitor)
+
+
+class _SegmentProcessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, visitor: Visitor):
+        super().__init__(md)
+        self.visitor = visitor
+
+    def run(self, root: etree.Element) -> None:
+        _visit_tree(root, (), self.visitor)
+
+
+def new_markdown(visitor: Visitor) -> markdown.Markdown:
+    """A Python-Markdown instance with raw HTML off and the segment visitor installed."""
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SegmentProcessor(md, visitor), "segments", 25)
+    return md
+
+
+def _traverse(text: str, visitor: Visitor) -> str:
+    return new_markdown(visitor).convert(text)
+
+
+def render_body(text: str, translate: Visitor | None = None) -> str:
+    """Markdown to HTML, with each segment replaced by ``translate``'s answer."""
+    return _traverse(text, translate or (lambda msgid, kind: None))
+
+
+def body_segments(text: str) -> list[tuple[str, str]]:
+    """Each translatable block's (msgid, kind), in document order."""
+    found: list[tuple[str, str]] = []
+
+    def collect(msgid: str, kind: str) -> None:
+        found.append((msgid, kind))
+
+    _traverse(text, collect)
+    return found
+
+
+def _locate(lines: list[str], msgid: str, start: int) -> int:
+    """Index of the first line at or after ``start`` that holds the segment's first words."""
+    probe = msgid.split("\n")[0][:40].strip()
+    for index in list(range(start, len(lines))) + list(range(0, start)):
+        if probe and probe in lines[index]:
+            return index
+    return start
+
+
+def extract(release: Release) -> list[Segment]:
+    """Every translatable segment of a release: front-matter fields, then the body."""
+    segments = []
+    for key in TRANSLATABLE_KEYS:
+        value = getattr(release.meta, key)
+        if value:
+            segments.append(Segment(value, f"front matter: {key}", release.path, release.field_lines.get(key, 1)))
+    lines = release.body.split("\n")
+    cursor = 0
+    for msgid, kind in body_segments(release.body):
+        cursor = _locate(lines, msgid, cursor)
+        segments.append(Segment(msgid, kind, release.path, release.body_line + cursor))
+    return segments
