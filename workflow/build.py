@@ -21,7 +21,7 @@ import polib
 from workflow import catalog, checks, khmer, locales, release as release_io, segment, typography
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, WorkflowError
-from workflow.pofile import PoSyntaxError, dump_po, read_po_bytes
+from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import Renderer, extract_ui_strings
 from workflow.typeset import TypesetError, missing_glyphs, write_pdf
@@ -74,6 +74,12 @@ class Workspace:
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
 
 
+def save(project: Project, report: Report, path: Path, data: bytes) -> None:
+    """Write a file atomically, only if its bytes change, and note it in the report."""
+    if write_atomic(path, data, scratch=project.scratch):
+        report.written.append(project.relative(path))
+
+
 # ----------------------------------------------------------------- reading
 
 def load_releases(project: Project, report: Report) -> list[Release]:
@@ -116,12 +122,17 @@ def load_workspace(project: Project, report: Report) -> Workspace:
 
 # ----------------------------------------------------------- updating PO
 
-def _write_catalog(path: Path, po: polib.POFile, old: polib.POFile | None, project: Project, report: Report) -> None:
-    """Write a catalog only when its content changed (another tool's wrapping is left alone)."""
+def _write_catalog(path: Path, po: polib.POFile, old: polib.POFile | None, project: Project,
+                   report: Report) -> polib.POFile:
+    """Write a catalog only when its content changed (another tool's wrapping is left alone).
+
+    Returns the catalog as it now stands on disk, with line numbers for messages.
+    """
     if old is not None and catalog.same_content(old, po, ignore=()):
-        return
-    if write_atomic(path, dump_po(po).encode("utf-8")):
-        report.written.append(project.relative(path))
+        return old
+    text = dump_po(po)
+    save(project, report, path, text.encode("utf-8"))
+    return read_po(text, path=project.relative(path))
 
 
 def _memories(ws: Workspace) -> dict[str, catalog.Memory]:
@@ -146,8 +157,8 @@ def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: 
         memory = memories.get(lang) if domain != UI_DOMAIN else None
         merged = catalog.merge(template, old, lang=lang, project_id=domain, memory=memory,
                                threshold=project.fuzzy_threshold)
-        _write_catalog(project.catalog_path(lang, domain), merged, old, project, report)
-        ws.catalogs[(lang, domain)] = merged
+        ws.catalogs[(lang, domain)] = _write_catalog(project.catalog_path(lang, domain), merged, old,
+                                                     project, report)
 
 
 def ui_template(previous: polib.POFile | None) -> polib.POFile:
@@ -192,14 +203,14 @@ def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: 
         if text is None:
             counts["untranslated"] += 1
             return None
+        tags = checks.raw_html(msgid, text)
+        if tags:
+            report.warn(po_path, lines.get(msgid), f"raw HTML {', '.join(tags)} is shown as text, not as markup")
         reason = checks.rejection(msgid, text)
         if reason:
             counts["untranslated"] += 1
             report.error(po_path, lines.get(msgid), f"{reason}; the source text is published instead")
             return None
-        tags = checks.raw_html(msgid, text)
-        if tags:
-            report.warn(po_path, lines.get(msgid), f"raw HTML {', '.join(tags)} is shown as text, not as markup")
         return text
 
     return translate
@@ -238,8 +249,7 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
     for name, data in files.items():
-        if write_atomic(assets / name, data):
-            report.written.append(project.relative(assets / name))
+        save(project, report, assets / name, data)
     return assets
 
 
@@ -279,8 +289,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
     for url in refused:
         report.warn(rel.path, None, f"refused to load {url} in the {lang} PDF: only the project's assets may be used")
     for name, data in ((f"{rel.slug}.html", html.encode("utf-8")), (f"{rel.slug}.pdf", pdf)):
-        if write_atomic(out / name, data):
-            report.written.append(project.relative(out / name))
+        save(project, report, out / name, data)
     report.editions[(rel.slug, lang)] = edition.state
 
 
@@ -299,8 +308,7 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
                           "date_iso": rel.meta.date.isoformat(), "editions": renderer.links(rel.slug)})
         root = "../" if lang else ""
         path = project.output / (f"{lang}/index.html" if lang else "index.html")
-        if write_atomic(path, renderer.index(page_lang, items, root=root).encode("utf-8")):
-            report.written.append(project.relative(path))
+        save(project, report, path, renderer.index(page_lang, items, root=root).encode("utf-8"))
 
 
 # ---------------------------------------------------------------- commands
@@ -322,7 +330,7 @@ def publish(project: Project) -> Report:
     """``make publish``: update the catalogs, then build every edition and the indexes."""
     report = Report()
     with publishing_lock(project.root / ".publish.lock"):
-        remove_stale_temporaries(project.output)
+        remove_stale_temporaries(project.scratch)
         ws = load_workspace(project, report)
         update_catalogs(ws, report)
         renderer = Renderer(_ui_tables(ws), project.languages)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_INLINE_URL = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_INLINE_URL = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)")  # one level of (…) inside
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
 _REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)", re.M)
 _IMAGE = re.compile(r"!\[")

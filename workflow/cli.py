@@ -51,7 +51,7 @@ def _status(project: project_io.Project) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
     for noisy in ("fontTools", "weasyprint"):  # their progress messages are not for users
         logging.getLogger(noisy).setLevel(logging.WARNING if noisy == "weasyprint" else logging.ERROR)
     try:

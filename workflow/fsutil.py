@@ -18,8 +18,12 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote."""
+def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote.
+
+    The bytes go to a temporary file in ``scratch`` (default: beside ``path``; it
+    must be on the same file system), are synced, then renamed over ``path``.
+    """
     path = Path(path)
     try:
         if path.read_bytes() == data:
@@ -27,7 +31,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except (FileNotFoundError, IsADirectoryError):
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    folder = scratch if scratch is not None else path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

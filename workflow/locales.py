@@ -7,6 +7,8 @@ import datetime as _dt
 from babel import Locale
 from babel.dates import format_date
 
+from workflow import khmer
+
 #: Babel locale used for each language's dates and names.  British English
 #: writes "7 February 2024", as the ministry does.
 BABEL_LOCALES = {"km": "km", "en": "en_GB", "fr": "fr"}
@@ -18,8 +20,6 @@ PLURAL_FORMS = {
     "en": "nplurals=2; plural=(n != 1);",
     "fr": "nplurals=2; plural=(n > 1);",
 }
-
-_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
 
 class UnknownLanguage(ValueError):
@@ -40,7 +40,7 @@ def localize_digits(text: str, lang: str) -> str:
     >>> localize_digits("7 2024", "km")
     '៧ ២០២៤'
     """
-    return text.translate(_KHMER_DIGITS) if lang == "km" else text
+    return khmer.to_khmer_digits(text) if lang == "km" else text
 
 
 def long_date(day: _dt.date, lang: str) -> str:

@@ -43,6 +43,11 @@ class Project:
     def output(self) -> Path:
         return self.root / "output"
 
+    @property
+    def scratch(self) -> Path:
+        """Where files are written before being renamed into place (outside output/)."""
+        return self.root / ".publish-tmp"
+
     def template_path(self, domain: str) -> Path:
         return self.locale / "templates" / f"{domain}.pot"
 

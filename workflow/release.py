@@ -15,6 +15,16 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, leaving dates as text so that a bad date gets our own message."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _split(text: str, path: str) -> tuple[list[str], list[str], int]:
     """Split a file's lines into front-matter lines, body lines and the body's first line number."""
     lines = text.split("\n")
@@ -67,7 +77,7 @@ def parse(text: str, *, path: str, slug: str) -> Release:
     front, body, body_line = _split(text, path)
     lines = _key_lines(front)
     try:
-        data = yaml.safe_load("\n".join(front)) or {}
+        data = yaml.load("\n".join(front), Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import jinja2
+import nh3
 from jinja2.ext import babel_extract
 from markupsafe import Markup
 
@@ -18,12 +19,28 @@ from workflow import locales
 from workflow.model import Edition
 
 TEMPLATES = ("edition.html", "index.html", "page.css")
+#: What a release body may contain once rendered: Markdown's own output, nothing else.
+_BODY_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
+              "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "img"}
+_BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"},
+                    "code": {"class"}, "ol": {"start"}}
 _CSS_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\a "})
 
 
 def css_string(text: str) -> str:
     """Escape text for a double-quoted CSS string."""
     return str(text).translate(_CSS_ESCAPES)
+
+
+def safe_body(html: str) -> str:
+    """Keep only the tags and attributes Markdown makes; links only to http(s), mailto or relative URLs.
+
+    Raw HTML is already escaped by ``workflow.segment``; this allow-list is the
+    second line of defence, and drops ``javascript:``, ``vbscript:`` and
+    ``data:`` URLs that a release might carry in ``[text](url)``.
+    """
+    return nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel=None, filter_style_properties={"text-align"}, strip_comments=True)
 
 
 def template_dir() -> str:
@@ -86,7 +103,7 @@ class Renderer:
             slug=edition.release.slug,
             strings=edition.strings,
             reference=meta.reference,
-            body=Markup(edition.body_html),
+            body=Markup(safe_body(edition.body_html)),
             date=locales.long_date(meta.date, lang),
             date_iso=meta.date.isoformat(),
             closing=locales.long_date(meta.closing_date, lang),

@@ -13,6 +13,7 @@ shown as text, so a translation cannot smuggle markup into an edition.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
@@ -114,13 +115,14 @@ def body_segments(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _locate(lines: list[str], msgid: str, start: int) -> int:
-    """Index of the first line at or after ``start`` that holds the segment's first words."""
-    probe = msgid.split("\n")[0][:40].strip()
-    for index in list(range(start, len(lines))) + list(range(0, start)):
-        if probe and probe in lines[index]:
-            return index
-    return start
+def _locate(body: str, msgid: str, start: int) -> int:
+    """Offset in ``body`` of the segment's first words, searching from ``start`` (then from the top)."""
+    words = msgid.split()[:6]
+    if not words:
+        return start
+    pattern = re.compile(r"\s+(?:>\s*)*".join(re.escape(w) for w in words))
+    found = pattern.search(body, start) or pattern.search(body)
+    return found.start() if found else start
 
 
 def extract(release: Release) -> list[Segment]:
@@ -130,9 +132,10 @@ def extract(release: Release) -> list[Segment]:
         value = getattr(release.meta, key)
         if value:
             segments.append(Segment(value, f"front matter: {key}", release.path, release.field_lines.get(key, 1)))
-    lines = release.body.split("\n")
     cursor = 0
     for msgid, kind in body_segments(release.body):
-        cursor = _locate(lines, msgid, cursor)
-        segments.append(Segment(msgid, kind, release.path, release.body_line + cursor))
+        cursor = _locate(release.body, msgid, cursor)
+        line = release.body_line + release.body.count("\n", 0, cursor)
+        segments.append(Segment(msgid, kind, release.path, line))
+        cursor += 1
     return segments

@@ -23,6 +23,8 @@ import weasyprint
 from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher, URLFetchingError
 
+from workflow import pdftext
+
 log = logging.getLogger(__name__)
 
 #: The WeasyPrint release this module (and ``workflow.pdftext``) was written against.
@@ -133,8 +135,9 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     fetcher = SandboxFetcher(allowed=allowed)
     with _weasyprint_warnings() as warnings, _source_date(epoch):
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_variant=variant or None, pdf_identifier=identifier,
-                                 pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
+        # pdftext marks Khmer glyph runs with /ActualText so that their text extracts exactly.
+        pdf = pdftext.write_pdf(document, pdf_variant=variant or None, pdf_identifier=identifier,
+                                pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
     # A refused URL is reported by the caller; any other warning (a font that could not be
     # loaded, a stylesheet rule WeasyPrint ignored) means the PDF is not what was designed.
     problems = [m for m in warnings if not any(url in m for url in fetcher.refused)]

@@ -1,0 +1,59 @@
+"""Shared fixtures: the real corpus, the real judges (GNU gettext, poppler), a project copy."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def corpus(*parts: str) -> Path:
+    """A path in ../shared/corpus, or skip the test with the reason."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"the real corpus is not here: {path} (it lives in ../shared/corpus beside the clone)")
+    return path
+
+
+def tool(name: str) -> str:
+    """The path of a command-line judge, or skip the test naming the package to install."""
+    found = shutil.which(name)
+    if found is None:
+        package = {"msgfmt": "gettext", "msgcat": "gettext", "msgmerge": "gettext",
+                   "pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdfinfo": "poppler-utils",
+                   "pdfdetach": "poppler-utils", "pdftoppm": "poppler-utils"}.get(name, name)
+        pytest.skip(f"{name} is not installed (apt-get install {package}; .ci/run does)")
+    return found
+
+
+def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project's sources (content, locale, settings) to build in isolation."""
+    for name in ("content", "locale"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(".*"))
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The samples published once, in a copy of the project (shared by the end-to-end tests)."""
+    from workflow.cli import main
+
+    root = copy_project(tmp_path_factory.mktemp("published"))
+    assert main(["--root", str(root), "-q", "publish"]) == 0
+    return root
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    return copy_project(tmp_path)

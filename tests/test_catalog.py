@@ -1,0 +1,221 @@
+"""Catalogs over the years: merges that never lose a translation, fuzzy entries, the memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import polib
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from tests.conftest import run, tool
+from workflow import catalog
+from workflow.cli import main
+from workflow.model import Segment
+from workflow.pofile import dump_po
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
+
+
+def template(texts: list[str]) -> polib.POFile:
+    segments = [Segment(text, "paragraph", "content/x.md", n + 1) for n, text in enumerate(texts)]
+    return catalog.build_template(segments, project_id="x")
+
+
+def merge(texts, old=None, memory=None):
+    return catalog.merge(template(texts), old, lang="fr", project_id="x", memory=memory)
+
+
+def by_id(po):
+    return {e.msgid: e for e in po}
+
+
+def test_unchanged_edited_removed_returned():
+    po = merge(["Both sides agreed.", "They discussed trade and investment.", "A third point."])
+    for entry, text in zip(po, ["Les deux parties sont convenues.", "Ils ont parlé de commerce.", "Un troisième point."]):
+        entry.msgstr = text
+    po = merge(["Both sides agreed.", "They discussed trade and investment in depth."], po)
+    entries = by_id(po)
+    assert entries["Both sides agreed."].msgstr == "Les deux parties sont convenues."
+    assert "fuzzy" not in entries["Both sides agreed."].flags
+    edited = entries["They discussed trade and investment in depth."]
+    assert edited.msgstr == "Ils ont parlé de commerce." and "fuzzy" in edited.flags
+    assert edited.previous_msgid == "They discussed trade and investment."
+    gone = entries["A third point."]
+    assert gone.obsolete and gone.msgstr == "Un troisième point."
+    po = merge(["Both sides agreed.", "A third point."], po)
+    back = by_id(po)["A third point."]
+    assert not back.obsolete and back.msgstr == "Un troisième point." and "fuzzy" not in back.flags
+
+
+def test_memory_fills_exact_and_close_matches():
+    other = merge(["Both sides agreed that the mechanism is essential to promote cooperation."])
+    other[0].msgstr = "Les deux parties sont convenues que le mécanisme est essentiel."
+    memory = catalog.Memory(threshold=80)
+    memory.add(other, "2024-02-07-other")
+    po = merge(["Both sides agreed that the mechanism is essential to promote cooperation.",
+                "Both sides agreed that the mechanism is essential to promote the cooperation.",
+                "Something else entirely."], memory=memory)
+    exact, close, none = list(po)
+    assert exact.msgstr == other[0].msgstr and "fuzzy" not in exact.flags
+    assert close.msgstr == other[0].msgstr and "fuzzy" in close.flags
+    assert close.previous_msgid == other[0].msgid
+    assert "memory: 2024-02-07-other" in close.tcomment
+    assert none.msgstr == ""
+
+
+def test_fuzzy_is_never_published():
+    po = merge(["One.", "Two."])
+    po[0].msgstr, po[1].msgstr = "Un.", "Deux."
+    po[1].flags.append("fuzzy")
+    assert catalog.translations(po) == {"One.": "Un."}
+
+
+# ------------------------------------------------------------ the property
+
+SENTENCES = st.text(alphabet=st.sampled_from(list("abcdefgh ") + ["ក", "ា", "។", "é", '"', "\\"]),
+                    min_size=1, max_size=40).map(str.strip).filter(bool)
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("insert"), st.integers(0, 20), SENTENCES),
+    st.tuples(st.just("delete"), st.integers(0, 20)),
+    st.tuples(st.just("edit"), st.integers(0, 20), SENTENCES),
+    st.tuples(st.just("move"), st.integers(0, 20), st.integers(0, 20)),
+    st.tuples(st.just("duplicate"), st.integers(0, 20)),
+    st.tuples(st.just("translate"), st.integers(0, 20), SENTENCES),
+    st.tuples(st.just("confirm"), st.integers(0, 20)),
+), min_size=1, max_size=12)
+
+
+def apply(texts: list[str], po: polib.POFile, op) -> list[str] | None:
+    """Apply one edit to the source (returns the new texts) or one translator action (None)."""
+    name, index = op[0], op[1]
+    texts = list(texts)
+    if name == "insert":
+        texts.insert(index % (len(texts) + 1), op[2])
+        return texts
+    if not texts:
+        return None
+    i = index % len(texts)
+    if name == "delete":
+        del texts[i]
+    elif name == "edit":
+        texts[i] = texts[i] + " " + op[2]
+    elif name == "move":
+        texts.insert(op[2] % len(texts), texts.pop(i))
+    elif name == "duplicate":
+        texts.insert(i, texts[i])
+    else:
+        return None
+    return texts
+
+
+def translator(po: polib.POFile, op, entered: set[str]) -> None:
+    active = [e for e in po if not e.obsolete]
+    if not active:
+        return
+    entry = active[op[1] % len(active)]
+    if op[0] == "translate" and not entry.msgstr:
+        entry.msgstr = "T " + op[2]
+        entered.add(entry.msgstr)
+    elif op[0] == "confirm" and "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+
+
+def judged_by_gettext(po: polib.POFile, tmp_path) -> None:
+    path = tmp_path / "fr.po"
+    text = dump_po(po)
+    path.write_text(text, encoding="utf-8")
+    checked = run(tool("msgfmt"), "--check", "-o", "/dev/null", str(path))
+    assert checked.returncode == 0, checked.stderr + text
+    if any(e.msgid for e in po):  # msgcat writes nothing at all for a catalog with only a header
+        assert run(tool("msgcat"), str(path)).stdout == text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.lists(SENTENCES, min_size=1, max_size=6, unique=True), operations=OPERATIONS)
+def test_no_translation_is_ever_lost(start, operations, tmp_path):
+    texts = start
+    po = merge(texts)
+    entered: set[str] = set()
+    for op in operations:
+        changed = apply(texts, po, op)
+        if changed is None:
+            translator(po, op, entered)
+        else:
+            texts = changed
+            po = merge(texts, po)
+        kept = {e.msgstr for e in po}
+        assert entered <= kept, f"lost: {entered - kept}"
+        assert [e.msgid for e in po if not e.obsolete] == list(dict.fromkeys(texts))
+    judged_by_gettext(po, tmp_path)
+
+
+# -------------------------------------------------- through the real files
+
+def edit_release(root, slug, old, new):
+    path = root / "content" / f"{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_editing_a_sentence_makes_exactly_that_entry_fuzzy(project_copy):
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    old = "They also discussed on the possibility of cooperation in the development of human capital."
+    new = "They also discussed the possibility of cooperation in the development of human capital."
+    edit_release(project_copy, BELGIUM, old, new)
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    for lang in ("km", "fr"):
+        po = polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/{BELGIUM}.po"))
+        fuzzy = [e for e in po if "fuzzy" in e.flags]
+        assert len(fuzzy) == 1, lang
+        assert old in fuzzy[0].previous_msgid and new in fuzzy[0].msgid and fuzzy[0].msgstr
+        assert all(e.msgstr for e in po if not e.obsolete)
+
+
+def test_a_paragraph_from_another_release_comes_from_the_memory(project_copy):
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    reused = ("Both sides have expressed their commitments to further strengthen and expand potential areas "
+              "for future cooperation in trade and investment, inter alia through the establishment of legal "
+              "bases. They also discussed on the possibility of cooperation in the development of human "
+              "capital. They shared views on the importance of continued mutual support in international fora "
+              "and exchanged views on a number of regional and global issues of common concern.")
+    assert reused in source.read_text(encoding="utf-8")
+    new = project_copy / "content" / "2024-06-01-follow-up.md"
+    new.write_text(f"---\ntitle: Follow-up\ndate: 2024-06-01\nlang: en\n---\n\n{reused}\n\nA new sentence.\n",
+                   encoding="utf-8")
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    for lang in ("km", "fr"):
+        earlier = by_id(polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/{BELGIUM}.po")))
+        po = by_id(polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/2024-06-01-follow-up.po")))
+        assert po[reused].msgstr == earlier[reused].msgstr and "fuzzy" not in po[reused].flags
+        assert po["A new sentence."].msgstr == ""
+
+
+def test_update_po_twice_touches_nothing(project_copy):
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    files = sorted((project_copy / "locale").rglob("*.po*"))
+    before = [(p, p.stat().st_mtime_ns, p.read_bytes()) for p in files]
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    assert [(p, p.stat().st_mtime_ns, p.read_bytes()) for p in files] == before
+
+
+def test_catalog_from_another_tool_is_left_alone(project_copy):
+    """A translator's tool that wraps differently causes no rewrite while the content is the same."""
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    unwrapped = run(tool("msgcat"), "--no-wrap", str(path)).stdout
+    path.write_text(unwrapped, encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    assert path.read_text(encoding="utf-8") == unwrapped and path.stat().st_mtime_ns == 1
+
+
+def test_source_date_epoch_sets_the_creation_date(project_copy, monkeypatch):
+    shutil.rmtree(project_copy / "locale" / "templates")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1707264000")
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    pot = polib.pofile(str(project_copy / f"locale/templates/{BELGIUM}.pot"))
+    assert pot.metadata["POT-Creation-Date"] == "2024-02-07 00:00+0000"

@@ -1,0 +1,137 @@
+"""End to end: ``publish`` on the samples, judged by pdftotext, pdffonts, pdfinfo and an HTML parser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pypdf
+import pytest
+
+from tests.conftest import ROOT, run, tool
+from workflow.cli import main
+
+SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+LANGS = ("km", "en", "fr")
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.lang = None
+        self.alternates: dict[str, str] = {}
+        self.links: list[tuple[str, str]] = []
+        self.times: list[str] = []
+        self._in_time = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "link" and attrs.get("rel") == "alternate":
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+        elif tag == "a" and "href" in attrs:
+            self.links.append((attrs.get("hreflang", ""), attrs["href"]))
+        elif tag == "time":
+            self._in_time = True
+
+    def handle_endtag(self, tag):
+        self._in_time = self._in_time and tag != "time"
+
+    def handle_data(self, data):
+        if self._in_time:
+            self.times.append(data)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or zero-width characters, for comparing what a PDF gives back."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", text)
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def pdf_text(path: Path) -> str:
+    result = run(tool("pdftotext"), "-enc", "UTF-8", str(path), "-")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_every_edition_is_published(published):
+    for slug in SLUGS:
+        for lang in LANGS:
+            assert (published / "output" / lang / f"{slug}.html").is_file()
+            assert (published / "output" / lang / f"{slug}.pdf").is_file()
+    for index in ["index.html"] + [f"{lang}/index.html" for lang in LANGS]:
+        text = (published / "output" / index).read_text(encoding="utf-8")
+        for slug in SLUGS:
+            for lang in LANGS:
+                assert f"{lang}/{slug}.html" in text, (index, slug, lang)
+
+
+def test_french_pdf_has_the_french_body(published):
+    po = polib.pofile(str(published / "locale/fr/LC_MESSAGES" / f"{BELGIUM}.po"))
+    text = squash(pdf_text(published / "output/fr" / f"{BELGIUM}.pdf"))
+    paragraphs = [e.msgstr for e in po if "type: paragraph" in e.comment]
+    assert len(paragraphs) == 5
+    for paragraph in paragraphs:
+        assert squash(paragraph) in text
+    # and none of the English source
+    assert squash("The First Session of the Bilateral Consultations") not in text
+
+
+@pytest.mark.parametrize("lang, date", [("en", "7 February 2024"), ("fr", "7 février 2024"),
+                                        ("km", "៧ កុម្ភៈ ២០២៤")])
+def test_html_editions_have_lang_switcher_and_local_date(published, lang, date):
+    page = Page((published / "output" / lang / f"{BELGIUM}.html").read_text(encoding="utf-8"))
+    assert page.lang == lang
+    assert date in page.times
+    others = [other for other in LANGS if other != lang]
+    for other in others:
+        assert page.alternates[other] == f"../{other}/{BELGIUM}.html"
+        assert (other, f"../{other}/{BELGIUM}.html") in page.links
+        assert (published / "output" / lang / page.alternates[other]).resolve().is_file()
+
+
+def test_pdfs_are_a4_with_metadata_and_embedded_fonts(published):
+    for lang in LANGS:
+        pdf = published / "output" / lang / f"{BELGIUM}.pdf"
+        info = run(tool("pdfinfo"), str(pdf)).stdout
+        assert "(A4)" in info
+        title = Page((published / "output" / lang / f"{BELGIUM}.html").read_text(encoding="utf-8"))
+        assert re.search(r"^Title:\s+\S", info, re.M)
+        fonts = run(tool("pdffonts"), str(pdf)).stdout.splitlines()[2:]
+        assert fonts, "no fonts in the PDF"
+        for line in fonts:
+            assert line.split()[-5] == "yes", f"font not embedded: {line}"
+            assert re.match(r"^[A-Z]{6}\+Noto", line), f"a font that is not bundled: {line}"
+        assert title.lang == lang
+
+
+def test_pdf_language_and_title_metadata(published):
+    for lang in LANGS:
+        reader = pypdf.PdfReader(published / "output" / lang / f"{BELGIUM}.pdf")
+        assert reader.trailer["/Root"]["/Lang"] == lang
+    info = run(tool("pdfinfo"), str(published / "output/fr" / f"{BELGIUM}.pdf")).stdout
+    assert "Résultats des premières consultations bilatérales" in info
+
+
+def test_fonts_are_bundled_beside_the_pages(published):
+    css = (published / "output/assets/edition.css").read_text()
+    for url in re.findall(r"url\(([^)]+)\)", css):
+        assert not url.startswith(("http:", "https:", "//")), url
+        assert (published / "output/assets" / url).is_file()
+
+
+def test_republishing_changes_nothing(published):
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in published.rglob("*") if p.is_file()}
+    assert main(["--root", str(published), "-q", "publish"]) == 0
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in published.rglob("*") if p.is_file()
+             and p.name != ".publish.lock"}
+    before.pop(published / ".publish.lock", None)
+    assert after == before

@@ -1,0 +1,184 @@
+"""Safe by construction: no script from a translator, no server file in a PDF, no half-written file."""
+
+from __future__ import annotations
+
+import html
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import ROOT, run, tool
+from workflow.cli import main
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<ScRiPt>alert(1)</sCrIpT>",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=x OnError=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<body onload=alert(1)>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '"><script>alert(1)</script>',
+    "<<script>alert(1);//<</script>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java&#115;cript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](  javascript:alert(1) \"t\")",
+    "[click](vbscript:msgbox(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    "[a][evil]\n\n[evil]: javascript:alert(1)",
+]
+_BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+class Active(HTMLParser):
+    """Collects everything in a page that could run code."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.problems: list[str] = []
+        self.csp = ""
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "style", "base", "form"):
+            self.problems.append(f"<{tag}>")
+        if tag == "svg" and ("class", "ornament") not in attrs:
+            self.problems.append("<svg> not ours")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"{tag} {name}=")
+            if name in ("href", "src", "action", "xlink:href", "formaction") and value:
+                cleaned = re.sub(r"[\s\x00-\x1f]", "", html.unescape(value)).lower()
+                if cleaned.startswith(_BAD_SCHEMES):
+                    self.problems.append(f"{tag} {name}={value}")
+            if name == "style" and "url(" in (value or ""):
+                self.problems.append(f"{tag} style={value}")
+        if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy":
+            self.csp = dict(attrs)["content"]
+
+
+def assert_inert(output: Path) -> None:
+    pages = list(output.rglob("*.html"))
+    assert pages
+    for page in pages:
+        found = Active(page.read_text(encoding="utf-8"))
+        assert found.problems == [], (page, found.problems)
+        assert "default-src 'none'" in found.csp and "script-src" not in found.csp, page
+
+
+def test_payloads_in_translations_are_inert(project_copy, capsys):
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entries = [e for e in po if e.msgstr]
+    for n, payload in enumerate(PAYLOADS):
+        entry = entries[n % len(entries)]
+        entry.msgstr = f"{entry.msgstr} {payload}" if n >= len(entries) else payload
+    po.save(str(path))
+    main(["--root", str(project_copy), "publish"])
+    assert_inert(project_copy / "output")
+    err = capsys.readouterr().err
+    assert re.search(rf"locale/fr/LC_MESSAGES/{BELGIUM}.po:\d+: .*raw HTML .* is shown as text", err)
+    assert re.search(rf"locale/fr/LC_MESSAGES/{BELGIUM}.po:\d+: .*links to javascript:alert\(1\)", err)
+
+
+def test_payloads_in_a_release_are_inert(project_copy):
+    body = "\n\n".join(PAYLOADS)
+    title = "<script>alert(1)</script> title"
+    (project_copy / "content/2024-05-05-payloads.md").write_text(
+        f"---\ntitle: '{title}'\ndate: 2024-05-05\nlang: en\nplace: <img src=x onerror=alert(1)>\n---\n\n{body}\n",
+        encoding="utf-8")
+    main(["--root", str(project_copy), "-q", "publish"])
+    assert (project_copy / "output/en/2024-05-05-payloads.html").exists()
+    assert_inert(project_copy / "output")
+
+
+# ------------------------------------------------------------- the sandbox
+
+SECRET = Path("/etc/passwd")
+
+
+def test_no_server_file_reaches_a_pdf(project_copy, capsys):
+    assets = project_copy / "output/assets"
+    assets.mkdir(parents=True)
+    (assets / "innocent.png").symlink_to(SECRET)
+    body = "\n\n".join([
+        "An image: ![p](file:///etc/passwd)",
+        "Up the tree: ![p](../../../../../../../../etc/passwd)",
+        "A symlink in the assets: ![p](../assets/innocent.png)",
+        "Remote: ![p](http://127.0.0.1:9/x.png) and ![p](https://example.org/x.png)",
+        '<link rel="stylesheet" href="file:///etc/passwd">',
+        '<a rel="attachment" href="file:///etc/passwd">attachment</a>',
+        "[an attachment link](file:///etc/passwd)",
+    ])
+    (project_copy / "content/2024-05-06-files.md").write_text(
+        f"---\ntitle: Files\ndate: 2024-05-06\nlang: en\n---\n\n{body}\n", encoding="utf-8")
+    main(["--root", str(project_copy), "publish"])
+    err = capsys.readouterr().err
+    for url in ("file:///etc/passwd", "etc/passwd", "assets/innocent.png", "http://127.0.0.1:9/x.png",
+                "https://example.org/x.png"):
+        assert re.search(rf"content/2024-05-06-files.md: .*refused to load \S*{re.escape(url)}", err), url
+    secret = SECRET.read_bytes()
+    first_line = secret.splitlines()[0]
+    for pdf in (project_copy / "output").rglob("2024-05-06-files.pdf"):
+        listing = run(tool("pdfdetach"), "-list", str(pdf)).stdout
+        assert listing.startswith("0 embedded files"), listing
+        plain = pdf.with_suffix(".qdf")
+        subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(pdf), str(plain)], check=True)
+        for data in (pdf.read_bytes(), plain.read_bytes()):
+            assert first_line not in data
+
+
+# ------------------------------------------------------------ kill -9
+
+def _complete(path: Path, reference: dict[Path, bytes]) -> None:
+    if path.suffix == ".html":
+        assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
+    elif path.suffix == ".pdf":
+        assert run(tool("pdfinfo"), str(path)).returncode == 0, path
+    elif path in reference:
+        assert path.read_bytes() == reference[path], path
+
+
+def test_killed_builds_leave_complete_files(project_copy):
+    command = [sys.executable, "-m", "workflow", "--root", str(project_copy), "-q", "publish"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    assert subprocess.run(command, env=env).returncode == 0
+    reference = {p: p.read_bytes() for p in (project_copy / "output").rglob("*") if p.is_file()}
+    rng = random.Random(7)
+    for _ in range(5):
+        for page in (project_copy / "content").glob("*.md"):  # make every output change
+            page.write_text(page.read_text(encoding="utf-8").replace("Phnom Penh", "Phnom  Penh"))
+        for po in (project_copy / "output").rglob("*.pdf"):
+            po.unlink()
+        process = subprocess.Popen(command, env=env)
+        time.sleep(rng.uniform(0.3, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for path in (project_copy / "output").rglob("*"):
+            if path.is_file():
+                _complete(path, reference)
+        for catalog_file in (project_copy / "locale").rglob("*.po"):
+            assert run(tool("msgfmt"), "--check", "-o", "/dev/null", str(catalog_file)).returncode == 0
+    assert subprocess.run(command, env=env).returncode == 0
+    assert not any((project_copy / ".publish-tmp").glob("*")) if (project_copy / ".publish-tmp").exists() else True

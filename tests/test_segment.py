@@ -1,0 +1,118 @@
+"""Segmentation golden files, and the round trip through real PO files.
+
+Adding a case is adding two files: ``golden/segment/NAME.md`` and the
+``NAME.pot`` it must give (write it with ``UPDATE_GOLDEN=1 make test`` and read
+it before committing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+import markdown
+import pytest
+
+from tests.conftest import GOLDEN, ROOT, corpus, run, tool
+from workflow import catalog, release, segment
+from workflow.model import Meta, Release
+from workflow.pofile import dump_po, read_po_bytes
+
+CASES = sorted((GOLDEN / "segment").glob("*.md"))
+SAMPLES = sorted((ROOT / "content").glob("*.md"))
+
+
+def golden_release(path) -> Release:
+    meta = Meta(title="", date=dt.date(2024, 1, 1), lang="en")
+    return Release(path.stem, f"tests/golden/segment/{path.name}", meta, path.read_text(encoding="utf-8"), 1)
+
+
+def sample_release(path) -> Release:
+    return release.read(path.read_bytes(), path=f"content/{path.name}", slug=path.stem)
+
+
+def template_text(rel: Release, monkeypatch) -> str:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    return dump_po(catalog.build_template(segment.extract(rel), project_id=rel.slug))
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden_template(path, monkeypatch):
+    expected = path.with_suffix(".pot")
+    actual = template_text(golden_release(path), monkeypatch)
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.write_text(actual, encoding="utf-8")
+    assert actual == expected.read_text(encoding="utf-8")
+
+
+def test_golden_templates_pass_msgfmt():
+    for path in CASES:
+        result = run(tool("msgfmt"), "--check-format", "--check-domain", "-o", "/dev/null",
+                     str(path.with_suffix(".pot")))
+        assert result.returncode == 0, result.stderr
+
+
+def test_code_is_never_offered():
+    text = (GOLDEN / "segment/quotes-links-code.md").read_text()
+    ids = [msgid for msgid, _ in segment.body_segments(text)]
+    assert not any("print(" in m or "indented code block" in m for m in ids)
+    assert "Inline `code` stays in the text, and so does a reference [link][mfaic]." in ids
+
+
+def test_kinds_are_named():
+    kinds = {kind for _, kind in segment.body_segments((GOLDEN / "segment/quotes-links-code.md").read_text())}
+    assert {"heading 1", "block quote paragraph", "list item", "paragraph"} <= kinds
+
+
+def identity_table(rel: Release, tmp_path) -> dict[str, str]:
+    """Every msgstr set to its msgid, through a real PO file that msgfmt accepts."""
+    po = catalog.merge(catalog.build_template(segment.extract(rel), project_id=rel.slug), None,
+                       lang="fr", project_id=rel.slug)
+    for entry in po:
+        entry.msgstr = entry.msgid
+    path = tmp_path / "identity.po"
+    path.write_text(dump_po(po), encoding="utf-8")
+    result = run(tool("msgfmt"), "--check", "-o", "/dev/null", str(path))
+    assert result.returncode == 0, result.stderr
+    table = catalog.translations(read_po_bytes(path.read_bytes(), path=str(path)))
+    assert len(table) == len({s.text for s in segment.extract(rel)})
+    return table
+
+
+@pytest.mark.parametrize("path", CASES + SAMPLES, ids=lambda p: p.stem)
+def test_identity_translation_renders_exactly_the_source(path, tmp_path):
+    rel = golden_release(path) if path in CASES else sample_release(path)
+    table = identity_table(rel, tmp_path)
+    seen = []
+
+    def translate(msgid, kind):
+        seen.append(msgid)
+        return table[msgid]
+
+    assert segment.render_body(rel.body, translate) == segment.render_body(rel.body)
+    assert len(seen) == len(segment.body_segments(rel.body))
+
+
+def _words(html: str) -> str:
+    return re.sub(r"\s+", " ", html).strip()
+
+
+@pytest.mark.parametrize("path", [p for p in CASES + SAMPLES if "<" not in p.read_text()], ids=lambda p: p.stem)
+def test_same_html_as_plain_python_markdown(path):
+    """Segmenting changes nothing but line breaks inside paragraphs (which HTML ignores)."""
+    rel = golden_release(path) if path in CASES else sample_release(path)
+    plain = markdown.markdown(rel.body, extensions=["tables", "fenced_code"], output_format="html")
+    assert _words(segment.render_body(rel.body)) == _words(plain)
+
+
+@pytest.mark.parametrize("name", ["python-markdown_markdown-syntax.txt", "cmark-gfm_extensions.txt",
+                                  "python-markdown_extra_footnote.txt"])
+def test_real_markdown_round_trips(name, tmp_path):
+    """The Markdown test suites' own inputs go through extraction and recombination unchanged."""
+    path = corpus("markdown-torture", name)
+    rel = Release("torture", name, Meta(title="", date=dt.date(2024, 1, 1), lang="en"),
+                  path.read_text(encoding="utf-8"), 1)
+    table = identity_table(rel, tmp_path)
+    assert segment.render_body(rel.body, lambda m, k: table[m]) == segment.render_body(rel.body)
+    assert len(table) > 10

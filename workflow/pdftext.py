@@ -1,0 +1,323 @@
+"""Exact text extraction from WeasyPrint 70.0 PDFs for Khmer (and other
+complex scripts), with /ActualText.
+
+The problem
+-----------
+WeasyPrint writes one ``ToUnicode`` entry per glyph, the text of the first
+cluster the glyph was drawn in (``draw_first_line`` in
+``weasyprint/draw/text.py``, Kozea/WeasyPrint#2841).  Khmer is not drawn one
+glyph per character: ``ក្រ`` is [coeng-ro form, ក], ``លើ`` is [e-part, ល,
+ី-part], marks are zero-width glyphs drawn over their base.  So a later plain
+``ក`` is read back as ``ក្រ``, vowels come back in visual order or are lost.
+No per-glyph map can be right: one glyph stands for different text in
+different clusters.
+
+The fix
+-------
+As Skia/Chromium do, text whose glyphs do not map one-to-one to characters is
+wrapped in marked content that carries the real text::
+
+    /Span <</ActualText <FEFF...UTF-16BE...>>> BDC [<gid><gid>] TJ EMC
+
+Readers that honour ``/ActualText`` (poppler's pdftotext, Acrobat, pdf.js)
+use that text instead of the ``ToUnicode`` map.  Spans hold whole Pango
+clusters and only begin and end between two "clean" glyphs (glyphs that
+advance and are not offset), so that marks stay with their base: poppler
+spreads a span's text evenly between the origin of its first glyph and the
+advance of its last one, so characters come out in order, with no overlap and
+no gap.  A glyph is left outside spans only when it is alone in its cluster
+and is the font's own ``cmap`` glyph for that one character; its ``ToUnicode``
+entry is then set to that character, which also removes the ``ក -> ក្រ``
+contamination for readers that ignore ``/ActualText`` (pypdf, pdfminer.six).
+Glyphs not drawn by WeasyPrint (PANGO_GLYPH_EMPTY: U+200B ZERO WIDTH SPACE,
+soft hyphens...) have no text in the PDF, with or without the fix.
+Right-to-left runs are left as WeasyPrint draws them.
+
+One WeasyPrint function is patched: ``weasyprint.draw.text.draw_first_line``,
+and only by wrapping it.  WeasyPrint's code runs unchanged; the wrapper then
+reads the Pango glyph clusters of the line that was drawn and splits the
+``TJ`` operators just appended to the stream to insert ``BDC``/``EMC``.  If
+the glyphs drawn are not the expected ones, the stream is left as WeasyPrint
+wrote it and a warning is logged.
+
+Usage::
+
+    from workflow import pdftext
+    pdftext.write_pdf(HTML(string=html), 'out.pdf')   # fixed for this call
+    with pdftext.patched():                            # fixed in the block
+        HTML(string=html).write_pdf('out.pdf')
+    pdftext.install()                                  # fixed until uninstall()
+
+While active the patch is process-wide (for all threads): it only adds
+/ActualText, so other renders running at the same time get the fix too.
+"""
+
+import contextlib
+import io
+import re
+import threading
+
+__all__ = ['install', 'uninstall', 'patched', 'write_pdf', 'SUPPORTED_VERSION']
+
+SUPPORTED_VERSION = '70.0'
+
+_lock = threading.RLock()
+_depth = 0          # install() nesting count
+_original = None    # WeasyPrint's own draw_first_line while patched
+_wrapper = None     # what replaces it
+_HEX = re.compile(rb'(<[0-9A-Fa-f]*>)')
+
+
+def _check_version():
+    import weasyprint
+    if weasyprint.__version__ != SUPPORTED_VERSION:
+        raise RuntimeError(
+            f'workflow.pdftext patches WeasyPrint {SUPPORTED_VERSION} internals '
+            f'(weasyprint.draw.text.draw_first_line) but WeasyPrint '
+            f'{weasyprint.__version__} is installed: pin weasyprint=='
+            f'{SUPPORTED_VERSION} or re-check the patch against the new version')
+
+
+def install():
+    """Patch WeasyPrint so that the PDFs it writes carry /ActualText.
+
+    Safe to call several times: calls are counted, and the patch goes away
+    when :func:`uninstall` has been called as many times.
+    """
+    global _depth, _original, _wrapper
+    _check_version()
+    from weasyprint.draw import text
+    with _lock:
+        if _depth == 0:
+            if getattr(text.draw_first_line, '_pdftext_original', None):
+                raise RuntimeError(
+                    'weasyprint.draw.text.draw_first_line is already patched '
+                    'by another copy of workflow.pdftext')
+            _original = text.draw_first_line
+            _wrapper = text.draw_first_line = _make_wrapper(_original)
+        _depth += 1
+
+
+def uninstall():
+    """Undo one :func:`install` (no-op when not installed)."""
+    global _depth, _original, _wrapper
+    from weasyprint.draw import text
+    with _lock:
+        if _depth == 0:
+            return
+        _depth -= 1
+        if _depth == 0:
+            if text.draw_first_line is _wrapper:  # else: patched over by others
+                text.draw_first_line = _original
+            _original = _wrapper = None
+
+
+@contextlib.contextmanager
+def patched():
+    """Context manager: the fix is active inside the ``with`` block."""
+    install()
+    try:
+        yield
+    finally:
+        uninstall()
+
+
+def write_pdf(document_or_html, target=None, **kwargs):
+    """``document_or_html.write_pdf(target, **kwargs)`` with the fix applied.
+
+    ``document_or_html`` is a ``weasyprint.HTML`` or a rendered
+    ``weasyprint.Document`` (text is drawn when the PDF is written, so a
+    Document rendered without the fix is fine).  Returns what WeasyPrint's
+    ``write_pdf`` returns (the PDF bytes when ``target`` is None).
+    """
+    with patched():
+        return document_or_html.write_pdf(target, **kwargs)
+
+
+def _make_wrapper(original):
+    def draw_first_line(stream, textbox, *args, **kwargs):
+        start = len(stream.stream)
+        result = original(stream, textbox, *args, **kwargs)
+        if len(stream.stream) > start:
+            try:
+                new = _add_actual_text(stream, textbox, stream.stream[start:])
+            except Exception:  # never break rendering for text extraction
+                from weasyprint.logger import LOGGER
+                LOGGER.warning('pdftext: no /ActualText for %r', textbox.text,
+                               exc_info=True)
+            else:
+                if new is not None:
+                    stream.stream[start:] = new
+        return result
+    draw_first_line.__doc__ = original.__doc__
+    draw_first_line._pdftext_original = original
+    return draw_first_line
+
+
+def _cmap_glyphs(font):
+    """{glyph id: the character WeasyPrint's full-font ToUnicode gives it}."""
+    table = getattr(font, '_pdftext_cmap', None)
+    if table is None:
+        from fontTools.ttLib import TTFont
+        table = {}
+        try:
+            ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index,
+                            lazy=True)
+            glyph_ids = ttfont.getReverseGlyphMap()
+            # Same rule as weasyprint.pdf.fonts.build_fonts_dictionary.
+            for letter, key in ttfont.getBestCmap().items():
+                table.setdefault(glyph_ids[key], chr(letter))
+        except Exception:  # no usable cmap: every cluster gets /ActualText
+            pass
+        font._pdftext_cmap = table
+    return table
+
+
+def _glyphs(stream, textbox):
+    """Drawn glyphs of the line just drawn, in drawing order.
+
+    Returns a list of ``(code, group, cluster, text, nominal)``: ``code`` is
+    the glyph id as written in the ``TJ`` string; ``cluster`` identifies the
+    Pango cluster and ``text`` is its text; ``nominal`` is ``(font, glyph id,
+    character)`` when the glyph is the font's own glyph for ``character``.
+
+    A ``group`` is made of whole clusters and only ends between two "clean"
+    glyphs (that advance and are not offset): marks drawn on a base glyph
+    stay with it, and a group starts and ends where the pen really is, so
+    that poppler, which spreads /ActualText evenly from the origin of the
+    first glyph to the advance of the last one, puts the characters in order,
+    with no overlap and no gap.  Groups of right-to-left runs are None: they
+    are left as WeasyPrint draws them.
+
+    PANGO_GLYPH_EMPTY glyphs are not drawn, so they are skipped: the text of a
+    cluster made only of them (U+200B ZERO WIDTH SPACE, soft hyphen…) is not
+    in the PDF, as without the fix.
+    """
+    from weasyprint.text.ffi import ffi, pango
+    utf8 = textbox.pango_layout.text.encode()
+    first_line, _ = textbox.pango_layout.get_first_line()
+    result, run, group, previous_clean = [], first_line.runs, 0, True
+    while run != ffi.NULL:
+        glyph_item, run = run.data, run.next
+        item, glyphs = glyph_item.item, glyph_item.glyphs
+        rtl = item.analysis.level % 2
+        font = stream.add_font(item.analysis.font)[0]
+        cmap, code_format = _cmap_glyphs(font), '02x' if font.bitmap else '04x'
+        clusters = [glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)]
+        starts = sorted(set(clusters)) + [item.length]
+        ends = dict(zip(starts, starts[1:]))
+        group += 1  # never across runs
+        for i, start in enumerate(clusters):
+            info = glyphs.glyphs[i]
+            glyph_id = info.glyph
+            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+                continue
+            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:  # .notdef, renumbered
+                glyph_id = font.missing[glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG]
+                character = None
+            else:
+                character = cmap.get(glyph_id)
+            geometry = info.geometry
+            clean = (geometry.width > 0 and not geometry.x_offset and
+                     not geometry.y_offset)
+            if result and clean and previous_clean and start != clusters[i - 1]:
+                group += 1
+            previous_clean = clean
+            text = utf8[item.offset + start:item.offset + ends[start]].decode()
+            result.append((
+                format(glyph_id, code_format).encode(), None if rtl else group,
+                (group, start), text,
+                None if character is None else (font, glyph_id, character)))
+    return result
+
+
+def _actual_text(text):
+    return (b'/Span <</ActualText <FEFF' +
+            text.encode('utf-16-be').hex().upper().encode() + b'>>> BDC')
+
+
+def _add_actual_text(stream, textbox, items):
+    """Return ``items`` with BDC/EMC around groups, None to keep them as is.
+
+    Raise ValueError if ``items`` do not draw the expected glyphs.
+    """
+    glyphs = _glyphs(stream, textbox)
+
+    # Which groups need /ActualText, and with which text?
+    texts, sizes, wrap = {}, {}, set()
+    for _, group, cluster, text, nominal in glyphs:
+        if group is not None:
+            texts.setdefault(group, {})[cluster] = text
+            sizes[group] = sizes.get(group, 0) + 1
+            if nominal is None or nominal[2] != text:
+                wrap.add(group)
+    wrap.update(group for group, size in sizes.items()
+                if size > 1)  # not one glyph <-> one character
+    count = len(glyphs)
+    opens, closes, marks = [None] * count, [False] * count, bytearray(count)
+    offsets, expected = [0], b''.join(glyph[0] for glyph in glyphs)
+    for index, glyph in enumerate(glyphs):
+        offsets.append(offsets[-1] + len(glyph[0]))
+        group = glyph[1]
+        if group in wrap:
+            if index == 0 or glyphs[index - 1][1] != group:
+                opens[index] = _actual_text(''.join(texts[group].values()))
+            closes[index] = index == count - 1 or glyphs[index + 1][1] != group
+            marks[index] = bool(opens[index]) or closes[index]
+
+    # Split TJ operators at the boundaries of wrapped groups.
+    out, chunk, index = [], [], 0
+
+    def flush():
+        if any(chunk):
+            out.append(b'[' + b''.join(chunk) + b'] TJ')
+        chunk.clear()
+
+    for item in items if wrap else ():
+        if not (isinstance(item, bytes) and item.startswith(b'[') and
+                item.endswith(b'] TJ')):
+            flush()
+            out.append(item)
+            continue
+        for token in _HEX.split(item[1:-4]):
+            if not (token.startswith(b'<') and len(token) > 2):
+                chunk.append(token)  # numbers, empty strings: keep as they are
+                continue
+            codes = token[1:-1]
+            width = len(glyphs[index][0]) if index < count else 1
+            end = index + len(codes) // width
+            if end > count or codes != expected[offsets[index]:offsets[end]]:
+                raise ValueError(f'unexpected glyphs {token!r} at {index}')
+            if marks.find(1, index, end) < 0:  # no span begins or ends here
+                chunk.append(token)
+                index = end
+                continue
+            pending = []
+            for index in range(index, end):
+                if opens[index]:
+                    if pending:
+                        chunk.append(b'<' + b''.join(pending) + b'>')
+                        pending = []
+                    flush()
+                    out.append(opens[index])
+                pending.append(glyphs[index][0])
+                if closes[index]:
+                    chunk.append(b'<' + b''.join(pending) + b'>')
+                    pending = []
+                    flush()
+                    out.append(b'EMC')
+            index = end
+            if pending:
+                chunk.append(b'<' + b''.join(pending) + b'>')
+    flush()
+    if wrap and index != count:
+        raise ValueError(f'{index} glyphs drawn, {count} in the Pango line')
+
+    # The font's own glyph for a character maps to that character, whatever
+    # cluster WeasyPrint first saw it in (this fixes "ក" read as "ក្រ", also
+    # for readers that ignore /ActualText); other glyphs keep their entry.
+    for glyph in glyphs:
+        if glyph[1] is not None and glyph[4] is not None:
+            font, glyph_id, character = glyph[4]
+            font.to_unicode[glyph_id] = character
+    return out if wrap else None
