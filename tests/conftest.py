@@ -33,7 +33,7 @@ def tool(name: str) -> str:
 
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+    return subprocess.run(args, capture_output=True, text=True, errors="replace", **kwargs)
 
 
 def copy_project(dest: Path) -> Path:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 
-from tests.conftest import corpus
+import polib
+
+from tests.conftest import corpus, run, tool
 from workflow.cli import main
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
@@ -45,3 +48,110 @@ def test_unknown_language_in_settings_is_a_usage_error(project_copy, capsys):
                                                      'languages = ["km", "en", "xx"]'))
     assert main(["--root", str(project_copy), "publish"]) == 2
     assert "unknown language 'xx'" in capsys.readouterr().err
+
+
+def _only_release(project, slug, text):
+    (project / "content" / f"{slug}.md").write_text(text, encoding="utf-8")
+
+
+def test_catalog_in_another_charset_is_read(project_copy, tmp_path):
+    """A valid ISO-8859-1 catalog (as some old tools save them) is decoded by its header."""
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = "Déjà traduit : numéro " + str(po.index(entry))
+    po.save(str(path))
+    converted = run(tool("msgconv"), "--to-code=ISO-8859-1", "-o", str(path), str(path))
+    assert converted.returncode == 0, converted.stderr
+    assert b"charset=ISO-8859-1" in path.read_bytes()
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    page = html.unescape((project_copy / "output/fr" / f"{BELGIUM}.html").read_text(encoding="utf-8"))
+    assert "<p>Déjà traduit\u00a0: numéro 3</p>" in page
+
+
+def test_catalog_for_the_wrong_release_is_refused_and_kept(project_copy, capsys):
+    wrong = project_copy / f"locale/km/LC_MESSAGES/{FRANCOPHONIE}.po"
+    target = project_copy / f"locale/km/LC_MESSAGES/{BELGIUM}.po"
+    shutil.copy(wrong, target)
+    before = target.read_bytes()
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert f"locale/km/LC_MESSAGES/{BELGIUM}.po:1: error: this catalog was made for '{FRANCOPHONIE}'" in err
+    assert target.read_bytes() == before
+    assert (project_copy / "output/km" / f"{FRANCOPHONIE}.pdf").is_file()
+
+
+def test_empty_catalog_is_an_error_naming_it(project_copy, capsys):
+    target = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    target.write_bytes(b"")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    assert f"locale/fr/LC_MESSAGES/{BELGIUM}.po:1: error: empty file" in capsys.readouterr().err
+    assert target.read_bytes() == b""
+    assert (project_copy / "output/km" / f"{BELGIUM}.pdf").is_file()
+
+
+def test_invalid_utf8_release(project_copy, capsys):
+    (project_copy / "content/2024-04-01-latin1.md").write_bytes(
+        b"---\ntitle: Caf\xe9\ndate: 2024-04-01\nlang: en\n---\n\nText.\n")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    assert "content/2024-04-01-latin1.md:2: error: invalid UTF-8" in capsys.readouterr().err
+    assert (project_copy / "output/fr" / f"{BELGIUM}.pdf").is_file()
+
+
+def test_a_megabyte_paragraph_is_refused_with_its_line(project_copy, capsys):
+    big = " ".join(["word"] * 210_000)
+    _only_release(project_copy, "2024-04-02-huge", f"---\ntitle: Huge\ndate: 2024-04-02\nlang: en\n---\n\nIntro.\n\n{big}\n")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "content/2024-04-02-huge.md:9: error: this paragraph is 1,049,999 characters long" in err
+    assert (project_copy / "output/fr" / f"{BELGIUM}.pdf").is_file()
+
+
+def test_lists_nested_fifty_deep_are_published(project_copy):
+    nested = "\n".join("    " * depth + f"- level {depth}" for depth in range(50))
+    _only_release(project_copy, "2024-04-03-deep", f"---\ntitle: Deep\ndate: 2024-04-03\nlang: en\n---\n\n{nested}\n")
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    text = run(tool("pdftotext"), str(project_copy / "output/en/2024-04-03-deep.pdf"), "-").stdout
+    assert "level 0" in text and "level 49" in text
+    pot = polib.pofile(str(project_copy / "locale/templates/2024-04-03-deep.pot"))
+    assert [e.msgid for e in pot][1:] == [f"level {d}" for d in range(50)]
+
+
+def test_missing_and_unknown_language(project_copy, capsys):
+    _only_release(project_copy, "2024-04-04-nolang", "---\ntitle: No language\ndate: 2024-04-04\n---\n\nText.\n")
+    _only_release(project_copy, "2024-04-05-thai", "---\ntitle: Thai\ndate: 2024-04-05\nlang: th\n---\n\nText.\n")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "content/2024-04-04-nolang.md:1: error: required key 'lang' is missing" in err
+    assert "content/2024-04-05-thai.md:4: error: unknown language 'th'" in err
+    assert (project_copy / "output/km" / f"{BELGIUM}.pdf").is_file()
+
+
+def test_missing_font_is_a_clear_error_and_nothing_is_touched(project_copy, capsys, monkeypatch):
+    from workflow import build
+
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    before = {p: p.read_bytes() for p in (project_copy / "output").rglob("*") if p.is_file()}
+    monkeypatch.setitem(build.FONTS, "NotoSansKhmer.ttf", ("Noto Sans Khmer Fantasy", "normal"))
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "the font 'Noto Sans Khmer Fantasy' (normal) is not installed" in err
+    assert "pip install fontpkg-noto-sans-khmer-fantasy" in err
+    assert {p: p.read_bytes() for p in (project_copy / "output").rglob("*") if p.is_file()} == before
+
+
+def test_template_error_names_the_template_and_line(project_copy, capsys):
+    from workflow.render import template_file
+
+    folder = project_copy / "templates"
+    folder.mkdir()
+    lines = template_file("edition.html").read_text().splitlines()
+    lines.insert(3, "{{ unclosed( }}")
+    line = 4
+    (folder / "edition.html").write_text("\n".join(lines))
+    settings = project_copy / "pyproject.toml"
+    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'edition.html'}:{line}: error: template error" in err
+    assert (project_copy / "output/index.html").is_file()

@@ -186,6 +186,7 @@ ODDITIES = {
     "python-format": '#, python-format\nmsgid "' + "y" * 60 + ' %(user-name)s and %(a b)s, % d and more"\nmsgstr ""\n',
     "brace-format": '#, python-brace-format\nmsgid "' + "z" * 64 + ' {obj.attr-x} and {x:>10}"\nmsgstr ""\n',
     "khmer-zwsp": 'msgid "x"\nmsgstr "' + "ការ\u200bកំណត់\u200bរចនាសម្ព័ន្ធ\u200b" * 6 + '"\n',
+    "khmer-no-break": 'msgid "x"\nmsgstr "' + "ការកំណត់រចនាសម្ព័ន្ធ" * 9 + ' ok"\n',
     "french-nbsp": 'msgid "x"\nmsgstr "' + "Attention\u00a0: voici «\u202fune phrase\u202f» très\u00a0longue ; " * 3 + '"\n',
     "cjk": 'msgid "x"\nmsgstr "' + "日本語のテキストは空白がありません。" * 5 + '"\n',
     "long-url": 'msgid "See https://example.org/a/very/long/path/with/many/segments/and-hyphens-too/'
@@ -269,6 +270,19 @@ def test_write_po_file_only_writes_changes(tmp_path):
     assert write_po_file(path, po) is True
     assert read_po_bytes(path.read_bytes())[0].msgstr == "changé\n"
     assert [p.name for p in tmp_path.iterdir()] == ["fr.po"]  # no temporary file left
+
+
+def test_write_po_file_keeps_permissions(tmp_path):
+    path = tmp_path / "km.po"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o640)
+    assert write_po_file(path, read_po(HEADER + ODDITIES["khmer-zwsp"]))
+    assert path.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "new.po"
+    write_po_file(fresh, read_po(HEADER + ODDITIES["khmer-zwsp"]))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_write_po_file_keeps_the_declared_charset(tmp_path):
@@ -398,7 +412,8 @@ def libunistring():
 def test_width_table_matches_libunistring():
     lib = libunistring()
     wrong = [hex(code) for code in range(1, 0x110000)
-             if not 0xD800 <= code < 0xE000 and pofile._char_width(chr(code), False) != lib.uc_width(code, b"UTF-8")]
+             if not 0xD800 <= code < 0xE000
+             and pofile._char_width.__wrapped__(chr(code), False) != lib.uc_width(code, b"UTF-8")]
     assert wrong == []
 
 

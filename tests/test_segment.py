@@ -116,3 +116,50 @@ def test_real_markdown_round_trips(name, tmp_path):
     table = identity_table(rel, tmp_path)
     assert segment.render_body(rel.body, lambda m, k: table[m]) == segment.render_body(rel.body)
     assert len(table) > 10
+
+
+# ----------------------------------------------- random documents (hypothesis)
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_INLINE = st.text(alphabet=st.sampled_from(list("abc XYZ Ééàក្រ*_`[]()<>&!#|\\-+.:;\"'") + ["\u00a0", "\u200b"]),
+                  min_size=1, max_size=30)
+_WORDS = _INLINE.map(lambda t: t.replace("\n", " ").strip()).filter(bool)
+
+
+def _block(draw) -> str:
+    kind = draw(st.sampled_from(["p", "h", "ul", "ol", "quote", "table", "code", "fence", "hr", "nested"]))
+    text = draw(_WORDS)
+    if kind == "h":
+        return "#" * draw(st.integers(1, 6)) + " " + text
+    if kind in ("ul", "ol"):
+        items = draw(st.lists(_WORDS, min_size=1, max_size=4))
+        return "\n".join(("- " if kind == "ul" else f"{n}. ") + item for n, item in enumerate(items, 1))
+    if kind == "nested":
+        depth = draw(st.integers(1, 6))
+        return "\n".join("    " * d + f"- {text} {d}" for d in range(depth))
+    if kind == "quote":
+        return "> " + text + "\n> " + draw(_WORDS)
+    if kind == "table":
+        cells = draw(st.lists(_WORDS.map(lambda c: c.replace("|", "/")), min_size=2, max_size=2))
+        return f"| {cells[0]} | {cells[1]} |\n| --- | --- |\n| {cells[1]} | {cells[0]} |"
+    if kind == "code":
+        return "    " + text
+    if kind == "fence":
+        return "```\n" + text + "\n```"
+    if kind == "hr":
+        return "---"
+    return text + "\n" + draw(_WORDS)
+
+
+@st.composite
+def documents(draw) -> str:
+    return "\n\n".join(_block(draw) for _ in range(draw(st.integers(1, 8)))) + "\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=documents())
+def test_random_documents_round_trip(text, tmp_path):
+    rel = Release("random", "random.md", Meta(title="", date=dt.date(2024, 1, 1), lang="en"), text, 1)
+    table = identity_table(rel, tmp_path)
+    assert segment.render_body(rel.body, lambda m, k: table[m]) == segment.render_body(rel.body)

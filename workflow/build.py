@@ -70,6 +70,7 @@ class Workspace:
 
     project: Project
     releases: list[Release] = field(default_factory=list)
+    segments: dict[str, list[Segment]] = field(default_factory=dict)  #: by release slug
     catalogs: dict[tuple[str, str], polib.POFile] = field(default_factory=dict)  #: (lang, domain)
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
 
@@ -82,18 +83,21 @@ def save(project: Project, report: Report, path: Path, data: bytes) -> None:
 
 # ----------------------------------------------------------------- reading
 
-def load_releases(project: Project, report: Report) -> list[Release]:
-    releases = []
+def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
+    """Every release that can be read and segmented, with its segments; the others are reported."""
+    releases, segments = [], {}
     for path in project.release_paths():
         rel = project.relative(path)
         try:
-            releases.append(release_io.read(path.read_bytes(), path=rel, slug=path.stem))
+            release = release_io.read(path.read_bytes(), path=rel, slug=path.stem)
+            if release.slug == UI_DOMAIN:
+                raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
+                                    "rename the file")
+            segments[release.slug] = segment.extract(release)
+            releases.append(release)
         except (WorkflowError, OSError) as exc:
             report.failure(exc, rel)
-    clash = [r for r in releases if r.slug == UI_DOMAIN]
-    for r in clash:
-        report.error(r.path, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog; rename the file")
-    return [r for r in releases if r.slug != UI_DOMAIN]
+    return releases, segments
 
 
 def read_catalog(path: Path, project: Project) -> polib.POFile | None:
@@ -103,11 +107,26 @@ def read_catalog(path: Path, project: Project) -> polib.POFile | None:
     return read_po_bytes(path.read_bytes(), path=project.relative(path))
 
 
+def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | None:
+    """The release a catalog was made for, when it is not ``domain`` (a file put in the wrong place)."""
+    if domain == UI_DOMAIN:
+        return None
+    named = po.metadata.get("Project-Id-Version", "").strip()
+    slugs = {r.slug for r in ws.releases}
+    if named != domain and named in slugs | {UI_DOMAIN}:
+        return named
+    ours = {s.text for s in ws.segments.get(domain, [])}
+    theirs = {e.msgid for e in po if e.msgid and not e.obsolete and e.msgstr}
+    if theirs and ours and not theirs & ours and named != domain:
+        return named or "another document"
+    return None
+
+
 def load_workspace(project: Project, report: Report) -> Workspace:
-    ws = Workspace(project, load_releases(project, report))
-    domains = [r.slug for r in ws.releases] + [UI_DOMAIN]
+    releases, segments = load_releases(project, report)
+    ws = Workspace(project, releases, segments)
     for lang in project.languages:
-        for domain in domains:
+        for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project)
@@ -115,8 +134,15 @@ def load_workspace(project: Project, report: Report) -> Workspace:
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))
                 continue
-            if po is not None:
-                ws.catalogs[(lang, domain)] = po
+            if po is None:
+                continue
+            other = _belongs_elsewhere(po, domain, ws)
+            if other:
+                report.error(project.relative(path), 1, f"this catalog was made for {other!r}, not for "
+                             f"{domain!r}; put it back in its own file (it is left as it is, and not used)")
+                ws.broken.add((lang, domain))
+                continue
+            ws.catalogs[(lang, domain)] = po
     return ws
 
 
@@ -161,10 +187,10 @@ def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: 
                                                      project, report)
 
 
-def ui_template(previous: polib.POFile | None) -> polib.POFile:
+def ui_template(previous: polib.POFile | None, override: Path | None) -> polib.POFile:
     """The templates' own strings (letterhead, labels) as a template of their own."""
-    segments = [Segment(msgid, "template string", f"workflow/templates/{name}", line)
-                for name, line, msgid in extract_ui_strings()]
+    segments = [Segment(msgid, "template string", path, line)
+                for path, line, msgid in extract_ui_strings(override)]
     return catalog.build_template(segments, project_id=UI_DOMAIN, previous=previous)
 
 
@@ -173,12 +199,11 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     project = ws.project
     memories = _memories(ws)
     for rel in ws.releases:
-        segments = segment.extract(rel)
         try:
             previous = read_catalog(project.template_path(rel.slug), project)
         except PoSyntaxError:
             previous = None  # a template is ours to rewrite
-        template = catalog.build_template(segments, project_id=rel.slug, previous=previous)
+        template = catalog.build_template(ws.segments[rel.slug], project_id=rel.slug, previous=previous)
         targets = [lang for lang in project.languages if lang != rel.meta.lang]
         _update_domain(ws, rel.slug, template, previous, targets, memories, report)
     try:
@@ -186,7 +211,12 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     except PoSyntaxError:
         previous = None  # a template is ours to rewrite
     ui_langs = [lang for lang in project.languages if lang != "en"]  # the templates are written in English
-    _update_domain(ws, UI_DOMAIN, ui_template(previous), previous, ui_langs, memories, report)
+    try:
+        template = ui_template(previous, project.templates)
+    except WorkflowError as exc:
+        report.failure(exc, UI_DOMAIN)
+        return
+    _update_domain(ws, UI_DOMAIN, template, previous, ui_langs, memories, report)
 
 
 # ------------------------------------------------------------- editions
@@ -238,7 +268,16 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
 
 
 def font_paths() -> dict[str, Path]:
-    return {name: fontpkg.path(family, style=style) for name, (family, style) in FONTS.items()}
+    """The bundled fonts' files, from their PyPI packages."""
+    paths = {}
+    for name, (family, style) in FONTS.items():
+        try:
+            paths[name] = fontpkg.path(family, style=style)
+        except fontpkg.FontpkgError as exc:
+            package = "fontpkg-" + fontpkg.slugify(family)
+            raise TypesetError(f"the font {family!r} ({style}) is not installed: {exc}; "
+                               f"run '.venv/bin/pip install {package}' or 'make clean-venv publish'") from exc
+    return paths
 
 
 def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
@@ -333,8 +372,12 @@ def publish(project: Project) -> Report:
         remove_stale_temporaries(project.scratch)
         ws = load_workspace(project, report)
         update_catalogs(ws, report)
-        renderer = Renderer(_ui_tables(ws), project.languages)
-        assets = write_assets(project, renderer, report)
+        renderer = Renderer(_ui_tables(ws), project.languages, project.templates)
+        try:
+            assets = write_assets(project, renderer, report)
+        except (TypesetError, WorkflowError) as exc:
+            report.failure(exc, project.relative(project.output / "assets"))
+            return report  # without fonts and stylesheets no edition can be right; nothing else is touched
         for rel in ws.releases:
             for lang in project.languages:
                 try:

@@ -18,14 +18,24 @@ ride along in private attributes and are used only while the public fields
 still agree with them.  Malformed files raise :class:`PoSyntaxError` with
 the line GNU ``msgfmt`` would blame.
 
-Known, documented differences from ``msgcat``:
+Known, deliberate differences from ``msgcat`` (each covered by a test):
 
+* a catalog that is only a header: msgcat prints nothing at all (it will
+  not write an "empty" catalog without --force-po); we print the header so
+  that the file can be read back;
 * a header entry that is not the first entry is written first;
 * a UTF-8 byte order mark is skipped (GNU reports a syntax error);
-* ``domain`` directives are rejected;
-* breaks are kept out of format directives (as GNU does) only for the
-  c, objc, python, python-brace and php formats; directives of the other
-  languages cannot contain a break opportunity in practice.
+* ``domain`` directives are rejected.
+
+GNU never breaks a line inside a format directive.  The directive parsers
+here reproduce gettext's for the c, objc, python, python-brace and php
+formats (checked against msgcat on thousands of adversarial strings); the
+directives of java, csharp, scheme, lisp, sh, qt, qt-plural, kde,
+kde-kuit and perl-brace cannot contain a break opportunity, so they need
+none.  For the remaining, rarer languages (javascript, perl, ruby, lua,
+awk, tcl, boost, elisp, librep, object-pascal, smalltalk, gcc-internal,
+gfc-internal, ycp, java-printf) a string can come out differently when a
+line would end exactly inside a directive such as ``%%`` or ``% d``.
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ import functools
 import logging
 import os
 import re
+import stat
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -100,7 +111,7 @@ def read_po(text: str, *, path: str = "<string>") -> polib.POFile:
         text = text[1:]
     if not text.strip():
         raise PoSyntaxError(path, 1, "empty file")
-    codec = _python_codec(_sniff_charset(text.encode("utf-8", "surrogateescape")))
+    codec = _python_codec(_sniff_charset(text.encode("utf-8", "replace")))
     messages = _Parser(_tokenize(text, path, codec), path).messages()
     _check_duplicates(messages, path)
     _check_newlines(messages, path)
@@ -199,13 +210,13 @@ def _tokenize_line(line: str, number: int, path: str, codec: str, tokens: list[_
             value, i = _lex_string(line, i, number, path, codec)
             tokens.append(_Token("string", value, number, obsolete, previous))
         elif char.isascii() and (char.isalpha() or char == "_"):
-            word = re.match(r"[A-Za-z0-9_$]+", line[i:]).group()
+            word = _WORD.match(line, i).group()
             if word not in _KEYWORDS:
                 raise PoSyntaxError(path, number, f"unknown keyword {word!r}")
             tokens.append(_Token("keyword", word, number, obsolete, previous))
             i += len(word)
         elif char.isascii() and char.isdigit():
-            digits = re.match(r"[0-9]+", line[i:]).group()
+            digits = _DIGITS.match(line, i).group()
             tokens.append(_Token("number", digits, number, obsolete, previous))
             i += len(digits)
         elif char in "[]":
@@ -213,6 +224,12 @@ def _tokenize_line(line: str, number: int, path: str, codec: str, tokens: list[_
             i += 1
         else:
             raise PoSyntaxError(path, number, f"syntax error: unexpected {char!r}")
+
+
+_PLAIN_RUN = re.compile(r'[^"\\]+')
+_BYTE_ESCAPE = re.compile(r"[0-7]{1,3}|x[0-9A-Fa-f]+")
+_WORD = re.compile(r"[A-Za-z0-9_$]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _lex_string(line: str, start: int, number: int, path: str, codec: str) -> tuple[str, int]:
@@ -224,25 +241,24 @@ def _lex_string(line: str, start: int, number: int, path: str, codec: str) -> tu
     while True:
         if i >= len(line):
             raise PoSyntaxError(path, number, "end-of-line within string")
-        char = line[i]
-        if char == '"':
+        if line[i] == '"':
             break
-        if char != "\\":
+        plain = _PLAIN_RUN.match(line, i)
+        if plain:
             _flush_bytes(raw, parts, codec, number, path)
-            parts.append(char)
-            i += 1
+            parts.append(plain.group())
+            i = plain.end()
             continue
         escape = line[i + 1:i + 2]
-        octal = re.match(r"[0-7]{1,3}|x[0-9A-Fa-f]+", line[i + 1:])
+        byte = _BYTE_ESCAPE.match(line, i + 1)
         if escape in _ESCAPES:
             _flush_bytes(raw, parts, codec, number, path)
             parts.append(_ESCAPES[escape])
             i += 2
-        elif octal:
-            digits = octal.group()
-            value = int(digits[1:], 16) if digits[0] == "x" else int(digits, 8)
-            raw.append(value & 0xFF)
-            i += 1 + len(digits)
+        elif byte:
+            digits = byte.group()
+            raw.append((int(digits[1:], 16) if digits[0] == "x" else int(digits, 8)) & 0xFF)
+            i = byte.end()
         else:
             raise PoSyntaxError(path, number, f"invalid control sequence \\{escape}")
     _flush_bytes(raw, parts, codec, number, path)
@@ -708,7 +724,12 @@ def dump_po(po: polib.POFile) -> str:
 
 def dump_po_bytes(po: polib.POFile) -> bytes:
     """:func:`dump_po` encoded in the charset the header declares."""
-    return dump_po(po).encode(_python_codec(_header_charset(po)))
+    charset = _header_charset(po)
+    try:
+        return dump_po(po).encode(_python_codec(None if charset == "ASCII" else charset))
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"the catalog declares charset={charset} but holds {exc.object[exc.start]!r}, "
+                         "which it cannot encode; declare charset=UTF-8") from None
 
 
 def write_po_file(path: str | os.PathLike, po: polib.POFile) -> bool:
@@ -724,8 +745,10 @@ def write_po_file(path: str | os.PathLike, po: polib.POFile) -> bool:
     except FileNotFoundError:
         pass
     directory = os.path.dirname(os.path.abspath(path))
+    mode = _file_mode(path)
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".po.tmp", dir=directory)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -737,6 +760,16 @@ def write_po_file(path: str | os.PathLike, po: polib.POFile) -> bool:
     _fsync_directory(directory)
     log.debug("wrote %s", path)
     return True
+
+
+def _file_mode(path: str | os.PathLike) -> int:
+    """The permissions to give the new file: the old file's, else 0666 less umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_directory(directory: str) -> None:
@@ -899,7 +932,10 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool,
         text, overrides = _escape(value, start, end, protected)
         while True:
             column = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
-            breaks = _width_breaks(text, width, column, overrides, cjk)
+            if _fits(text, width - column, cjk):
+                breaks = [PROHIBITED] * len(text)  # nothing to break: skip UAX #14
+            else:
+                breaks = _width_breaks(text, width, column, overrides, cjk)
             if first and text and (end < len(value) or column > width or POSSIBLE in breaks):
                 lines.append(f'{prefix}{name} ""')
                 first = False
@@ -911,6 +947,15 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool,
         start = end
         if start >= len(value):
             return lines
+
+
+def _fits(text: list[str], room: int, cjk: bool) -> bool:
+    """Whether `text` is no wider than `room` columns, in which case the
+    line breaker would choose no break (a shortcut for short strings)."""
+    joined = "".join(text)
+    if joined.isascii() and joined.isprintable():
+        return len(joined) <= room
+    return sum(max(_char_width(char, cjk), 0) for char in text) <= room
 
 
 def _cut(head: str, text: list[str], breaks: list[int], prefix: str) -> list[str]:

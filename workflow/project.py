@@ -19,6 +19,7 @@ _DEFAULTS = {
     "languages": ["km", "en", "fr"],
     "fuzzy_threshold": 80,
     "pdf_variant": "",
+    "templates": "",
 }
 
 
@@ -30,6 +31,7 @@ class Project:
     languages: tuple[str, ...]
     fuzzy_threshold: int = 80  #: 0–100 similarity for fuzzy matches and the translation memory
     pdf_variant: str = ""  #: "", "pdf/a-3b" or "pdf/ua-1"
+    templates: Path | None = None  #: a folder of templates that replace the package's own, by name
 
     @property
     def content(self) -> Path:
@@ -80,6 +82,9 @@ def load(root: Path) -> Project:
     if unknown:
         raise WorkflowError(str(pyproject), None, f"unknown [tool.workflow] settings: {sorted(unknown)}",
                             f"known settings are {sorted(_DEFAULTS)}")
+    if settings["pdf_variant"] not in ("", "pdf/a-3b", "pdf/ua-1"):
+        raise WorkflowError(str(pyproject), None, f"pdf_variant {settings['pdf_variant']!r} is not supported",
+                            'use "", "pdf/a-3b" or "pdf/ua-1"')
     for lang in settings["languages"]:
         try:
             locales.check(lang)
@@ -87,4 +92,5 @@ def load(root: Path) -> Project:
             raise WorkflowError(str(pyproject), None, str(exc)) from exc
     return Project(root=root, languages=tuple(settings["languages"]),
                    fuzzy_threshold=int(settings["fuzzy_threshold"]),
-                   pdf_variant=str(settings["pdf_variant"]))
+                   pdf_variant=str(settings["pdf_variant"]),
+                   templates=root / settings["templates"] if settings["templates"] else None)

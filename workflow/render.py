@@ -7,8 +7,10 @@ catalog; the release's words arrive already translated in an ``Edition``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+import traceback
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 import nh3
@@ -16,7 +18,7 @@ from jinja2.ext import babel_extract
 from markupsafe import Markup
 
 from workflow import locales
-from workflow.model import Edition
+from workflow.model import Edition, WorkflowError
 
 TEMPLATES = ("edition.html", "index.html", "page.css")
 #: What a release body may contain once rendered: Markdown's own output, nothing else.
@@ -43,18 +45,43 @@ def safe_body(html: str) -> str:
                      link_rel=None, filter_style_properties={"text-align"}, strip_comments=True)
 
 
-def template_dir() -> str:
-    return str(resources.files("workflow") / "templates")
+def template_dirs(override: Path | None = None) -> list[Path]:
+    """Where templates are looked up: the project's own folder first, then the package's."""
+    package = Path(str(resources.files("workflow") / "templates"))
+    return [override, package] if override is not None else [package]
 
 
-def extract_ui_strings() -> Iterator[tuple[str, int, str]]:
-    """(template name, line, msgid) for every ``_()`` call in the templates."""
-    folder = resources.files("workflow") / "templates"
+def template_file(name: str, override: Path | None = None) -> Path:
+    """The file that provides template ``name``."""
+    return next(d / name for d in template_dirs(override) if (d / name).is_file())
+
+
+def _template_error(exc: jinja2.TemplateError, name: str, override: Path | None) -> WorkflowError:
+    """A template problem as a WorkflowError naming the template file and line."""
+    line = getattr(exc, "lineno", None)
+    path = getattr(exc, "filename", None) or str(template_file(name, override))
+    if line is None:  # a rendering error: Jinja2 puts the template's line in the traceback
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(name)]
+        line = frames[-1].lineno if frames else None
+    return WorkflowError(path, line, f"template error: {exc.message or exc}",
+                         "fix the template (Jinja2 syntax), or remove it to use the built-in one")
+
+
+def extract_ui_strings(override: Path | None = None) -> Iterator[tuple[str, int, str]]:
+    """(template file, line, msgid) for every ``_()`` call in the templates."""
     for name in TEMPLATES:
-        with (folder / name).open("rb") as handle:
-            for line, _func, message, _comments in babel_extract(handle, ["_", "gettext"], [], {}):
-                if isinstance(message, str):
-                    yield name, line, message
+        path = template_file(name, override)
+        with path.open("rb") as handle:
+            try:
+                found = list(babel_extract(handle, ["_", "gettext"], [], {}))
+            except jinja2.TemplateSyntaxError as exc:
+                exc.filename = str(path)
+                raise _template_error(exc, name, override) from exc
+        package = path.parent == template_dirs()[0]
+        shown = f"workflow/templates/{name}" if package else str(path)
+        for line, _func, message, _comments in found:
+            if isinstance(message, str):
+                yield shown, line, message
 
 
 @dataclass(frozen=True)
@@ -67,9 +94,11 @@ class LanguageLink:
 class Renderer:
     """Renders pages in every language, each with its own templates' translations."""
 
-    def __init__(self, ui_translations: Mapping[str, Mapping[str, str]], languages: tuple[str, ...]):
+    def __init__(self, ui_translations: Mapping[str, Mapping[str, str]], languages: tuple[str, ...],
+                 override: Path | None = None):
         self._ui = ui_translations
         self.languages = languages
+        self.override = override
         self._environments: dict[str, jinja2.Environment] = {}
 
     def gettext(self, lang: str) -> Callable[[str], str]:
@@ -79,7 +108,7 @@ class Renderer:
     def _environment(self, lang: str) -> jinja2.Environment:
         if lang not in self._environments:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(template_dir()),
+                loader=jinja2.FileSystemLoader(template_dirs(self.override)),
                 autoescape=jinja2.select_autoescape(["html"]),
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
@@ -91,6 +120,12 @@ class Renderer:
             self._environments[lang] = env
         return self._environments[lang]
 
+    def _render(self, page_lang: str, name: str, **context) -> str:
+        try:
+            return self._environment(page_lang).get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, name, self.override) from exc
+
     def links(self, slug: str = "") -> list[LanguageLink]:
         return [LanguageLink(lang, locales.language_name(lang), slug) for lang in self.languages]
 
@@ -98,7 +133,8 @@ class Renderer:
         """The HTML page of one language edition."""
         meta = edition.release.meta
         lang = edition.lang
-        return self._environment(lang).get_template("edition.html").render(
+        return self._render(
+            lang, "edition.html",
             lang=lang,
             slug=edition.release.slug,
             strings=edition.strings,
@@ -116,10 +152,9 @@ class Renderer:
 
     def index(self, lang: str, releases: list[dict], *, root: str) -> str:
         """A list of releases with links to every language; ``root`` leads to ``output/``."""
-        return self._environment(lang).get_template("index.html").render(
-            lang=lang, releases=releases, languages=self.links(), root=root)
+        return self._render(lang, "index.html", lang=lang, releases=releases, languages=self.links(), root=root)
 
     def stylesheet(self, lang: str) -> str:
         """The per-language print rules (the page footer in the language's words and digits)."""
         counter_style = ", khmer" if lang == "km" else ""
-        return self._environment(lang).get_template("page.css").render(counter_style=counter_style)
+        return self._render(lang, "page.css", counter_style=counter_style)

@@ -21,7 +21,11 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX
 
-from workflow.model import TRANSLATABLE_KEYS, Release, Segment
+from workflow.model import TRANSLATABLE_KEYS, Release, Segment, WorkflowError
+
+#: The longest segment offered to translators: a press-release paragraph is a few
+#: thousand characters; anything far beyond is a mistake (a missing blank line).
+MAX_SEGMENT = 20_000
 
 #: Called for each segment with (msgid, kind); returns the text to put in its
 #: place, or None to keep the source text.
@@ -136,6 +140,9 @@ def extract(release: Release) -> list[Segment]:
     for msgid, kind in body_segments(release.body):
         cursor = _locate(release.body, msgid, cursor)
         line = release.body_line + release.body.count("\n", 0, cursor)
+        if len(msgid) > MAX_SEGMENT:
+            raise WorkflowError(release.path, line, f"this {kind} is {len(msgid):,} characters long "
+                                f"(at most {MAX_SEGMENT:,})", "split it with blank lines between paragraphs")
         segments.append(Segment(msgid, kind, release.path, line))
         cursor += 1
     return segments
