@@ -219,3 +219,26 @@ def test_source_date_epoch_sets_the_creation_date(project_copy, monkeypatch):
     assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
     pot = polib.pofile(str(project_copy / f"locale/templates/{BELGIUM}.pot"))
     assert pot.metadata["POT-Creation-Date"] == "2024-02-07 00:00+0000"
+
+
+# --------------------------------------------------------- the real corpus
+
+def _corpus_catalogs():
+    from tests.conftest import CORPUS
+    return sorted(p for p in CORPUS.rglob("*.po*") if "MALFORMED" not in p.name) if CORPUS.exists() else []
+
+
+@pytest.mark.parametrize("path", _corpus_catalogs() or [None], ids=lambda p: p.name if p else "no-corpus")
+def test_real_catalogs_keep_their_messages(path, tmp_path):
+    """Weblate, Transifex, Poedit, KBabel, Launchpad and Lokalize exports: same messages after load and save."""
+    from tests.conftest import corpus
+    from workflow.pofile import read_po_bytes
+
+    if path is None:
+        corpus("po")
+    saved = tmp_path / path.name
+    saved.write_text(dump_po(read_po_bytes(path.read_bytes(), path=str(path))), encoding="utf-8")
+    ours = run(tool("msgcat"), "--sort-output", str(saved))
+    theirs = run(tool("msgcat"), "--sort-output", str(path))
+    assert ours.returncode == theirs.returncode == 0
+    assert ours.stdout == theirs.stdout

@@ -160,6 +160,19 @@ def test_latin1_declared_file_is_decoded_by_its_header(tmp_path):
     assert dump_po_bytes(po) == msgcat_bytes(path)
 
 
+def test_domain_directives_are_refused():
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po('domain "other"\nmsgid "a"\nmsgstr "b"\n', path="d.po")
+    assert caught.value.line == 1 and "domain" in caught.value.message
+
+
+def test_header_is_written_first(tmp_path):
+    """msgcat keeps a late header where it is; polib has no place for that."""
+    text = 'msgid "a"\nmsgstr "b"\n\n' + HEADER.rstrip("\n") + "\n"
+    assert msgcat_text(text, tmp_path).startswith('msgid "a"')
+    assert dump_po(read_po(text)) == HEADER + 'msgid "a"\nmsgstr "b"\n'
+
+
 def test_byte_order_mark_is_skipped():
     po = read_po_bytes('\ufeffmsgid "a"\nmsgstr "b"\n'.encode("utf-8"))
     assert po[0].msgstr == "b"

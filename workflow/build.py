@@ -12,7 +12,6 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import fontpkg
@@ -23,7 +22,7 @@ from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_ato
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
-from workflow.render import Renderer, extract_ui_strings
+from workflow.render import Renderer, extract_ui_strings, template_file
 from workflow.typeset import TypesetError, missing_glyphs, write_pdf
 
 log = logging.getLogger(__name__)
@@ -284,7 +283,7 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     """Fonts, the stylesheet and each language's print rules, beside the pages."""
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
-    files["edition.css"] = (resources.files("workflow") / "templates" / "edition.css").read_bytes()
+    files["edition.css"] = template_file("edition.css", project.templates).read_bytes()
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
     for name, data in files.items():

@@ -29,10 +29,10 @@ Known, deliberate differences from ``msgcat`` (each covered by a test):
 
 GNU never breaks a line inside a format directive.  The directive parsers
 here reproduce gettext's for the c, objc, python, python-brace and php
-formats (checked against msgcat on thousands of adversarial strings); the
-directives of java, csharp, scheme, lisp, sh, qt, qt-plural, kde,
-kde-kuit and perl-brace cannot contain a break opportunity, so they need
-none.  For the remaining, rarer languages (javascript, perl, ruby, lua,
+formats (checked against msgcat on thousands of adversarial strings); for
+java, csharp, scheme, lisp, sh, qt, qt-plural, kde, kde-kuit and
+perl-brace the same check found no difference without a parser.  For the
+remaining, rarer languages (javascript, perl, ruby, lua,
 awk, tcl, boost, elisp, librep, object-pascal, smalltalk, gcc-internal,
 gfc-internal, ycp, java-printf) a string can come out differently when a
 line would end exactly inside a directive such as ``%%`` or ``% d``.
