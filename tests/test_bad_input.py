@@ -155,3 +155,30 @@ def test_template_error_names_the_template_and_line(project_copy, capsys):
     err = capsys.readouterr().err
     assert f"{folder / 'edition.html'}:{line}: error: template error" in err
     assert (project_copy / "output/index.html").is_file()
+
+
+def test_a_character_no_bundled_font_has_fails_that_edition(project_copy, capsys):
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    po[3].msgstr += " \u0b95"  # TAMIL LETTER KA: neither Noto Serif nor Noto Sans Khmer draws it
+    po.save(str(path))
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "no bundled font has a glyph for U+0B95" in err
+    assert not (project_copy / "output/fr" / f"{BELGIUM}.pdf").exists()
+    assert (project_copy / "output/km" / f"{BELGIUM}.pdf").is_file()
+
+
+def test_a_font_that_cannot_be_loaded_fails_the_build(project_copy, capsys):
+    from workflow.render import template_file
+
+    folder = project_copy / "templates"
+    folder.mkdir()
+    css = template_file("edition.css").read_text()
+    (folder / "edition.css").write_text(css.replace("url(fonts/NotoSansKhmer.ttf)", "url(fonts/Missing.ttf)"))
+    settings = project_copy / "pyproject.toml"
+    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "Missing.ttf" in err and "error" in err
+    assert not list((project_copy / "output").rglob("*.pdf"))

@@ -209,7 +209,9 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
         previous = read_catalog(project.template_path(UI_DOMAIN), project)
     except PoSyntaxError:
         previous = None  # a template is ours to rewrite
-    ui_langs = [lang for lang in project.languages if lang != "en"]  # the templates are written in English
+    # The templates are written in English; an English catalog too lets the office reword the
+    # letterhead without touching a template.
+    ui_langs = list(project.languages)
     try:
         template = ui_template(previous, project.templates)
     except WorkflowError as exc:
