@@ -17,7 +17,7 @@ from pathlib import Path
 import fontpkg
 import polib
 
-from workflow import catalog, checks, khmer, locales, release as release_io, segment, typography
+from workflow import catalog, checks, khmer, locales, release as release_io, review as review_io, segment, typography
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
@@ -285,7 +285,8 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     """Fonts, the stylesheet and each language's print rules, beside the pages."""
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
-    files["edition.css"] = template_file("edition.css", project.templates).read_bytes()
+    for name in ("edition.css", "review.css"):
+        files[name] = template_file(name, project.templates).read_bytes()
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
     for name, data in files.items():
@@ -351,6 +352,14 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
         save(project, report, path, renderer.index(page_lang, items, root=root).encode("utf-8"))
 
 
+def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:
+    """``output/review/<slug>.html``: every segment in every language, with its state and source diff."""
+    for rel in ws.releases:
+        catalogs = {lang: ws.catalogs.get((lang, rel.slug)) for lang in ws.project.languages if lang != rel.meta.lang}
+        page = renderer.review(review_io.review(rel, ws.segments[rel.slug], catalogs, ws.project.languages))
+        save(ws.project, report, ws.project.output / "review" / f"{rel.slug}.html", page.encode("utf-8"))
+
+
 # ---------------------------------------------------------------- commands
 
 def _ui_tables(ws: Workspace) -> dict[str, dict[str, str]]:
@@ -386,4 +395,5 @@ def publish(project: Project) -> Report:
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
         write_indexes(ws, renderer, report)
+        write_reviews(ws, renderer, report)
     return report

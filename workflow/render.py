@@ -154,6 +154,11 @@ class Renderer:
         """A list of releases with links to every language; ``root`` leads to ``output/``."""
         return self._render(lang, "index.html", lang=lang, releases=releases, languages=self.links(), root=root)
 
+    def review(self, review) -> str:
+        """The side-by-side review page of one release (in English: it is the office's own tool)."""
+        names = {lang: locales.language_name(lang, "en") for lang in self.languages}
+        return self._render("en", "review.html", review=review, names=names)
+
     def stylesheet(self, lang: str) -> str:
         """The per-language print rules (the page footer in the language's words and digits)."""
         counter_style = ", khmer" if lang == "km" else ""

@@ -1,0 +1,46 @@
+"""Review pages: every segment side by side, and what changed in the source since translation."""
+
+from html.parser import HTMLParser
+
+from workflow.cli import main
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+
+
+class Cells(HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.cells, self._cell, self._tag = [], None, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "td" and "cell" in attrs.get("class", ""):
+            self._cell = {"state": attrs["class"].split()[1], "lang": attrs["lang"], "del": [], "ins": [], "text": ""}
+            self.cells.append(self._cell)
+        self._tag = tag
+
+    def handle_endtag(self, tag):
+        self._tag = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            if self._tag in ("del", "ins"):
+                self._cell[self._tag].append(data)
+            self._cell["text"] += data
+
+
+def test_review_shows_every_segment_and_the_source_diff(project_copy):
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "They also discussed on the possibility", "They also discussed the possibility"), encoding="utf-8")
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    page = (project_copy / "output/review" / f"{BELGIUM}.html").read_text(encoding="utf-8")
+    cells = Cells(page).cells
+    assert len(cells) == 8 * 3  # 3 front-matter fields and 5 paragraphs, in km, en and fr
+    fuzzy = [c for c in cells if c["state"] == "fuzzy"]
+    assert sorted(c["lang"] for c in fuzzy) == ["fr", "km"]
+    for cell in fuzzy:
+        assert cell["del"] == ["on"] and cell["ins"] == []
+    assert {c["state"] for c in cells} == {"source", "final", "fuzzy"}
+    assert [c["lang"] for c in cells if c["state"] == "source"] == ["en"] * 8
