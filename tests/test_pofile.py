@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workflow import pofile
+from workflow import po_linebreak
 from workflow.pofile import PoSyntaxError, dump_po, dump_po_bytes, read_po, read_po_bytes, write_po_file
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -426,7 +426,7 @@ def test_width_table_matches_libunistring():
     lib = libunistring()
     wrong = [hex(code) for code in range(1, 0x110000)
              if not 0xD800 <= code < 0xE000
-             and pofile._char_width.__wrapped__(chr(code), False) != lib.uc_width(code, b"UTF-8")]
+             and po_linebreak.char_width.__wrapped__(chr(code), False) != lib.uc_width(code, b"UTF-8")]
     assert wrong == []
 
 
@@ -441,4 +441,4 @@ def test_line_breaks_match_libunistring():
         out = ctypes.create_string_buffer(len(raw))
         lib.u8_possible_linebreaks_v2(raw, len(raw), b"UTF-8", out)
         offsets = [len(text[:i].encode("utf-8")) for i in range(len(text))]
-        assert pofile._possible_breaks(text, False) == [out.raw[o] for o in offsets], repr(text)
+        assert po_linebreak.possible_breaks(text, False) == [out.raw[o] for o in offsets], repr(text)

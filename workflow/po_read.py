@@ -1,0 +1,454 @@
+"""The PO reader: GNU gettext's PO grammar, producing polib objects.
+
+:func:`read_po` tokenizes (:mod:`workflow.po_lex`), parses the tokens into
+messages like GNU po-gram.y, applies msgfmt's parse-time checks (duplicate
+entries, msgid/msgstr newlines) and builds a ``polib.POFile``.
+:func:`read_po_bytes` first decodes the bytes with the charset the header
+declares.
+
+What polib cannot represent exactly (comment lines as written, the header
+entry as read) rides along in ``entry._pofile_source`` and
+``po._pofile_header``; :mod:`workflow.po_write` uses them only while
+polib's fields still agree (:func:`header_entry` decides it for the header).
+
+Part of :mod:`workflow.pofile`, which is what the rest of the project imports.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import polib
+
+from workflow.po_formats import Flags, flag_words
+from workflow.po_lex import PoSyntaxError, Token, tokenize
+
+__all__ = ["PAGE_WIDTH", "header_charset", "header_entry", "python_codec", "read_po", "read_po_bytes"]
+
+log = logging.getLogger(__name__)
+
+#: GNU gettext's default page width.
+PAGE_WIDTH = 79
+
+_CHARSET_RE = re.compile(rb"charset=([^\s\"\\]+)")
+_BOM = "\ufeff"
+
+
+def read_po_bytes(data: bytes, *, path: str = "<bytes>") -> polib.POFile:
+    """Parse a PO/POT file given as bytes, decoding it with the charset its
+    header declares (UTF-8 when it declares none or the ``CHARSET`` dummy)."""
+    if not data.strip():
+        raise PoSyntaxError(path, 1, "empty file")
+    charset = _sniff_charset(data)
+    codec = python_codec(charset)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PoSyntaxError(path, line, f"bytes that are not valid {charset or 'UTF-8'}") from None
+    return read_po(text, path=path)
+
+
+def read_po(text: str, *, path: str = "<string>") -> polib.POFile:
+    """Parse PO/POT text the way GNU gettext does, into a ``polib.POFile``.
+
+    Raises :class:`PoSyntaxError` for anything GNU ``msgfmt`` rejects at
+    parse time, and for msgid/msgstr pairs whose leading or trailing
+    newlines disagree (msgfmt's ``'msgid' and 'msgstr' entries do not both
+    end with '\\n'``).
+    """
+    if text.startswith(_BOM):
+        log.warning("%s: skipping a byte order mark (GNU gettext rejects it)", path)
+        text = text[1:]
+    if not text.strip():
+        raise PoSyntaxError(path, 1, "empty file")
+    codec = python_codec(_sniff_charset(text.encode("utf-8", "replace")))
+    messages = _Parser(tokenize(text, path, codec), path).messages()
+    _check_duplicates(messages, path)
+    _check_newlines(messages, path)
+    return _to_pofile(messages)
+
+
+def _sniff_charset(data: bytes) -> str | None:
+    """The charset named in the Content-Type of the first entry (the header)."""
+    first = re.search(rb"(?m)^[ \t]*msgid[ \t]", data)
+    if first is None:
+        return None
+    end = data.find(b"\n\n", first.start())
+    match = _CHARSET_RE.search(data, first.start(), end if end >= 0 else len(data))
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii", "replace")
+    return None if name == "CHARSET" else name
+
+
+def python_codec(charset: str | None) -> str:
+    """A Python codec for a PO charset name (UTF-8 when unknown)."""
+    if charset:
+        try:
+            return codecs.lookup(charset).name
+        except LookupError:
+            log.warning("unknown charset %r, reading as UTF-8", charset)
+    return "utf-8"
+
+
+# ----------------------------------------------------------- parser
+
+@dataclass
+class _Message:
+    """One entry as GNU reads it, before it becomes a polib.POEntry."""
+
+    comments: list[Token]
+    msgid: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr: list[str] = field(default_factory=list)
+    prev_msgctxt: str | None = None
+    prev_msgid: str | None = None
+    prev_msgid_plural: str | None = None
+    obsolete: bool = False
+    msgid_line: int = 0
+    msgstr_line: int = 0
+
+    @property
+    def is_header(self) -> bool:
+        return self.msgctxt is None and self.msgid == "" and not self.obsolete
+
+
+class _Parser:
+    """GNU po-gram.y over the token list: comments, then one message."""
+
+    def __init__(self, tokens: list[Token], path: str) -> None:
+        self.tokens = tokens
+        self.path = path
+        self.pos = 0
+
+    def messages(self) -> list[_Message]:
+        result: list[_Message] = []
+        comments: list[Token] = []
+        while self.pos < len(self.tokens):
+            token = self.tokens[self.pos]
+            if token.kind == "comment":
+                comments.append(token)
+                self.pos += 1
+            elif token.kind == "keyword" and token.value == "domain":
+                raise self.error(token, "'domain' directives are not supported")
+            elif token.kind == "keyword" and token.value in ("msgctxt", "msgid"):
+                result.append(self.message(comments))
+                comments = []
+            else:
+                raise self.error(token, f"syntax error: {self.describe(token)} outside an entry")
+        return result
+
+    def message(self, comments: list[Token]) -> _Message:
+        start = self.pos
+        msg = _Message(comments)
+        if self.at("msgctxt", previous=True):
+            msg.prev_msgctxt = self.strings_after(previous=True)
+        if self.at("msgid", previous=True):
+            msg.prev_msgid = self.strings_after(previous=True)
+            if self.at("msgid_plural", previous=True):
+                msg.prev_msgid_plural = self.strings_after(previous=True)
+        if self.at("msgctxt"):
+            msg.msgctxt = self.strings_after()
+        msg.msgid_line = self.expect("msgid").line
+        msg.msgid = self.strings()
+        if self.at("msgid_plural"):
+            msg.msgid_plural = self.strings_after()
+            self.plural_forms(msg)
+        else:
+            msg.msgstr_line = self.expect("msgstr").line
+            if self.peek_kind() == "[":
+                raise self.error(self.tokens[self.pos], "missing 'msgid_plural' section")
+            msg.msgstr = [self.strings()]
+        msg.obsolete = self.tokens[start].obsolete
+        self.check_obsolete(start)
+        return msg
+
+    def plural_forms(self, msg: _Message) -> None:
+        while self.at("msgstr"):
+            keyword = self.expect("msgstr")
+            msg.msgstr_line = msg.msgstr_line or keyword.line
+            self.expect_kind("[")
+            index = self.expect_kind("number")
+            self.expect_kind("]")
+            if int(index.value) != len(msg.msgstr):
+                raise self.error(index, "plural form has wrong index")
+            msg.msgstr.append(self.strings())
+        if not msg.msgstr:
+            raise self.error(self.current_or_last(), "missing 'msgstr[]' section")
+
+    def check_obsolete(self, start: int) -> None:
+        first = self.tokens[start].obsolete
+        for token in self.tokens[start:self.pos]:
+            if token.obsolete != first:
+                raise self.error(token, "inconsistent use of #~")
+
+    # helpers ---------------------------------------------------------
+    def at(self, keyword: str, previous: bool = False) -> bool:
+        if self.pos >= len(self.tokens):
+            return False
+        token = self.tokens[self.pos]
+        return token.kind == "keyword" and token.value == keyword and token.previous == previous
+
+    def peek_kind(self) -> str | None:
+        return self.tokens[self.pos].kind if self.pos < len(self.tokens) else None
+
+    def expect(self, keyword: str) -> Token:
+        if not self.at(keyword):
+            raise self.error(self.current_or_last(),
+                             f"syntax error: expected '{keyword}', found {self.describe_current()}")
+        self.pos += 1
+        return self.tokens[self.pos - 1]
+
+    def expect_kind(self, kind: str) -> Token:
+        if self.peek_kind() != kind:
+            raise self.error(self.current_or_last(),
+                             f"syntax error: expected {kind!r}, found {self.describe_current()}")
+        self.pos += 1
+        return self.tokens[self.pos - 1]
+
+    def strings_after(self, previous: bool = False) -> str:
+        """Skip the keyword at hand and read its strings."""
+        self.pos += 1
+        return self.strings(previous)
+
+    def strings(self, previous: bool = False) -> str:
+        """One or more adjacent string literals, concatenated."""
+        parts = []
+        while (self.peek_kind() == "string"
+               and self.tokens[self.pos].previous == previous):
+            parts.append(self.tokens[self.pos].value)
+            self.pos += 1
+        if not parts:
+            raise self.error(self.current_or_last(),
+                             f"syntax error: expected a string, found {self.describe_current()}")
+        return "".join(parts)
+
+    def current_or_last(self) -> Token:
+        return self.tokens[min(self.pos, len(self.tokens) - 1)]
+
+    def describe_current(self) -> str:
+        if self.pos >= len(self.tokens):
+            return "the end of the file"
+        return self.describe(self.tokens[self.pos])
+
+    @staticmethod
+    def describe(token: Token) -> str:
+        prefix = "#| " if token.previous else ""
+        if token.kind == "string":
+            return "a string"
+        return f"'{prefix}{token.value}'" if token.kind != "comment" else "a comment"
+
+    def error(self, token: Token, message: str) -> PoSyntaxError:
+        return PoSyntaxError(self.path, token.line, message)
+
+
+def _check_duplicates(messages: list[_Message], path: str) -> None:
+    """GNU refuses two entries with the same msgctxt and msgid (obsolete or not)."""
+    seen: dict[tuple[str | None, str], _Message] = {}
+    for msg in messages:
+        key = (msg.msgctxt, msg.msgid)
+        if key in seen:
+            raise PoSyntaxError(path, msg.msgid_line, "duplicate message definition "
+                                f"(first defined at line {seen[key].msgid_line})")
+        seen[key] = msg
+
+
+def _check_newlines(messages: list[_Message], path: str) -> None:
+    """msgfmt's check that msgid and msgstr agree on leading/trailing '\\n'.
+
+    Like msgfmt, only translated, non-fuzzy, non-obsolete entries are
+    checked, and the error points at the msgstr line.
+    """
+    for msg in messages:
+        if msg.obsolete or not msg.msgid or not msg.msgstr[0] or _flags_of(msg).fuzzy:
+            continue
+        problem = _newline_problem(msg)
+        if problem:
+            raise PoSyntaxError(path, msg.msgstr_line, problem)
+
+
+def _newline_problem(msg: _Message) -> str | None:
+    plural = msg.msgid_plural is not None
+    for where, test in (("begin", lambda s: s[:1] == "\n"), ("end", lambda s: s[-1:] == "\n")):
+        expected = test(msg.msgid)
+        if plural and test(msg.msgid_plural) != expected:
+            return f"'msgid' and 'msgid_plural' entries do not both {where} with '\\n'"
+        for index, msgstr in enumerate(msg.msgstr):
+            if test(msgstr) != expected:
+                name = f"msgstr[{index}]" if plural else "msgstr"
+                return f"'msgid' and '{name}' entries do not both {where} with '\\n'"
+    return None
+
+
+# -------------------------------------------------- comments, header
+
+@dataclass
+class _Comments:
+    """The comment lines of one entry, sorted by kind."""
+
+    translator: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    references: list[tuple[str, int | None]] = field(default_factory=list)
+    flags: str = ""  # the last "#," line wins, as in GNU gettext 0.21
+
+
+def _sort_comments(tokens: list[Token]) -> _Comments:
+    """Dispatch comment lines like GNU's po_callback_comment_dispatcher."""
+    result = _Comments()
+    for token in tokens:
+        text = token.value
+        if text.startswith("."):
+            result.extracted.append(_strip_one_space(text[1:]))
+        elif text.startswith(":"):
+            _add_references(result.references, _parse_references(text[1:]))
+        elif text.startswith((",", "!")):
+            result.flags = text[1:]
+        elif (solaris := _parse_solaris_reference(text)) is not None:
+            _add_references(result.references, [solaris])
+        else:
+            result.translator.append(_strip_one_space(text))
+    return result
+
+
+def _strip_one_space(text: str) -> str:
+    return text[1:] if text.startswith(" ") else text
+
+
+def _add_references(known: list[tuple[str, int | None]], new: Iterable[tuple[str, int | None]]) -> None:
+    for ref in new:
+        if ref not in known:  # GNU keeps each file position once
+            known.append(ref)
+
+
+_REFERENCE_WORD = re.compile(r"[^ \t]+")
+_SPACED_LINE = re.compile(r"[ \t]*:[ \t]*([0-9]+)(?=[ \t]|$)")
+_LINE_AFTER_COLON = re.compile(r"[ \t]*([0-9]+)(?=[ \t]|$)")
+
+
+def _parse_references(text: str) -> list[tuple[str, int | None]]:
+    """GNU po_parse_comment_filepos: "file:12", "file :12", "file: 12", "file"."""
+    refs: list[tuple[str, int | None]] = []
+    pos = 0
+    while (word := _REFERENCE_WORD.search(text, pos)) is not None:
+        name, pos = word.group(), word.end()
+        match = _SPACED_LINE.match(text, pos)
+        if match is None and name.endswith(":"):
+            match = _LINE_AFTER_COLON.match(text, pos)
+            name = name[:-1] if match else name
+        if match:
+            refs.append((name, int(match.group(1))))
+            pos = match.end()
+            continue
+        joined = re.fullmatch(r"(.+):([0-9]+)", name, re.S)
+        refs.append((joined.group(1), int(joined.group(2))) if joined else (name, None))
+    return refs
+
+
+def _parse_solaris_reference(text: str) -> tuple[str, int] | None:
+    """Sun-style "# File: name, line: 12" comments are references too."""
+    match = re.fullmatch(r" [Ff]ile:[ \t]*(.*?)[ \t]*,[ \t]*line[ \t]*(?:number[ \t]*)?:([0-9]+)[ \t\n]*",
+                         text, re.S)
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def _flags_of(msg: _Message) -> Flags:
+    return Flags.parse(_sort_comments(msg.comments).flags)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What the file said that polib's fields cannot hold exactly."""
+
+    translator: tuple[str, ...]
+    extracted: tuple[str, ...]
+
+
+def _to_pofile(messages: list[_Message]) -> polib.POFile:
+    po = polib.POFile(wrapwidth=PAGE_WIDTH)
+    header = next((msg for msg in messages if msg.is_header), None)
+    for msg in messages:
+        if msg is not header:
+            po.append(_to_entry(msg))
+    if header is not None:
+        _attach_header(po, _to_entry(header))
+    po.encoding = python_codec(header_charset(po))
+    return po
+
+
+def _to_entry(msg: _Message) -> polib.POEntry:
+    comments = _sort_comments(msg.comments)
+    plural = msg.msgid_plural is not None
+    entry = polib.POEntry(
+        msgid=msg.msgid,
+        msgctxt=msg.msgctxt,
+        msgid_plural=msg.msgid_plural or "",
+        msgstr="" if plural else msg.msgstr[0],
+        msgstr_plural=dict(enumerate(msg.msgstr)) if plural else {},
+        obsolete=msg.obsolete,
+        tcomment="\n".join(comments.translator),
+        comment="\n".join(comments.extracted),
+        occurrences=[(name, "" if line is None else str(line)) for name, line in comments.references],
+        flags=flag_words(comments.flags),
+        previous_msgctxt=msg.prev_msgctxt,
+        previous_msgid=msg.prev_msgid,
+        previous_msgid_plural=msg.prev_msgid_plural,
+        linenum=msg.msgid_line,
+    )
+    entry._pofile_source = _Source(tuple(comments.translator), tuple(comments.extracted))
+    return entry
+
+
+def _attach_header(po: polib.POFile, entry: polib.POEntry) -> None:
+    """Fill polib's header fields and keep the exact header entry aside."""
+    po.header = entry.tcomment
+    po.metadata = _parse_metadata(entry.msgstr)
+    po.metadata_is_fuzzy = list(entry.flags)
+    po._pofile_header = (entry, _header_snapshot(po))
+
+
+def _parse_metadata(msgstr: str) -> dict[str, str]:
+    """polib's reading of the header msgstr ("Key: value" lines)."""
+    metadata: dict[str, str] = {}
+    key = None
+    for line in msgstr.splitlines():
+        if ":" in line:
+            key, value = line.split(":", 1)
+            metadata[key] = value.strip()
+        elif key is not None:
+            metadata[key] += "\n" + line.strip()
+    return metadata
+
+
+def _header_snapshot(po: polib.POFile) -> tuple:
+    """polib's header fields, to tell later whether someone changed them."""
+    fuzzy = po.metadata_is_fuzzy
+    return po.header, list(po.metadata.items()), list(fuzzy) if isinstance(fuzzy, list) else fuzzy
+
+
+def header_entry(po: polib.POFile) -> polib.POEntry | None:
+    """The header as read (if polib's header fields were left alone), else
+    one rebuilt from ``po.header``, ``po.metadata`` and ``po.metadata_is_fuzzy``."""
+    kept = getattr(po, "_pofile_header", None)
+    if kept is not None and kept[1] == _header_snapshot(po):
+        return kept[0]
+    fuzzy = po.metadata_is_fuzzy
+    if not (po.header or po.metadata or fuzzy):
+        return None
+    flags = list(fuzzy) if isinstance(fuzzy, list) else (["fuzzy"] if fuzzy else [])
+    msgstr = "".join(f"{key}: {value}\n" for key, value in po.metadata.items())
+    return polib.POEntry(msgid="", msgstr=msgstr, tcomment=po.header or "", flags=flags)
+
+
+def header_charset(po: polib.POFile, header: polib.POEntry | None = None) -> str:
+    """The charset named in the header msgstr ("ASCII" when none, like GNU)."""
+    header = header if header is not None else header_entry(po)
+    match = re.search(r"charset=([^ \t\n]*)", header.msgstr if header is not None else "")
+    if match is None or match.group(1) == "CHARSET":
+        return "ASCII"
+    return match.group(1)
