@@ -379,9 +379,6 @@ def test_pages_render_with_their_stylesheet_and_fonts_under_their_csp(base, tab,
         assert {"/assets/fonts/NotoSerif.ttf", "/assets/fonts/NotoSansKhmer.ttf"} <= fetched, fetched
 
 
-@pytest.mark.xfail(strict=True, reason="edition.css leaves <code>/<pre> to the browser's monospace, a system "
-                   "font (DejaVu Sans Mono here): add 'code, kbd, samp, pre { font-family: inherit; }' to "
-                   "edition.css (notes/browser.md); then remove this mark")
 def test_code_is_set_in_the_bundled_fonts(tab, published, tmp_path):
     """Markdown `code` (and the review pages' source path) must not fall back to a system font."""
     output = tmp_path / "output"

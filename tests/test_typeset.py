@@ -461,8 +461,6 @@ def test_pdf_metadata_comes_from_the_release(published, slug, lang):
     assert len(bookmarks) >= 1 + ("sommet" in slug)
 
 
-@pytest.mark.xfail(strict=True, reason="bookmarks are made from the print edition, whose Khmer headings carry "
-                   "U+200B line-break marks: typeset.write_pdf must strip them from the bookmark labels")
 @pytest.mark.parametrize("slug", SLUGS)
 def test_khmer_bookmarks_have_no_line_break_marks(published, slug):
     reader = pypdf.PdfReader(published / "output/km" / f"{slug}.pdf")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,14 +23,17 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> boo
     """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote.
 
     The bytes go to a temporary file in ``scratch`` (default: beside ``path``; it
-    must be on the same file system), are synced, then renamed over ``path``.
+    must be on the same file system), are synced, then renamed over ``path``,
+    and the folder is synced so that the rename survives a power cut.  The file
+    keeps its permissions; a new one gets 0666 less the umask, as ``open`` gives.
     """
     path = Path(path)
     try:
         if path.read_bytes() == data:
             return False
+        mode = stat.S_IMODE(path.stat().st_mode)
     except (FileNotFoundError, IsADirectoryError):
-        pass
+        mode = 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = scratch if scratch is not None else path.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,13 +42,33 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> boo
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_directory(path.parent)
     return True
+
+
+def _umask() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+def _fsync_directory(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot sync a folder; the rename is still atomic
+        pass
+    finally:
+        os.close(fd)
 
 
 def remove_stale_temporaries(folder: Path) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import stat
 from pathlib import Path
 from typing import Sequence
 
@@ -64,43 +63,10 @@ def write_po_file(path: str | os.PathLike, po: polib.POFile) -> bool:
     Returns whether the file was written.  The file keeps its permissions
     (a new one gets 0666 less the umask).
     """
-    mode = _file_mode(path)
     if not write_atomic(Path(path), dump_po_bytes(po)):
         return False
-    _finish_write(Path(path), mode)
     log.debug("wrote %s", path)
     return True
-
-
-def _finish_write(path: Path, mode: int) -> None:
-    """What write_atomic does not do yet: give the new file `mode` (it
-    always leaves 0644) and sync the folder so that the rename is durable."""
-    if stat.S_IMODE(path.stat().st_mode) != mode:
-        os.chmod(path, mode)
-    _fsync_directory(str(path.parent))
-
-
-def _file_mode(path: str | os.PathLike) -> int:
-    """The permissions to give the new file: the old file's, else 0666 less umask."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 _CJK_CHARSETS = {"EUC-JP", "GB2312", "GBK", "EUC-TW", "BIG5", "EUC-KR", "CP949", "JOHAB"}

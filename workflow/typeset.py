@@ -122,6 +122,12 @@ def _source_date(epoch: int | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+def _plain_bookmarks(document: weasyprint.Document) -> None:
+    """Drop the Khmer line-break marks (U+200B) of the print edition from the outline's labels."""
+    for page in document.pages:
+        page.bookmarks = [(level, label.replace("\u200b", ""), *rest) for level, label, *rest in page.bookmarks]
+
+
 def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: str = "",
               identifier: bytes | None = None, epoch: int | None = None) -> tuple[bytes, list[str]]:
     """Typeset ``html`` to PDF bytes; return them with the list of refused URLs.
@@ -134,10 +140,13 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     check_version()
     fetcher = SandboxFetcher(allowed=allowed)
     with _weasyprint_warnings() as warnings, _source_date(epoch):
-        document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
+        options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
+                       pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
+        document = weasyprint.HTML(string=html, base_url=str(base_url) + "/",
+                                   url_fetcher=fetcher).render(**options)
+        _plain_bookmarks(document)
         # pdftext marks Khmer glyph runs with /ActualText so that their text extracts exactly.
-        pdf = pdftext.write_pdf(document, pdf_variant=variant or None, pdf_identifier=identifier,
-                                pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
+        pdf = pdftext.write_pdf(document, **options)
     # A refused URL is reported by the caller; any other warning (a font that could not be
     # loaded, a stylesheet rule WeasyPrint ignored) means the PDF is not what was designed.
     problems = [m for m in warnings if not any(url in m for url in fetcher.refused)]
