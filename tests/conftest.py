@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ def tool(name: str) -> str:
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(args, capture_output=True, text=True, errors="replace", **kwargs)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or zero-width/format (Cf) characters, for comparing what a PDF gives back."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", text)
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def pdftotext(path: Path) -> str:
+    """poppler's text of a whole PDF, in UTF-8."""
+    result = run(tool("pdftotext"), "-enc", "UTF-8", str(path), "-")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def copy_project(dest: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import polib
 import pypdf
 import pytest
 
-from tests.conftest import ROOT, run, tool
+from tests.conftest import ROOT, pdftotext, run, squash, tool
 from workflow.cli import main
 
 SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))
@@ -50,18 +49,6 @@ class Page(HTMLParser):
             self.times.append(data)
 
 
-def squash(text: str) -> str:
-    """Text without whitespace or zero-width characters, for comparing what a PDF gives back."""
-    return "".join(ch for ch in unicodedata.normalize("NFC", text)
-                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
-
-
-def pdf_text(path: Path) -> str:
-    result = run(tool("pdftotext"), "-enc", "UTF-8", str(path), "-")
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_every_edition_is_published(published):
     for slug in SLUGS:
         for lang in LANGS:
@@ -76,7 +63,7 @@ def test_every_edition_is_published(published):
 
 def test_french_pdf_has_the_french_body(published):
     po = polib.pofile(str(published / "locale/fr/LC_MESSAGES" / f"{BELGIUM}.po"))
-    text = squash(pdf_text(published / "output/fr" / f"{BELGIUM}.pdf"))
+    text = squash(pdftotext(published / "output/fr" / f"{BELGIUM}.pdf"))
     paragraphs = [e.msgstr for e in po if "type: paragraph" in e.comment]
     assert len(paragraphs) == 5
     for paragraph in paragraphs:

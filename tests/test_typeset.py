@@ -27,7 +27,7 @@ import pypdf
 import pytest
 import yaml
 
-from tests.conftest import ROOT, copy_project, run, tool
+from tests.conftest import ROOT, copy_project, pdftotext, run, squash, tool
 from workflow.cli import main
 
 SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))
@@ -45,18 +45,6 @@ ANY_FOOTER = re.compile(r"ទំព័រ\s*[០-៩]+\s*នៃ\s*[០-៩]+|Pag
 
 def khmer_number(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", KHMER_DIGITS))
-
-
-def squash(text: str) -> str:
-    """Text without whitespace or zero-width/format (Cf) characters."""
-    return "".join(ch for ch in unicodedata.normalize("NFC", text)
-                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
-
-
-def pdftotext(path: Path) -> str:
-    result = run(tool("pdftotext"), "-enc", "UTF-8", str(path), "-")
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def pdfinfo(path: Path, *options: str) -> str:
