@@ -50,6 +50,17 @@ def test_unchanged_edited_removed_returned():
     assert not back.obsolete and back.msgstr == "Un troisième point." and "fuzzy" not in back.flags
 
 
+def test_merge_leaves_the_old_catalog_as_it_was():
+    """The old catalog is what the merge result is compared with before writing: it must not change."""
+    po = merge(["Kept.", "Removed."])
+    for entry in po:
+        entry.msgstr = "Traduit : " + entry.msgid
+    before = dump_po(po)
+    merged = merge(["Kept."], po)
+    assert dump_po(po) == before
+    assert not catalog.same_content(po, merged, ignore=())
+
+
 def test_memory_fills_exact_and_close_matches():
     other = merge(["Both sides agreed that the mechanism is essential to promote cooperation."])
     other[0].msgstr = "Les deux parties sont convenues que le mécanisme est essentiel."
@@ -201,6 +212,30 @@ def test_update_po_twice_touches_nothing(project_copy):
     before = [(p, p.stat().st_mtime_ns, p.read_bytes()) for p in files]
     assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
     assert [(p, p.stat().st_mtime_ns, p.read_bytes()) for p in files] == before
+
+
+def test_a_removed_paragraph_is_written_obsolete_and_comes_back(project_copy, monkeypatch):
+    """On disk, when the creation date does not change (SOURCE_DATE_EPOCH, or two runs in one minute)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1707264000")
+    shutil.rmtree(project_copy / "locale" / "templates")  # every catalog now carries the epoch's date
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    text = source.read_text(encoding="utf-8")
+    # The last paragraph: no other entry's reference moves, so only the obsolete entry changes the file.
+    body, paragraph = text.rstrip("\n").rsplit("\n\n", 1)
+    source.write_text(body + "\n", encoding="utf-8")
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    for lang in ("fr", "km"):
+        po = polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/{BELGIUM}.po"))
+        gone = [e for e in po if e.msgid == paragraph]
+        assert len(gone) == 1 and gone[0].obsolete and gone[0].msgstr, lang
+    source.write_text(text, encoding="utf-8")
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    for lang in ("fr", "km"):
+        po = polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/{BELGIUM}.po"))
+        back = po.find(paragraph)
+        assert back is not None and back.msgstr and "fuzzy" not in back.flags, lang
+        assert not po.obsolete_entries(), lang
 
 
 def test_catalog_from_another_tool_is_left_alone(project_copy):

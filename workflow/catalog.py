@@ -7,6 +7,7 @@ This module works on ``polib`` objects and never touches the file system;
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import os
 from collections.abc import Iterable
@@ -259,6 +260,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, *, lang: str, projec
         _drop_memory_note(entry)
     for leftover in pool.leftovers():
         if has_translation(leftover):
+            leftover = copy.deepcopy(leftover)  # the old catalog stays as it was read, to compare with
             leftover.obsolete = True
             leftover.occurrences = []
             po.append(leftover)
