@@ -57,6 +57,7 @@ class Active(HTMLParser):
     def __init__(self, text: str):
         super().__init__()
         self.problems: list[str] = []
+        self.images: list[str | None] = []
         self.csp = ""
         self.feed(text)
 
@@ -76,6 +77,10 @@ class Active(HTMLParser):
                 self.problems.append(f"{tag} style={value}")
         if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy":
             self.csp = dict(attrs)["content"]
+        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+            self.problems.append("<meta http-equiv=refresh>")
+        if tag == "img" and dict(attrs).get("class") is None and "release" not in (dict(attrs).get("alt") or ""):
+            self.images.append(dict(attrs).get("src"))
 
 
 def assert_inert(output: Path) -> None:
@@ -100,6 +105,35 @@ def test_payloads_in_translations_are_inert(project_copy, capsys):
     err = capsys.readouterr().err
     assert re.search(rf"locale/fr/LC_MESSAGES/{BELGIUM}.po:\d+: .*raw HTML .* is shown as text", err)
     assert re.search(rf"locale/fr/LC_MESSAGES/{BELGIUM}.po:\d+: .*links to javascript:alert\(1\)", err)
+
+
+UI_PAYLOADS = PAYLOADS + [
+    'x"><meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<img src="data:image/png;base64,iVBORw0KGgo=">',
+]
+
+
+def test_payloads_in_the_templates_strings_are_inert(project_copy, capsys):
+    """ui.po (letterhead, labels) comes from translators too: its words are text, never markup."""
+    path = project_copy / "locale/fr/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(path))
+    entries = [e for e in po if e.msgstr]
+    for n, payload in enumerate(UI_PAYLOADS):
+        entry = entries[n % len(entries)]
+        entry.msgstr = f"{entry.msgstr} {payload}" if n >= len(entries) else payload
+    po.find("Press Release").msgstr = "100 % <b>sûr</b> %(name)s %s"  # no link: published, as text
+    po.save(str(path))
+    main(["--root", str(project_copy), "publish"])
+    output = project_copy / "output"
+    assert_inert(output)
+    for page in output.rglob("*.html"):
+        assert Active(page.read_text(encoding="utf-8")).images == [], page
+    french = (output / f"fr/{BELGIUM}.html").read_text(encoding="utf-8")
+    assert "100 % &lt;b&gt;sûr&lt;/b&gt; %(name)s %s" in french  # shown as the translator typed it
+    assert (output / f"fr/{BELGIUM}.pdf").exists()
+    err = capsys.readouterr().err
+    assert re.search(r"locale/fr/LC_MESSAGES/ui.po:\d+: .*raw HTML .* is shown as text", err)
+    assert re.search(r"locale/fr/LC_MESSAGES/ui.po:\d+: .*links to javascript:alert\(1\)", err)
 
 
 def test_payloads_in_a_release_are_inert(project_copy):
@@ -147,6 +181,42 @@ def test_no_server_file_reaches_a_pdf(project_copy, capsys):
         subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(pdf), str(plain)], check=True)
         for data in (pdf.read_bytes(), plain.read_bytes()):
             assert first_line not in data
+
+
+def test_a_template_cannot_reach_a_server_file_either(project_copy, capsys):
+    """Stylesheets, attachments and images in a template go through the same sandbox."""
+    from workflow.render import template_file
+
+    assets = project_copy / "output/assets"
+    assets.mkdir(parents=True)
+    (assets / "innocent.css").symlink_to(SECRET)
+    references = "\n".join([
+        '<link rel="stylesheet" href="file:///etc/passwd">',
+        '<link rel="stylesheet" href="../assets/innocent.css">',
+        '<link rel="attachment" href="file:///etc/passwd">',
+        '<a rel="attachment" href="file:///etc/passwd">attachment</a>',
+        '<a rel="attachment" href="../../../../../../../../etc/passwd">up the tree</a>',
+        '<img src="http://127.0.0.1:9/x.png" alt="">',
+    ])
+    folder = project_copy / "templates"
+    folder.mkdir()
+    page = template_file("edition.html").read_text()
+    (folder / "edition.html").write_text(page.replace("</article>", references + "\n</article>"))
+    settings = project_copy / "pyproject.toml"
+    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    main(["--root", str(project_copy), "publish"])
+    err = capsys.readouterr().err
+    for url in ("file:///etc/passwd", "assets/innocent.css", "etc/passwd", "http://127.0.0.1:9/x.png"):
+        assert re.search(rf"refused to load \S*{re.escape(url)}", err), url
+    first_line = SECRET.read_bytes().splitlines()[0]
+    pdfs = list((project_copy / "output").rglob("*.pdf"))
+    assert len(pdfs) == 6
+    for pdf in pdfs:
+        listing = run(tool("pdfdetach"), "-list", str(pdf)).stdout
+        assert listing.startswith("0 embedded files"), listing
+        plain = pdf.with_suffix(".qdf")
+        subprocess.run([tool("qpdf"), "--qdf", "--object-streams=disable", str(pdf), str(plain)], check=True)
+        assert first_line not in pdf.read_bytes() and first_line not in plain.read_bytes()
 
 
 # ------------------------------------------------------------ kill -9

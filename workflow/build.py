@@ -231,20 +231,25 @@ def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: 
 
     def translate(msgid: str, kind: str = "") -> str | None:
         text = table.get(msgid)
+        if text is not None:
+            text = _checked(msgid, text, po_path, lines.get(msgid), report)
         if text is None:
             counts["untranslated"] += 1
-            return None
-        tags = checks.raw_html(msgid, text)
-        if tags:
-            report.warn(po_path, lines.get(msgid), f"raw HTML {', '.join(tags)} is shown as text, not as markup")
-        reason = checks.rejection(msgid, text)
-        if reason:
-            counts["untranslated"] += 1
-            report.error(po_path, lines.get(msgid), f"{reason}; the source text is published instead")
-            return None
         return text
 
     return translate
+
+
+def _checked(msgid: str, text: str, po_path: str, line: int | None, report: Report) -> str | None:
+    """A translation as it may be published (None: the source stands instead), with findings reported."""
+    tags = checks.raw_html(msgid, text)
+    if tags:
+        report.warn(po_path, line, f"raw HTML {', '.join(tags)} is shown as text, not as markup")
+    reason = checks.rejection(msgid, text)
+    if reason:
+        report.error(po_path, line, f"{reason}; the source text is published instead")
+        return None
+    return text
 
 
 def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
@@ -362,8 +367,17 @@ def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:
 
 # ---------------------------------------------------------------- commands
 
-def _ui_tables(ws: Workspace) -> dict[str, dict[str, str]]:
-    return {lang: catalog.translations(ws.catalogs.get((lang, UI_DOMAIN))) for lang in ws.project.languages}
+def _ui_tables(ws: Workspace, report: Report) -> dict[str, dict[str, str]]:
+    """The templates' strings in each language, checked like a release's (the templates escape them)."""
+    tables = {}
+    for lang in ws.project.languages:
+        po = ws.catalogs.get((lang, UI_DOMAIN))
+        po_path = ws.project.relative(ws.project.catalog_path(lang, UI_DOMAIN))
+        lines = {e.msgid: e.linenum for e in po} if po is not None else {}
+        checked = {msgid: _checked(msgid, text, po_path, lines.get(msgid), report)
+                   for msgid, text in catalog.translations(po).items()}
+        tables[lang] = {msgid: text for msgid, text in checked.items() if text is not None}
+    return tables
 
 
 def update_po(project: Project) -> Report:
@@ -382,7 +396,7 @@ def publish(project: Project) -> Report:
         remove_stale_temporaries(project.scratch)
         ws = load_workspace(project, report)
         update_catalogs(ws, report)
-        renderer = Renderer(_ui_tables(ws), project.languages, project.templates)
+        renderer = Renderer(_ui_tables(ws, report), project.languages, project.templates)
         try:
             assets = write_assets(project, renderer, report)
         except (TypesetError, WorkflowError) as exc:

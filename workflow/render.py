@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import nh3
 from jinja2.ext import babel_extract
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from workflow import locales
 from workflow.model import Edition, WorkflowError
@@ -115,7 +115,21 @@ class Renderer:
                 keep_trailing_newline=True,
             )
             translate = self.gettext(lang)
-            env.install_gettext_callables(translate, lambda s, p, n: translate(s if n == 1 else p), newstyle=True)
+
+            # A translation is text, never markup: Jinja2 marks what gettext returns as safe
+            # in an autoescaped template, so it is escaped here first (the CSS template is
+            # not autoescaped, and escapes its strings with css_string).  Jinja2 then formats
+            # it with ``%``; the templates' strings take no variables, so a % is a percent sign.
+            @jinja2.pass_eval_context
+            def gettext(eval_ctx, message):
+                text = translate(message).replace("%", "%%")
+                return escape(text) if eval_ctx.autoescape else text
+
+            @jinja2.pass_eval_context
+            def ngettext(eval_ctx, singular, plural, n):
+                return gettext(eval_ctx, singular if n == 1 else plural)
+
+            env.install_gettext_callables(gettext, ngettext, newstyle=True)
             env.filters["css_string"] = css_string
             self._environments[lang] = env
         return self._environments[lang]
