@@ -11,14 +11,19 @@ import re
 
 _INLINE_URL = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)")  # one level of (…) inside
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
+#: Python-Markdown's e-mail autolink, <name@example.org> (its AUTOMAIL_RE): it becomes a mailto: link.
+_AUTOMAIL = re.compile(r"<(?:mailto:)?([^<>!\s]+@[^@<>\s]+)>", re.I)
 _REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)", re.M)
 _IMAGE = re.compile(r"!\[")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 
 
 def urls(text: str) -> set[str]:
-    """Every URL a Markdown text links to (inline links and images, autolinks, reference lines)."""
-    return {m.strip() for pattern in (_INLINE_URL, _AUTOLINK, _REFERENCE) for m in pattern.findall(text)}
+    """Every URL a Markdown text links to (inline links and images, autolinks, e-mail autolinks as
+    ``mailto:`` URLs, reference lines)."""
+    found = {m.strip() for pattern in (_INLINE_URL, _AUTOLINK, _REFERENCE) for m in pattern.findall(text)}
+    found -= {m.group(0)[1:-1] for m in _AUTOMAIL.finditer(text)}  # <mailto:x@y> is counted once, below
+    return found | {"mailto:" + address for address in _AUTOMAIL.findall(text)}
 
 
 def new_urls(msgid: str, msgstr: str) -> set[str]:
