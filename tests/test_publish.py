@@ -122,3 +122,29 @@ def test_republishing_changes_nothing(published):
              and p.name != ".publish.lock"}
     before.pop(published / ".publish.lock", None)
     assert after == before
+
+
+def test_every_front_matter_field_is_translated_and_the_issuer_signs(project_copy):
+    """subtitle, place, department and issuer are offered to translators; the issuer signs the
+    release and is the PDF's author (the ministry when there is none)."""
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("\nplace:", "\nsubtitle: Joint press statement\nissuer: Spokesperson of the Ministry"
+                                   "\nplace:", 1), encoding="utf-8")
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    kinds = {e.msgid: e.comment for e in po}
+    assert kinds["Joint press statement"] == "type: front matter: subtitle"
+    assert kinds["Spokesperson of the Ministry"] == "type: front matter: issuer"
+    po.find("Joint press statement").msgstr = "Communiqué conjoint"
+    po.find("Spokesperson of the Ministry").msgstr = "Le porte-parole du ministère"
+    po.save(str(path))
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0  # km is now a draft, fr is not
+    page = (project_copy / "output/fr" / f"{BELGIUM}.html").read_text(encoding="utf-8")
+    assert '<p class="subtitle">Communiqué conjoint</p>' in page and "draft-banner" not in page
+    assert '<p class="signature">Le porte-parole du ministère</p>' in page
+    info = run(tool("pdfinfo"), str(project_copy / "output/fr" / f"{BELGIUM}.pdf")).stdout
+    assert re.search(r"^Author:\s+Le porte-parole du ministère$", info, re.M), info
+    info = run(tool("pdfinfo"), str(project_copy / "output/km/2025-03-20-reunion-preparation-sommet-francophonie.pdf")).stdout
+    assert re.search(r"^Author:\s+ក្រសួងការបរទេស", info, re.M), info

@@ -262,7 +262,7 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
         inner = translate
         translate = lambda msgid, kind="": text_filter(inner(msgid, kind) or msgid)  # noqa: E731
     strings = {}
-    for key in TRANSLATABLE_KEYS + ("subtitle",):
+    for key in TRANSLATABLE_KEYS:
         value = getattr(rel.meta, key)
         strings[key] = (translate(value) or value) if value else ""
     body = segment.render_body(rel.body, translate)

@@ -13,7 +13,7 @@ from enum import Enum
 #: Front-matter keys a release must have.
 REQUIRED_KEYS = ("title", "date", "lang")
 #: Front-matter keys whose values are offered to translators, in this order.
-TRANSLATABLE_KEYS = ("title", "place", "department", "issuer")
+TRANSLATABLE_KEYS = ("title", "subtitle", "place", "department", "issuer")
 #: Every key the front matter may carry; anything else is reported as unknown.
 KNOWN_KEYS = REQUIRED_KEYS + ("place", "department", "issuer", "issued", "reference", "subtitle")
 
