@@ -42,6 +42,27 @@ def test_broken_front_matter_names_the_line_and_the_rest_is_published(project_co
         assert not (project_copy / "output" / lang / "2024-03-01-broken.html").exists()
 
 
+def test_a_release_broken_after_publishing_stays_published_and_listed(project_copy, capsys):
+    """Its editions from the last good run are kept, and the indexes still link to them."""
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    output = project_copy / "output"
+    pages = [output / "index.html"] + [output / lang / "index.html" for lang in ("km", "en", "fr")]
+    before = {page: page.read_bytes() for page in pages}
+    editions = {p: p.read_bytes() for p in output.glob(f"*/{BELGIUM}.*")}
+    assert len(editions) == 7  # html and pdf in three languages, and the review page
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("date: 2024-02-07", "date: 2024-02-30"),
+                      encoding="utf-8")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    assert f"content/{BELGIUM}.md:3: error: date" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in output.glob(f"*/{BELGIUM}.*")} == editions
+    assert {page: page.read_bytes() for page in pages} == before
+    # A release that is removed on purpose leaves the indexes.
+    source.unlink()
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    assert all(BELGIUM not in page.read_text(encoding="utf-8") for page in pages)
+
+
 def test_unknown_language_in_settings_is_a_usage_error(project_copy, capsys):
     settings = project_copy / "pyproject.toml"
     settings.write_text(settings.read_text().replace('languages = ["km", "en", "fr"]',

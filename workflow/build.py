@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class Workspace:
     segments: dict[str, list[Segment]] = field(default_factory=dict)  #: by release slug
     catalogs: dict[tuple[str, str], polib.POFile] = field(default_factory=dict)  #: (lang, domain)
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
+    unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
 
 
 def save(project: Project, report: Report, path: Path, data: bytes) -> None:
@@ -82,9 +84,12 @@ def save(project: Project, report: Report, path: Path, data: bytes) -> None:
 
 # ----------------------------------------------------------------- reading
 
-def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
-    """Every release that can be read and segmented, with its segments; the others are reported."""
+def load_releases(project: Project, report: Report,
+                  unreadable: set[str] | None = None) -> tuple[list[Release], dict[str, list[Segment]]]:
+    """Every release that can be read and segmented, with its segments; the others are reported
+    (and their slugs added to ``unreadable``)."""
     releases, segments = [], {}
+    unreadable = set() if unreadable is None else unreadable
     for path in project.release_paths():
         rel = project.relative(path)
         try:
@@ -96,6 +101,7 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
             releases.append(release)
         except (WorkflowError, OSError) as exc:
             report.failure(exc, rel)
+            unreadable.add(path.stem)
     return releases, segments
 
 
@@ -122,8 +128,9 @@ def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | No
 
 
 def load_workspace(project: Project, report: Report) -> Workspace:
-    releases, segments = load_releases(project, report)
-    ws = Workspace(project, releases, segments)
+    unreadable: set[str] = set()
+    releases, segments = load_releases(project, report, unreadable)
+    ws = Workspace(project, releases, segments, unreadable=unreadable)
     for lang in project.languages:
         for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
             path = project.catalog_path(lang, domain)
@@ -339,22 +346,58 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
     report.editions[(rel.slug, lang)] = edition.state
 
 
-def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
+#: What the indexes list, kept so that a release that cannot be read this time stays listed.
+INDEX_FILE = "releases.json"
+
+
+def _listed(ws: Workspace, report: Report) -> list[dict]:
+    """Every release the indexes list: slug, ISO date and title in each published language."""
     project = ws.project
-    releases = sorted(ws.releases, key=lambda r: (r.meta.date, r.slug), reverse=True)
+    listed = []
+    for rel in ws.releases:
+        titles = {}
+        for lang in project.languages:
+            if (rel.slug, lang) in report.editions or (project.output / lang / f"{rel.slug}.html").exists():
+                table = catalog.translations(ws.catalogs.get((lang, rel.slug)))
+                titles[lang] = table.get(rel.meta.title, rel.meta.title)
+        listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles})
+    try:
+        previous = json.loads((project.output / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
+    except (OSError, ValueError, KeyError, TypeError):
+        previous = []
+    for item in previous if isinstance(previous, list) else []:
+        if isinstance(item, dict) and item.get("slug") in ws.unreadable:
+            # Its editions from the last good run are still published: keep linking to them.
+            titles = {lang: title for lang, title in dict(item.get("titles") or {}).items()
+                      if lang in project.languages and (project.output / lang / f"{item['slug']}.html").exists()}
+            if titles:
+                listed.append({"slug": item["slug"], "date": str(item.get("date", "")), "titles": titles})
+    return sorted(listed, key=lambda item: (item["date"], item["slug"]), reverse=True)
+
+
+def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
+    """``output/index.html``, ``output/<lang>/index.html`` and ``output/releases.json``."""
+    project = ws.project
+    listed = _listed(ws, report)
     default = "en" if "en" in project.languages else project.languages[0]
     for lang in project.languages + ("",):
         page_lang = lang or default
         items = []
-        for rel in releases:
-            if (rel.slug, page_lang) not in report.editions and not (project.output / page_lang / f"{rel.slug}.html").exists():
+        for item in listed:
+            if page_lang not in item["titles"]:
                 continue
-            title = catalog.translations(ws.catalogs.get((page_lang, rel.slug))).get(rel.meta.title, rel.meta.title)
-            items.append({"slug": rel.slug, "title": title, "date": locales.long_date(rel.meta.date, page_lang),
-                          "date_iso": rel.meta.date.isoformat(), "editions": renderer.links(rel.slug)})
+            try:
+                day = _dt.date.fromisoformat(item["date"])
+            except ValueError:
+                continue
+            items.append({"slug": item["slug"], "title": item["titles"][page_lang],
+                          "date": locales.long_date(day, page_lang), "date_iso": item["date"],
+                          "editions": renderer.links(item["slug"])})
         root = "../" if lang else ""
         path = project.output / (f"{lang}/index.html" if lang else "index.html")
         save(project, report, path, renderer.index(page_lang, items, root=root).encode("utf-8"))
+    data = json.dumps({"releases": listed}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    save(project, report, project.output / INDEX_FILE, data.encode("utf-8"))
 
 
 def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:
