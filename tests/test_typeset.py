@@ -458,6 +458,22 @@ def test_khmer_bookmarks_have_no_line_break_marks(published, slug):
 
 # ------------------------------------------------------------------ archival variants
 
+def structure_elements(node, seen=None):
+    """Every structure element under a StructTreeRoot (or element), depth first."""
+    seen = set() if seen is None else seen
+    node = node.get_object()
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid_object = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid_object, dict) and kid_object.get("/Type", "/StructElem") == "/StructElem" \
+                and "/S" in kid_object and id(kid_object) not in seen:
+            seen.add(id(kid_object))
+            yield kid_object
+            yield from structure_elements(kid_object, seen)
+
+
 @pytest.mark.parametrize("variant, declared", [
     ("pdf/a-3b", [r'pdfaid:part="3"', r'pdfaid:conformance="B"']),
     ("pdf/ua-1", [r'pdfuaid:part="1"']),
@@ -478,6 +494,12 @@ def test_archival_variants(project_copy, published, variant, declared):
                 assert re.search(declaration, xmp), (pdf, xmp)
             if variant.startswith("pdf/ua"):
                 assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+                reader = pypdf.PdfReader(pdf)
+                assert reader.trailer["/Root"]["/Lang"] == lang
+                # PDF/UA-1 7.3: a figure needs alternate text; decoration must be an artifact instead.
+                figures = [e for e in structure_elements(reader.trailer["/Root"]["/StructTreeRoot"])
+                           if e.get("/S") == "/Figure"]
+                assert all("/Alt" in figure for figure in figures), (pdf, figures)
             # The variant changes the container, not the text.
             plain = published / "output" / lang / f"{slug}.pdf"
             assert squash(pdftotext(pdf)) == squash(pdftotext(plain))

@@ -297,7 +297,7 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     """Fonts, the stylesheet and each language's print rules, beside the pages."""
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
-    for name in ("edition.css", "review.css"):
+    for name in ("edition.css", "review.css", "ornament.svg"):
         files[name] = template_file(name, project.templates).read_bytes()
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
