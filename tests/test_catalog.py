@@ -289,3 +289,18 @@ def test_real_catalogs_keep_their_messages(path, tmp_path):
     theirs = run(tool("msgcat"), "--sort-output", str(path))
     assert ours.returncode == theirs.returncode == 0
     assert ours.stdout == theirs.stdout
+
+
+def test_a_projects_own_templates_are_referred_to_by_their_path_in_the_project(project_copy):
+    from workflow.render import template_file
+
+    folder = project_copy / "templates"
+    folder.mkdir()
+    (folder / "edition.html").write_text(template_file("edition.html").read_text())
+    settings = project_copy / "pyproject.toml"
+    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
+    pot = polib.pofile(str(project_copy / "locale/templates/ui.pot"))
+    files = {path for entry in pot for path, _line in entry.occurrences}
+    assert "templates/edition.html" in files and "workflow/templates/index.html" in files, files
+    assert not any(path.startswith("/") for path in files), files

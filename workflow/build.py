@@ -193,10 +193,12 @@ def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: 
                                                      project, report)
 
 
-def ui_template(previous: polib.POFile | None, override: Path | None) -> polib.POFile:
-    """The templates' own strings (letterhead, labels) as a template of their own."""
-    segments = [Segment(msgid, "template string", path, line)
-                for path, line, msgid in extract_ui_strings(override)]
+def ui_template(previous: polib.POFile | None, project: Project) -> polib.POFile:
+    """The templates' own strings (letterhead, labels) as a template of their own; a project's own
+    templates are referred to by their path in the project, not on this machine."""
+    segments = [Segment(msgid, "template string", project.relative(Path(path)) if Path(path).is_absolute() else path,
+                        line)
+                for path, line, msgid in extract_ui_strings(project.templates)]
     return catalog.build_template(segments, project_id=UI_DOMAIN, previous=previous)
 
 
@@ -220,7 +222,7 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     # letterhead without touching a template.
     ui_langs = list(project.languages)
     try:
-        template = ui_template(previous, project.templates)
+        template = ui_template(previous, project)
     except WorkflowError as exc:
         report.failure(exc, UI_DOMAIN)
         return
