@@ -15,8 +15,8 @@ import markdown
 import pytest
 
 from tests.conftest import GOLDEN, ROOT, corpus, run, tool
-from workflow import catalog, release, segment
-from workflow.model import Meta, Release
+from workflow import catalog, release, segment, typography
+from workflow.model import TRANSLATABLE_KEYS, Meta, Release
 from workflow.pofile import dump_po, read_po_bytes
 
 CASES = sorted((GOLDEN / "segment").glob("*.md"))
@@ -163,3 +163,38 @@ def test_random_documents_round_trip(text, tmp_path):
     rel = Release("random", "random.md", Meta(title="", date=dt.date(2024, 1, 1), lang="en"), text, 1)
     table = identity_table(rel, tmp_path)
     assert segment.render_body(rel.body, lambda m, k: table[m]) == segment.render_body(rel.body)
+
+
+def test_identity_catalogs_give_the_source_edition_field_by_field(project_copy):
+    """The whole edition (front-matter fields and body), not only the body: with msgstr = msgid in
+    every catalog, each translated edition holds exactly what the source edition holds."""
+    import polib
+
+    from workflow import build, project as project_io
+
+    for path in (project_copy / "locale").glob("*/LC_MESSAGES/*.po"):
+        if path.stem == "ui":
+            continue
+        po = polib.pofile(str(path))
+        for entry in po:
+            if not entry.obsolete:
+                entry.msgstr = entry.msgid
+                entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        po.save(str(path))
+    project = project_io.load(project_copy)
+    report = build.Report()
+    ws = build.load_workspace(project, report)
+    assert report.ok and len(ws.releases) == 2
+    for rel in ws.releases:
+        for lang in project.languages:
+            if lang == rel.meta.lang:
+                continue
+            edition = build.make_edition(ws, rel, lang, report)
+            assert edition.untranslated == 0, (rel.slug, lang)
+            # The source's text, set with the edition language's typography (French spaces, English quotes).
+            rule = typography.text_rule(lang)
+            assert edition.body_html == typography.apply_to_html(segment.render_body(rel.body), rule)
+            fields = {key: getattr(rel.meta, key) for key in TRANSLATABLE_KEYS}
+            assert edition.strings == {key: rule(value) if value else "" for key, value in fields.items()}
+            assert edition.strings["title"] and edition.strings["place"] and edition.strings["department"]
+    assert report.ok
