@@ -124,6 +124,22 @@ def bench_catalogs() -> dict:
             "ratio_ours_to_msgmerge": round(ours / theirs, 3)}
 
 
+def bench_typography() -> dict:
+    """French spacing over one long paragraph with many inline tags, at two sizes: the time per
+    character should stay flat (the rule sees a whole block at once, and must stay linear)."""
+    from workflow.typography import apply_to_html, french
+
+    figures = {}
+    for count in (2000, 8000):
+        paragraph = "<p>" + " ".join(f"mot{i} <strong>gras</strong> ; « cité » : fin ?" for i in range(count)) + "</p>"
+        start = time.perf_counter()
+        apply_to_html(paragraph, french)
+        figures[f"french_{len(paragraph)}_chars_seconds"] = round(time.perf_counter() - start, 3)
+    small, large = figures.values()
+    figures["growth_for_4x_text"] = round(large / small, 2) if small else None
+    return figures
+
+
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if shutil.which("msgmerge") is None:
@@ -135,6 +151,8 @@ def main() -> int:
           f"{figures['entries']} entries): {figures['update_po_seconds']:.2f} s; "
           f"msgmerge --previous with a compendium: {figures['msgmerge_seconds']:.2f} s; "
           f"ratio {figures['ratio_ours_to_msgmerge']:.2f} (below 1 is faster than msgmerge)")
+    results["typography"] = bench_typography()
+    print("French spacing on a long paragraph: " + ", ".join(f"{k} {v}" for k, v in results["typography"].items()))
     out = ROOT / "output" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

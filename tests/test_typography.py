@@ -142,15 +142,11 @@ def test_a_release_body_from_markdown():
                                             "<em>‘Six Priorities’</em>.</p>")
 
 
-def test_long_bodies_stay_fast():
-    """The rule sees a block at once: that must not cost more than linear time."""
-    import time
-
+def test_long_bodies_are_set_whole():
+    """A long block with many inline tags is set everywhere (its speed is measured by make bench)."""
     paragraph = "<p>" + " ".join(f"mot{i} <strong>gras</strong> ; « cité » : fin ?" for i in range(2000)) + "</p>"
-    start = time.perf_counter()
     out = apply_to_html(paragraph, french)
-    assert time.perf_counter() - start < 2
-    assert out.count(f"{S};") == 2000 and out.count(f"{N}:") == 2000
+    assert out.count(f"{S};") == 2000 and out.count(f"{N}:") == 2000 and out.count(f"{S}?") == 2000
 
 
 # --------------------------------------------------------------------------- properties

@@ -12,6 +12,7 @@ In HTML, a rule sees the text of a whole block at once (across ``<strong>``,
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html as _html
 import re
@@ -153,8 +154,9 @@ def _apply_to_run(parts: list[str], run: list[tuple[int, bool]], rule: Callable[
         spans.append((start, start + len(text)))
         start += len(text)
     edits: list[list[tuple[int, int, str]]] = [[] for _ in run]
+    ends = [b for _, b in spans]
     for i1, i2, replacement in _changes(plain, new):
-        _place_edit(plain, spans, run, edits, i1, i2, replacement)
+        _place_edit(plain, spans, ends, run, edits, i1, i2, replacement)
     for k, (index, opaque) in enumerate(run):
         if opaque or not edits[k]:
             continue
@@ -194,11 +196,19 @@ def _changes(old: str, new: str) -> list[tuple[int, int, str]]:
     return changes
 
 
-def _place_edit(plain: str, spans: list[tuple[int, int]], run: list[tuple[int, bool]],
+def _place_edit(plain: str, spans: list[tuple[int, int]], ends: list[int], run: list[tuple[int, bool]],
                 edits: list[list[tuple[int, int, str]]], i1: int, i2: int, replacement: str) -> None:
-    """Give the change of ``plain[i1:i2]`` into ``replacement`` to the texts it belongs to."""
+    """Give the change of ``plain[i1:i2]`` into ``replacement`` to the texts it belongs to.
+
+    ``spans`` are the texts' (start, end) in ``plain``, in order and not empty; ``ends`` their
+    ends, for a binary search (a block can hold thousands of texts).
+    """
     if i1 < i2:  # characters replaced or removed: by the texts that hold them
-        touched = [k for k, (a, b) in enumerate(spans) if a < i2 and i1 < b]
+        touched = []
+        for k in range(bisect.bisect_right(ends, i1), len(spans)):  # the first text ending after i1
+            if spans[k][0] >= i2:
+                break
+            touched.append(k)
         if any(run[k][1] for k in touched):
             return  # never inside code or a URL
         for n, k in enumerate(touched):
@@ -207,8 +217,10 @@ def _place_edit(plain: str, spans: list[tuple[int, int]], run: list[tuple[int, b
         return
     # An insertion between two texts goes with the sign it spaces: before "?" with the "?",
     # after "«" with the "«".
-    before = next((k for k in reversed(range(len(spans))) if spans[k][0] < i1 <= spans[k][1]), None)
-    after = next((k for k in range(len(spans)) if spans[k][0] <= i1 < spans[k][1]), None)
+    k = bisect.bisect_left(ends, i1)  # the first text ending at or after i1
+    before = k if k < len(spans) and spans[k][0] < i1 <= spans[k][1] else None
+    k = bisect.bisect_right(ends, i1)  # the first text ending after i1
+    after = k if k < len(spans) and spans[k][0] <= i1 < spans[k][1] else None
     punctuation_follows = i1 < len(plain) and not plain[i1].isalnum() and plain[i1] != _OPAQUE
     order = (after, before) if punctuation_follows else (before, after)
     for k in order:
