@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from workflow import checks
+from workflow import checks, segment
 
 SOURCE = "Both sides agreed, see [the statement](https://www.mfaic.gov.kh/) or write to <press@mfaic.gov.kh>."
 
@@ -23,6 +23,12 @@ ADDED = [
     "Voir ![image](https://evil.example/x.png).",
     "Voir [ici](javascript:alert(1)).",
     "Voir [ici](https://www.mfaic.gov.kh/%2e%2e/evil).",
+    # whitespace Python-Markdown's autolinks allow and the URL parser of a browser drops or keeps
+    "Voir <https://evil.example/ login>.",
+    "Écrivez à <press@attacker\t.org>.",
+    "Écrivez à <evil\u00a0@x.org>.",
+    "Écrivez à <evil@x\u2003.org>.",
+    "Voir <https://evil.example/\tx>.",
 ]
 KEPT = [
     "Les deux parties, voir [la déclaration](https://www.mfaic.gov.kh/) ou écrire à <press@mfaic.gov.kh>.",
@@ -45,12 +51,15 @@ class _Links(HTMLParser):
 
 
 def rendered_urls(text: str) -> set[str]:
+    """The URLs of ``text`` as the pipeline renders a translation (not markdown.markdown(), which
+    turns tabs into spaces before the inline patterns run)."""
     return _Links(text).urls
 
 
 @pytest.mark.parametrize("msgstr", ADDED)
 def test_a_link_the_source_does_not_have_is_rejected(msgstr):
-    assert rendered_urls(msgstr) - rendered_urls(SOURCE), "the case must really add a link"
+    page = segment.render_body("x", lambda msgid, kind="": msgstr) + markdown.markdown(msgstr)
+    assert "<a " in page or "<img " in page, "the case must really make a link, in a release or in a translation"
     assert checks.rejection(SOURCE, msgstr) is not None
 
 

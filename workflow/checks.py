@@ -7,7 +7,12 @@ source text stands in its place and the finding names the PO file and line.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from workflow import segment
 
 _INLINE_URL = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)")  # one level of (…) inside
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
@@ -16,6 +21,39 @@ _AUTOMAIL = re.compile(r"<(?:mailto:)?([^<>!\s]+@[^@<>\s]+)>", re.I)
 _REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)", re.M)
 _IMAGE = re.compile(r"!\[")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: set[str] = set()
+        self.images = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.images += tag == "img"
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                # As a browser's URL parser reads it: tabs and newlines removed, C0 and spaces trimmed.
+                self.urls.add(_URL_NOISE.sub("", value).strip("".join(map(chr, range(0x21)))))
+
+
+_URL_NOISE = re.compile(r"[\t\n\r]")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    urls: frozenset[str]
+    images: int
+
+
+@functools.lru_cache(maxsize=4096)
+def rendered(text: str) -> Rendered:
+    """The links and images ``text`` makes once put in a paragraph the way the pipeline puts a
+    translation (the block is parsed from the source, then the text goes through inline Markdown)."""
+    links = _Links()
+    links.feed(segment.render_body("x", lambda msgid, kind="": text))
+    links.close()
+    return Rendered(frozenset(links.urls), links.images)
 
 
 def urls(text: str) -> set[str]:
@@ -27,12 +65,14 @@ def urls(text: str) -> set[str]:
 
 
 def new_urls(msgid: str, msgstr: str) -> set[str]:
-    """URLs the translation has that the source does not."""
-    return urls(msgstr) - urls(msgid)
+    """URLs the translation has that the source does not: as written in the Markdown, and as
+    Python-Markdown really renders them (which catches every form the patterns miss)."""
+    return (urls(msgstr) | rendered(msgstr).urls) - (urls(msgid) | rendered(msgid).urls)
 
 
 def added_images(msgid: str, msgstr: str) -> bool:
-    return len(_IMAGE.findall(msgstr)) > len(_IMAGE.findall(msgid))
+    return (len(_IMAGE.findall(msgstr)) > len(_IMAGE.findall(msgid))
+            or rendered(msgstr).images > rendered(msgid).images)
 
 
 def raw_html(msgid: str, msgstr: str) -> list[str]:
