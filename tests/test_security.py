@@ -136,6 +136,31 @@ def test_payloads_in_the_templates_strings_are_inert(project_copy, capsys):
     assert re.search(r"locale/fr/LC_MESSAGES/ui.po:\d+: .*links to javascript:alert\(1\)", err)
 
 
+def test_the_templates_strings_cannot_write_css(project_copy, capsys):
+    """The page footer's words go into a CSS string: a CR, a form feed or a quote cannot end it."""
+    import tinycss2
+
+    path = project_copy / "locale/fr/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(path))
+    po.find("Page").msgstr = 'Page";}} body::before{content:"RETIRÉ"} @page{@bottom-center{content:"x'
+    po.find("of").msgstr = 'sur"} body{display:none} x{x:"\\'
+    po.find("Other languages").msgstr = "Autres\r;} body{display:none}"
+    po.save(str(path))
+    main(["--root", str(project_copy), "publish"])
+    err = capsys.readouterr().err
+    assert re.search(r"locale/fr/LC_MESSAGES/ui.po:\d+: error: .*control character U\+000D", err), err
+    css = (project_copy / "output/assets/fr.css").read_text(encoding="utf-8")
+    rules = [r for r in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)]
+    assert [(r.type, getattr(r, "at_keyword", None)) for r in rules] == [("at-rule", "page")], rules
+    page = tinycss2.parse_blocks_contents(rules[0].content, skip_comments=True, skip_whitespace=True)
+    assert [(r.type, r.at_keyword) for r in page] == [("at-rule", "bottom-center")]
+    declarations = tinycss2.parse_blocks_contents(page[0].content, skip_comments=True, skip_whitespace=True)
+    assert [d.name for d in declarations if d.type == "declaration"] == ["content"]
+    strings = [t.value for d in declarations for t in d.value if t.type == "string"]
+    assert strings[0].startswith('Page";}} body::before') and strings[1].startswith(' sur"} body')
+    assert (project_copy / f"output/fr/{BELGIUM}.pdf").exists()
+
+
 def test_payloads_in_a_release_are_inert(project_copy):
     body = "\n\n".join(PAYLOADS)
     title = "<script>alert(1)</script> title"

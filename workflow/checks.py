@@ -81,8 +81,16 @@ def raw_html(msgid: str, msgstr: str) -> list[str]:
     return [m.group(0) for m in _TAG.finditer(msgstr) if m.group(0) not in source]
 
 
+#: Control characters no font draws (tab and line feed are white space).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def rejection(msgid: str, msgstr: str) -> str | None:
     """Why a translation must not be published, or None if it may be."""
+    control = _CONTROL.search(msgstr)
+    if control and not _CONTROL.search(msgid):
+        return f"the translation holds the control character U+{ord(control.group()):04X}, which no font " \
+               "can draw; remove it (in a text editor it may show as ^M, ^L or a box)"
     added = new_urls(msgid, msgstr)
     if added:
         return f"the translation links to {', '.join(sorted(added))}, which the source does not; " \

@@ -7,6 +7,7 @@ catalog; the release's words arrive already translated in an ``Edition``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+import re
 import traceback
 from dataclasses import dataclass
 from importlib import resources
@@ -24,13 +25,22 @@ TEMPLATES = ("edition.html", "index.html", "page.css")
 #: What a release body may contain once rendered: Markdown's own output, nothing else.
 _BODY_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
               "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "img"}
+#: A Python format placeholder, which Jinja2's gettext fills: %(name)s, %s, %d.
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
 _BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"},
                     "code": {"class"}, "ol": {"start"}}
-_CSS_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\a "})
+#: In a double-quoted CSS string: the quote and the backslash, and every character that could
+#: end the string or the rule (CR, LF, FF and the other controls), as hexadecimal escapes.
+_CSS_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("<"): "\\3c ", ord(">"): "\\3e "}
+_CSS_ESCAPES.update({code: f"\\{code:x} " for code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]})
 
 
 def css_string(text: str) -> str:
-    """Escape text for a double-quoted CSS string."""
+    """Escape text for a double-quoted CSS string.
+
+    >>> css_string('Page "1"\\r;} body{color:red')
+    'Page \\\\"1\\\\"\\\\d ;} body{color:red'
+    """
     return str(text).translate(_CSS_ESCAPES)
 
 
@@ -119,10 +129,12 @@ class Renderer:
             # A translation is text, never markup: Jinja2 marks what gettext returns as safe
             # in an autoescaped template, so it is escaped here first (the CSS template is
             # not autoescaped, and escapes its strings with css_string).  Jinja2 then formats
-            # it with ``%``; the templates' strings take no variables, so a % is a percent sign.
+            # it with ``%``: in a message without placeholders a % is a percent sign.
             @jinja2.pass_eval_context
             def gettext(eval_ctx, message):
-                text = translate(message).replace("%", "%%")
+                text = translate(message)
+                if not _PLACEHOLDER.search(message):
+                    text = text.replace("%", "%%")
                 return escape(text) if eval_ctx.autoescape else text
 
             @jinja2.pass_eval_context
