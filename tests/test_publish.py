@@ -140,7 +140,13 @@ def test_every_front_matter_field_is_translated_and_the_issuer_signs(project_cop
     po.find("Joint press statement").msgstr = "Communiqué conjoint"
     po.find("Spokesperson of the Ministry").msgstr = "Le porte-parole du ministère"
     po.save(str(path))
-    assert main(["--root", str(project_copy), "-q", "publish"]) == 0  # km is now a draft, fr is not
+    path = project_copy / f"locale/km/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    po.find("Spokesperson of the Ministry").msgstr = "អ្នកនាំពាក្យក្រសួងការបរទេស"
+    po.save(str(path))
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0  # km is a draft (no subtitle), fr is not
+    reader = pypdf.PdfReader(project_copy / "output/km" / f"{BELGIUM}.pdf")
+    assert reader.metadata["/Author"] == "អ្នកនាំពាក្យក្រសួងការបរទេស"  # no line-break marks in metadata
     page = (project_copy / "output/fr" / f"{BELGIUM}.html").read_text(encoding="utf-8")
     assert '<p class="subtitle">Communiqué conjoint</p>' in page and "draft-banner" not in page
     assert '<p class="signature">Le porte-parole du ministère</p>' in page
