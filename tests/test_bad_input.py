@@ -57,6 +57,14 @@ def test_a_release_broken_after_publishing_stays_published_and_listed(project_co
     assert f"content/{BELGIUM}.md:3: error: date" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in output.glob(f"*/{BELGIUM}.*")} == editions
     assert {page: page.read_bytes() for page in pages} == before
+    # A damaged list is read for what it holds, and never stops a publish.
+    listing = output / "releases.json"
+    for damaged in ('{"releases": [{"slug": "%s", "date": "2024-02-07", "titles": "oops"}]}' % BELGIUM,
+                    '{"releases": [{"slug": ["x"], "titles": 3}, 7, null]}', "[" * 100000, "\xff\xfe", ""):
+        listing.write_text(damaged, encoding="utf-8", errors="surrogateescape")
+        assert main(["--root", str(project_copy), "-q", "publish"]) == 1
+        assert f"{BELGIUM}.html" not in (output / "index.html").read_text(encoding="utf-8")
+        assert "Traceback" not in capsys.readouterr().err
     # A release that is removed on purpose leaves the indexes.
     source.unlink()
     assert main(["--root", str(project_copy), "-q", "publish"]) == 0

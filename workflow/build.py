@@ -43,6 +43,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     editions: dict[tuple[str, str], State] = field(default_factory=dict)
+    titles: dict[tuple[str, str], str] = field(default_factory=dict)  #: (slug, lang) → the edition's title
 
     def error(self, path: str, line: int | None, message: str) -> None:
         self.findings.append(Finding(path, line, message, "error"))
@@ -346,34 +347,56 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
     for name, data in ((f"{rel.slug}.html", html.encode("utf-8")), (f"{rel.slug}.pdf", pdf)):
         save(project, report, out / name, data)
     report.editions[(rel.slug, lang)] = edition.state
+    report.titles[(rel.slug, lang)] = edition.strings["title"]
 
 
 #: What the indexes list, kept so that a release that cannot be read this time stays listed.
 INDEX_FILE = "releases.json"
 
 
+def _previous_listing(path: Path) -> dict[str, dict]:
+    """What the last run listed, by slug; anything malformed in the file is left out."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    items = data.get("releases") if isinstance(data, dict) else None
+    listed = {}
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        slug, day, titles = item.get("slug"), item.get("date"), item.get("titles")
+        if not (isinstance(slug, str) and isinstance(day, str) and isinstance(titles, dict)):
+            continue
+        try:
+            _dt.date.fromisoformat(day)
+        except ValueError:
+            continue
+        titles = {lang: title for lang, title in titles.items() if isinstance(lang, str) and isinstance(title, str)}
+        listed[slug] = {"slug": slug, "date": day, "titles": titles}
+    return listed
+
+
 def _listed(ws: Workspace, report: Report) -> list[dict]:
-    """Every release the indexes list: slug, ISO date and title in each published language."""
+    """Every release the indexes list: slug, ISO date and title of each published edition."""
     project = ws.project
+    previous = _previous_listing(project.output / INDEX_FILE)
+
+    def published(slug: str, lang: str) -> bool:
+        return (slug, lang) in report.editions or (project.output / lang / f"{slug}.html").exists()
+
     listed = []
     for rel in ws.releases:
-        titles = {}
-        for lang in project.languages:
-            if (rel.slug, lang) in report.editions or (project.output / lang / f"{rel.slug}.html").exists():
-                table = catalog.translations(ws.catalogs.get((lang, rel.slug)))
-                titles[lang] = table.get(rel.meta.title, rel.meta.title)
+        before = previous.get(rel.slug, {}).get("titles", {})
+        titles = {lang: report.titles.get((rel.slug, lang)) or before.get(lang) or rel.meta.title
+                  for lang in project.languages if published(rel.slug, lang)}
         listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles})
-    try:
-        previous = json.loads((project.output / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
-    except (OSError, ValueError, KeyError, TypeError):
-        previous = []
-    for item in previous if isinstance(previous, list) else []:
-        if isinstance(item, dict) and item.get("slug") in ws.unreadable:
-            # Its editions from the last good run are still published: keep linking to them.
-            titles = {lang: title for lang, title in dict(item.get("titles") or {}).items()
-                      if lang in project.languages and (project.output / lang / f"{item['slug']}.html").exists()}
-            if titles:
-                listed.append({"slug": item["slug"], "date": str(item.get("date", "")), "titles": titles})
+    for slug in sorted(ws.unreadable & set(previous)):
+        # Its editions from the last good run are still published: keep linking to them.
+        titles = {lang: title for lang, title in previous[slug]["titles"].items()
+                  if lang in project.languages and published(slug, lang)}
+        if titles:
+            listed.append({"slug": slug, "date": previous[slug]["date"], "titles": titles})
     return sorted(listed, key=lambda item: (item["date"], item["slug"]), reverse=True)
 
 
@@ -388,10 +411,7 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
         for item in listed:
             if page_lang not in item["titles"]:
                 continue
-            try:
-                day = _dt.date.fromisoformat(item["date"])
-            except ValueError:
-                continue
+            day = _dt.date.fromisoformat(item["date"])
             items.append({"slug": item["slug"], "title": item["titles"][page_lang],
                           "date": locales.long_date(day, page_lang), "date_iso": item["date"],
                           "editions": renderer.links(item["slug"])})
@@ -453,6 +473,9 @@ def publish(project: Project) -> Report:
                     build_edition(ws, rel, lang, renderer, assets, report)
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
-        write_indexes(ws, renderer, report)
-        write_reviews(ws, renderer, report)
+        for step in (write_indexes, write_reviews):
+            try:
+                step(ws, renderer, report)
+            except Exception as exc:  # the editions are published; say what could not be listed
+                report.failure(exc, project.relative(project.output))
     return report
