@@ -53,6 +53,15 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> boo
 
 
 def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (setting it to read it
+    would briefly change it for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
