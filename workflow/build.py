@@ -85,12 +85,9 @@ def save(project: Project, report: Report, path: Path, data: bytes) -> None:
 
 # ----------------------------------------------------------------- reading
 
-def load_releases(project: Project, report: Report,
-                  unreadable: set[str] | None = None) -> tuple[list[Release], dict[str, list[Segment]]]:
-    """Every release that can be read and segmented, with its segments; the others are reported
-    (and their slugs added to ``unreadable``)."""
+def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
+    """Every release that can be read and segmented, with its segments; the others are reported."""
     releases, segments = [], {}
-    unreadable = set() if unreadable is None else unreadable
     for path in project.release_paths():
         rel = project.relative(path)
         try:
@@ -102,7 +99,6 @@ def load_releases(project: Project, report: Report,
             releases.append(release)
         except (WorkflowError, OSError) as exc:
             report.failure(exc, rel)
-            unreadable.add(path.stem)
     return releases, segments
 
 
@@ -129,8 +125,8 @@ def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | No
 
 
 def load_workspace(project: Project, report: Report) -> Workspace:
-    unreadable: set[str] = set()
-    releases, segments = load_releases(project, report, unreadable)
+    releases, segments = load_releases(project, report)
+    unreadable = {path.stem for path in project.release_paths()} - {rel.slug for rel in releases}
     ws = Workspace(project, releases, segments, unreadable=unreadable)
     for lang in project.languages:
         for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
