@@ -23,6 +23,11 @@ _IMAGE = re.compile(r"!\[")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 
 
+#: What a browser's URL parser drops anywhere in a URL, and trims at its ends.
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_URL_TRIMMED = "".join(map(chr, range(0x21)))
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -34,10 +39,7 @@ class _Links(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value:
                 # As a browser's URL parser reads it: tabs and newlines removed, C0 and spaces trimmed.
-                self.urls.add(_URL_NOISE.sub("", value).strip("".join(map(chr, range(0x21)))))
-
-
-_URL_NOISE = re.compile(r"[\t\n\r]")
+                self.urls.add(_URL_NOISE.sub("", value).strip(_URL_TRIMMED))
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ catalog; the release's words arrive already translated in an ``Edition``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
 import re
 import traceback
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,10 +25,10 @@ TEMPLATES = ("edition.html", "index.html", "page.css")
 #: What a release body may contain once rendered: Markdown's own output, nothing else.
 _BODY_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
               "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "img"}
-#: A Python format placeholder, which Jinja2's gettext fills: %(name)s, %s, %d.
-_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
 _BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"},
                     "code": {"class"}, "ol": {"start"}}
+#: A Python format placeholder, which Jinja2's gettext fills: %(name)s, %s, %d.
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
 #: In a double-quoted CSS string: the quote and the backslash, and every character that could
 #: end the string or the rule (CR, LF, FF and the other controls), as hexadecimal escapes.
 _CSS_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("<"): "\\3c ", ord(">"): "\\3e "}
