@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -56,6 +57,21 @@ def copy_project(dest: Path) -> Path:
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(".*"))
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
     return dest
+
+
+def use_templates(project: Path, files: dict[str, str]) -> Path:
+    """Give a project copy its own templates folder holding ``files`` (name → text) and point
+    its settings at it, as an office that overrides the built-in templates does."""
+    folder = project / "templates"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = project / "pyproject.toml"
+    text, count = re.subn(r'(?m)^pdf_variant = ".*"$', lambda m: m.group(0) + '\ntemplates = "templates"',
+                          settings.read_text())
+    assert count == 1, "pyproject.toml has no pdf_variant line to put the templates setting after"
+    settings.write_text(text)
+    return folder
 
 
 @pytest.fixture(scope="session")

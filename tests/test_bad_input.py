@@ -7,7 +7,7 @@ import shutil
 
 import polib
 
-from tests.conftest import corpus, run, tool
+from tests.conftest import corpus, run, tool, use_templates
 from workflow.cli import main
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
@@ -172,14 +172,10 @@ def test_missing_font_is_a_clear_error_and_nothing_is_touched(project_copy, caps
 def test_template_error_names_the_template_and_line(project_copy, capsys):
     from workflow.render import template_file
 
-    folder = project_copy / "templates"
-    folder.mkdir()
     lines = template_file("edition.html").read_text().splitlines()
     lines.insert(3, "{{ unclosed( }}")
     line = 4
-    (folder / "edition.html").write_text("\n".join(lines))
-    settings = project_copy / "pyproject.toml"
-    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    folder = use_templates(project_copy, {"edition.html": "\n".join(lines)})
     assert main(["--root", str(project_copy), "publish"]) == 1
     err = capsys.readouterr().err
     assert f"{folder / 'edition.html'}:{line}: error: template error" in err
@@ -201,12 +197,8 @@ def test_a_character_no_bundled_font_has_fails_that_edition(project_copy, capsys
 def test_a_font_that_cannot_be_loaded_fails_the_build(project_copy, capsys):
     from workflow.render import template_file
 
-    folder = project_copy / "templates"
-    folder.mkdir()
     css = template_file("edition.css").read_text()
-    (folder / "edition.css").write_text(css.replace("url(fonts/NotoSansKhmer.ttf)", "url(fonts/Missing.ttf)"))
-    settings = project_copy / "pyproject.toml"
-    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    use_templates(project_copy, {"edition.css": css.replace("url(fonts/NotoSansKhmer.ttf)", "url(fonts/Missing.ttf)")})
     assert main(["--root", str(project_copy), "publish"]) == 1
     err = capsys.readouterr().err
     assert "Missing.ttf" in err and "error" in err

@@ -9,7 +9,7 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.conftest import run, tool
+from tests.conftest import run, tool, use_templates
 from workflow import catalog
 from workflow.cli import main
 from workflow.model import Segment
@@ -294,11 +294,7 @@ def test_real_catalogs_keep_their_messages(path, tmp_path):
 def test_a_projects_own_templates_are_referred_to_by_their_path_in_the_project(project_copy):
     from workflow.render import template_file
 
-    folder = project_copy / "templates"
-    folder.mkdir()
-    (folder / "edition.html").write_text(template_file("edition.html").read_text())
-    settings = project_copy / "pyproject.toml"
-    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    use_templates(project_copy, {"edition.html": template_file("edition.html").read_text()})
     assert main(["--root", str(project_copy), "-q", "update-po"]) == 0
     pot = polib.pofile(str(project_copy / "locale/templates/ui.pot"))
     files = {path for entry in pot for path, _line in entry.occurrences}

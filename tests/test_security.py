@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import ROOT, run, tool
+from tests.conftest import ROOT, run, tool, use_templates
 from workflow.cli import main
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
@@ -228,12 +228,8 @@ def test_a_template_cannot_reach_a_server_file_either(project_copy, capsys):
         '<a rel="attachment" href="../../../../../../../../etc/passwd">up the tree</a>',
         '<img src="http://127.0.0.1:9/x.png" alt="">',
     ])
-    folder = project_copy / "templates"
-    folder.mkdir()
     page = template_file("edition.html").read_text()
-    (folder / "edition.html").write_text(page.replace("</article>", references + "\n</article>"))
-    settings = project_copy / "pyproject.toml"
-    settings.write_text(settings.read_text().replace('pdf_variant = ""', 'pdf_variant = ""\ntemplates = "templates"'))
+    use_templates(project_copy, {"edition.html": page.replace("</article>", references + "\n</article>")})
     main(["--root", str(project_copy), "publish"])
     err = capsys.readouterr().err
     for url in ("file:///etc/passwd", "assets/innocent.css", "etc/passwd", "http://127.0.0.1:9/x.png"):
