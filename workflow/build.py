@@ -11,6 +11,7 @@ import datetime as _dt
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import Renderer, extract_ui_strings, template_file
-from workflow.typeset import TypesetError, missing_glyphs, write_pdf
+from workflow.typeset import Level, TypesetError, check_stylesheet, missing_glyphs, speed_hint, write_pdf
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +37,46 @@ FONTS = {
 }
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one edition in this run, for the summary table."""
+
+    state: str  #: "final", "draft" or "failed"
+    html: bool  #: the HTML edition is published (written now or unchanged)
+    pdf: bool  #: the PDF is published (written now or unchanged)
+    why: str = ""  #: for a draft or a failure: the reason, in a few words
+    seconds: float = 0.0
+
+
 @dataclass
 class Report:
-    """What a run did and what went wrong; the CLI turns it into output and an exit code."""
+    """What a run did and what went wrong; the CLI turns it into output and an exit code.
+
+    Each finding is kept and logged once, however many passes meet it.
+    """
 
     findings: list[Finding] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     editions: dict[tuple[str, str], State] = field(default_factory=dict)
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  #: (slug, lang) → the edition's title
+    outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  #: (slug, lang) → what became of it
+    hints: list[str] = field(default_factory=list)  #: said once, at the end
+
+    def _add(self, finding: Finding) -> None:
+        if finding in self.findings:
+            return
+        self.findings.append(finding)
+        (log.error if finding.severity == "error" else log.warning)("%s", finding)
 
     def error(self, path: str, line: int | None, message: str) -> None:
-        self.findings.append(Finding(path, line, message, "error"))
-        log.error("%s", self.findings[-1])
+        self._add(Finding(path, line, message, "error"))
 
     def warn(self, path: str, line: int | None, message: str) -> None:
-        self.findings.append(Finding(path, line, message, "warning"))
-        log.warning("%s", self.findings[-1])
+        self._add(Finding(path, line, message, "warning"))
+
+    def hint(self, text: str) -> None:
+        if text not in self.hints:
+            self.hints.append(text)
 
     def failure(self, exc: Exception, path: str) -> None:
         if isinstance(exc, (WorkflowError, PoSyntaxError)):
@@ -88,6 +113,9 @@ def save(project: Project, report: Report, path: Path, data: bytes) -> None:
 def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
     """Every release that can be read and segmented, with its segments; the others are reported."""
     releases, segments = [], {}
+    for path in project.unread_content():
+        report.warn(project.relative(path), None, f"not read: only files ending in '.md' are releases; "
+                    f"rename it to {path.stem}.md to publish it, or move it out of content/")
     for path in project.release_paths():
         rel = project.relative(path)
         try:
@@ -97,6 +125,9 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
                                     "rename the file")
             segments[release.slug] = segment.extract(release)
             releases.append(release)
+            for target, line in segment.missing_anchors(release, segments[release.slug]):
+                report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
+                            f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
         except (WorkflowError, OSError) as exc:
             report.failure(exc, rel)
     return releases, segments
@@ -298,11 +329,29 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
     for name in ("edition.css", "review.css", "ornament.svg"):
         files[name] = template_file(name, project.templates).read_bytes()
+    sources = {"edition.css": "edition.css", "review.css": "review.css"}
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
+        sources[f"{lang}.css"] = "page.css"
+    for name, template in sources.items():
+        _check_stylesheet(project, report, files[name].decode("utf-8"), template, assets)
     for name, data in files.items():
         save(project, report, assets / name, data)
     return assets
+
+
+def _template_name(project: Project, name: str) -> str:
+    """A template as users see it: its path in the project, or the package's own."""
+    path = template_file(name, project.templates)
+    shown = project.relative(path)
+    return shown if not Path(shown).is_absolute() else f"workflow/templates/{name}"
+
+
+def _check_stylesheet(project: Project, report: Report, css: str, template: str, assets: Path) -> None:
+    """Rules WeasyPrint would ignore in a stylesheet, named by template file and line, once a run."""
+    for message in check_stylesheet(css, base_url=assets):
+        report.warn(_template_name(project, template), message.line,
+                    f"WeasyPrint will not use this: {message.text}")
 
 
 def _print_filter(lang: str) -> Callable[[str], str] | None:
@@ -314,36 +363,91 @@ def _epoch(day) -> int:
     return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
 
 
+def _draft_reason(edition: Edition) -> str:
+    return f"{edition.untranslated} segment(s) not translated" if edition.state is State.INCOMPLETE else ""
+
+
+def _glyph_places(ws: Workspace, rel: Release, lang: str, missing: set[str]) -> list[tuple[str, int | None]]:
+    """Where the characters no font has come from: the catalog entries (or the release) holding them."""
+    project = ws.project
+    po = ws.catalogs.get((lang, rel.slug)) if lang != rel.meta.lang else None
+    places = [(project.relative(project.catalog_path(lang, rel.slug)), e.linenum)
+              for e in (po or []) if e.msgstr and set(e.msgstr) & missing]
+    return places or [(rel.path, None)]
+
+
 def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Path,
                   report: Report) -> None:
+    """One edition's HTML, then its PDF: each is published on its own, so a PDF that cannot be
+    made leaves the HTML published (and the previous PDF in place), and the reverse."""
     project = ws.project
+    started = time.perf_counter()
     if (lang, rel.slug) in ws.broken:
         report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
                      f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
+        report.outcomes[(rel.slug, lang)] = Outcome("failed", False, False, "its catalog cannot be read")
         return
     edition = make_edition(ws, rel, lang, report)
     draft = edition.state is State.INCOMPLETE
     if draft:
         report.warn(project.relative(project.catalog_path(lang, rel.slug)), None,
                     f"{edition.untranslated} segment(s) not translated yet: the {lang} edition is a draft")
-    html = renderer.edition(edition, draft=draft)
-    print_edition = make_edition(ws, rel, lang, Report(), _print_filter(lang))
+    out = project.output / lang
+    html_ok = _publish(project, report, out / f"{rel.slug}.html", lambda: renderer.edition(edition, draft=draft).encode(),
+                       rel.path, f"the {lang} HTML edition of {rel.slug}")
+    pdf_ok = _publish(project, report, out / f"{rel.slug}.pdf",
+                      lambda: _pdf(ws, rel, lang, renderer, assets, report, draft=draft),
+                      rel.path, f"the {lang} PDF of {rel.slug}")
+    report.editions[(rel.slug, lang)] = edition.state
+    report.titles[(rel.slug, lang)] = edition.strings["title"]
+    why = "; ".join(part for part in (_draft_reason(edition), "" if html_ok else "HTML failed",
+                                      "" if pdf_ok else "PDF failed") if part)
+    state = "failed" if not (html_ok and pdf_ok) else "draft" if draft else "final"
+    report.outcomes[(rel.slug, lang)] = Outcome(state, html_ok, pdf_ok, why, time.perf_counter() - started)
+    log.debug("%-3s %-50s %-6s %5.2f s", lang, rel.slug, state, time.perf_counter() - started)
+
+
+def _publish(project: Project, report: Report, path: Path, make: Callable[[], bytes], source: str,
+             what: str) -> bool:
+    """Make one output and write it; on failure report it, keep what was there, return False."""
+    try:
+        data = make()
+        save(project, report, path, data)
+        return True
+    except (TypesetError, WorkflowError, OSError) as exc:
+        kept = " (the previous one is kept)" if path.exists() else ""
+        if isinstance(exc, WorkflowError):  # it names its own file (a template, a catalog): said once
+            report.failure(exc, source)
+        else:
+            report.error(source, None, f"{what} was not made{kept}: {exc}")
+        return False
+
+
+def _pdf(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Path, report: Report, *,
+         draft: bool) -> bytes:
+    project = ws.project
+    print_edition = make_edition(ws, rel, lang, report, _print_filter(lang))
     print_html = renderer.edition(print_edition, draft=draft)
     missing = missing_glyphs(print_html, font_paths().values())
     if missing:
-        raise TypesetError(f"no bundled font has a glyph for {', '.join(sorted(f'U+{ord(c):04X}' for c in missing))}")
-    out = project.output / lang
+        names = ", ".join(sorted(f"U+{ord(c):04X}" for c in missing))
+        places = _glyph_places(ws, rel, lang, missing)
+        for path, line in places[1:]:
+            report.error(path, line, f"no bundled font has a glyph for {names}; remove or replace the character")
+        path, line = places[0]
+        raise WorkflowError(path, line, f"no bundled font has a glyph for {names}", "remove or replace the character")
     # A stable identifier and the release's own dates (in the HTML's meta tags) make the PDF
     # reproducible: the same inputs give the same bytes.
     identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
-    pdf, refused = write_pdf(print_html, base_url=out, allowed=(assets,), variant=project.pdf_variant,
-                             identifier=identifier, epoch=_epoch(rel.meta.closing_date))
-    for url in refused:
+    result = write_pdf(print_html, base_url=project.output / lang, allowed=(assets,), variant=project.pdf_variant,
+                       identifier=identifier, epoch=_epoch(rel.meta.closing_date))
+    for url in result.refused:
         report.warn(rel.path, None, f"refused to load {url} in the {lang} PDF: only the project's assets may be used")
-    for name, data in ((f"{rel.slug}.html", html.encode("utf-8")), (f"{rel.slug}.pdf", pdf)):
-        save(project, report, out / name, data)
-    report.editions[(rel.slug, lang)] = edition.state
-    report.titles[(rel.slug, lang)] = edition.strings["title"]
+    for message in result.messages:
+        if message.level is Level.HINT or message.kind in ("anchor", "css"):
+            continue  # the speed hint is said once per run; anchors and stylesheets are checked once, with lines
+        report.warn(rel.path, None, f"WeasyPrint, in the {lang} PDF: {message.text}")
+    return result.pdf
 
 
 #: What the indexes list, kept so that a release that cannot be read this time stays listed.
@@ -463,6 +567,9 @@ def publish(project: Project) -> Report:
         except (TypesetError, WorkflowError) as exc:
             report.failure(exc, project.relative(project.output / "assets"))
             return report  # without fonts and stylesheets no edition can be right; nothing else is touched
+        hint = speed_hint()
+        if hint and ws.releases:
+            report.hint(hint)
         for rel in ws.releases:
             for lang in project.languages:
                 try:

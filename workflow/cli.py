@@ -1,4 +1,17 @@
-"""The command line: ``python -m workflow <command>``.  Parsing, exit codes and output only."""
+"""The command line: ``python -m workflow <command>``.  Parsing, exit codes and output only.
+
+Logging policy (everything goes to standard error; library code logs, never prints):
+
+* ERROR — a finding that failed something: ``file:line: error: what — what to do``.
+* WARNING — a finding worth a look; the run still succeeds.
+* INFO — the summary at the end (one row per release and language: final, draft or failed,
+  and why) and the hints; shown by default, hidden by ``-q``.
+* DEBUG — with ``-v``: what is being done, one line per release and language with its time.
+
+Other libraries' loggers (Python-Markdown, fontTools) are kept at WARNING or above even with
+``-v``: their debug output says nothing to a user.  WeasyPrint's messages are collected per PDF
+and sorted by the policy in ``workflow.typeset``.
+"""
 
 from __future__ import annotations
 
@@ -31,11 +44,17 @@ def _parser() -> argparse.ArgumentParser:
 def _summary(report: build.Report) -> None:
     errors = [f for f in report.findings if f.severity == "error"]
     warnings = [f for f in report.findings if f.severity == "warning"]
-    for (slug, lang), state in sorted(report.editions.items()):
-        log.info("%-4s %-50s %s", lang, slug, state.value)
+    if report.outcomes:
+        width = max(len(slug) for slug, _lang in report.outcomes)
+        log.info("")
+        log.info("%-*s  %-4s  %-6s  %s", width, "release", "lang", "state", "why")
+        for (slug, lang), outcome in sorted(report.outcomes.items()):
+            log.info("%-*s  %-4s  %-6s  %s", width, slug, lang, outcome.state, outcome.why)
+    for hint in report.hints:
+        log.info("hint: %s", hint)
     log.info("%d file(s) written, %d warning(s), %d error(s)", len(report.written), len(warnings), len(errors))
     if errors:
-        print(f"{len(errors)} error(s); fix the files named above and run again.", file=sys.stderr)
+        log.error("%d error(s); fix the files named above and run again.", len(errors))
 
 
 def _status(project: project_io.Project) -> int:
@@ -48,12 +67,19 @@ def _status(project: project_io.Project) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _ours_or_warning(record: logging.LogRecord) -> bool:
+    """Our own progress and summary; only warnings and errors of other libraries."""
+    return record.levelno >= logging.WARNING or record.name.split(".")[0] == "workflow"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
-    for noisy in ("fontTools", "weasyprint"):  # their progress messages are not for users
-        logging.getLogger(noisy).setLevel(logging.WARNING if noisy == "weasyprint" else logging.ERROR)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_ours_or_warning)
+    for noisy, floor in (("fontTools", logging.ERROR), ("weasyprint", logging.WARNING), ("MARKDOWN", logging.WARNING)):
+        logging.getLogger(noisy).setLevel(floor)  # their progress messages are not for users
     try:
         project = project_io.load(args.root)
     except WorkflowError as exc:

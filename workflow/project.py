@@ -15,6 +15,9 @@ from workflow.model import WorkflowError
 #: Name of the catalog holding the templates' own strings (letterhead, labels).
 UI_DOMAIN = "ui"
 
+#: Suffixes of files an editor may have meant as a release.
+_RELEASE_LIKE = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text"}
+
 _DEFAULTS = {
     "languages": ["km", "en", "fr"],
     "fuzzy_threshold": 80,
@@ -65,6 +68,12 @@ class Project:
 
     def release_paths(self) -> list[Path]:
         return sorted(p for p in self.content.glob("*.md") if not p.name.startswith("."))
+
+    def unread_content(self) -> list[Path]:
+        """Files in ``content/`` that look like releases but are not read (``.markdown``, ``.MD``,
+        ``.txt``…): only ``*.md`` files are releases."""
+        return sorted(p for p in self.content.glob("*") if not p.name.startswith(".") and p.is_file()
+                      and p.suffix != ".md" and p.suffix.lower() in _RELEASE_LIKE)
 
 
 def load(root: Path) -> Project:

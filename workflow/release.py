@@ -82,8 +82,9 @@ def parse(text: str, *, path: str, slug: str) -> Release:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise WorkflowError(path, line, f"the front matter is not valid YAML: {problem}",
-                            "check the quoting and the colon after each key") from exc
+        tabbed = "\t" in problem or (mark is not None and "\t" in (front[mark.line] if mark.line < len(front) else ""))
+        hint = "indent with spaces, not tabs" if tabbed else "check the quoting and the colon after each key"
+        raise WorkflowError(path, line, f"the front matter is not valid YAML: {problem}", hint) from exc
     if not isinstance(data, dict):
         raise WorkflowError(path, 2, "the front matter must be 'key: value' lines")
     for key in REQUIRED_KEYS:

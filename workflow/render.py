@@ -25,7 +25,7 @@ TEMPLATES = ("edition.html", "index.html", "page.css")
 #: What a release body may contain once rendered: Markdown's own output, nothing else.
 _BODY_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
               "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "img"}
-_BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"},
+_BODY_ATTRIBUTES = {**{f"h{n}": {"id"} for n in range(1, 7)}, "a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"},
                     "code": {"class"}, "ol": {"start"}}
 #: A Python format placeholder, which Jinja2's gettext fills: %(name)s, %s, %d.
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]")

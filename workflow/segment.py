@@ -7,6 +7,9 @@ block's raw inline Markdown as the element's text.  Listing those texts is
 extraction; replacing them is recombination.  Both go through ``_traverse``, so
 the two directions can never disagree about what a segment is.
 
+Headings get an ``id`` made from their *source* text (``anchor_id``), so that
+``[see below](#annex)`` points at the same heading in every language.
+
 Raw HTML is switched off for sources and translations alike: it is escaped and
 shown as text, so a translation cannot smuggle markup into an edition.
 """
@@ -14,10 +17,13 @@ shown as text, so a translation cannot smuggle markup into an edition.
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from html import unescape
 
 import markdown
+from markdown.extensions.toc import unique
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX
 
@@ -68,7 +74,26 @@ def _kind(tag: str, parents: tuple[str, ...]) -> str:
     return _TEXT_TAGS[tag]
 
 
-def _visit_tree(element: etree.Element, parents: tuple[str, ...], visitor: Visitor) -> None:
+#: Inline Markdown that does not belong in an anchor: link targets, then markers.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_MARKERS = re.compile(r"[*_`\[\]\\]")
+
+
+def anchor_id(msgid: str, used: set[str]) -> str:
+    """The ``id`` of a heading: its source text as a slug, made unique in the document as
+    Python-Markdown's ``toc`` extension does; letters, marks and digits of every script are
+    kept whole (``toc``'s own slugify drops Khmer vowel signs and coengs).
+
+    >>> used = set()
+    >>> anchor_id("Annex **1**", used), anchor_id("Annex 1", used), anchor_id("ឧបសម្ព័ន្ធ", used)
+    ('annex-1', 'annex-1_1', 'ឧបសម្ព័ន្ធ')
+    """
+    text = unicodedata.normalize("NFC", _MARKERS.sub("", _LINK_TARGET.sub("]", msgid))).lower()
+    slug = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text)
+    return unique("-".join(slug.split()) or "section", used)
+
+
+def _visit_tree(element: etree.Element, parents: tuple[str, ...], visitor: Visitor, ids: set[str]) -> None:
     for child in element:
         if child.tag in _SKIP_TAGS:
             continue
@@ -76,9 +101,11 @@ def _visit_tree(element: etree.Element, parents: tuple[str, ...], visitor: Visit
         # Stashed content (a fenced code block) shows as an STX…ETX placeholder: not prose.
         if child.tag in _TEXT_TAGS and raw.strip() and STX not in raw:
             msgid = to_msgid(raw)
+            if child.tag in _HEADINGS:
+                child.set("id", anchor_id(msgid, ids))
             replacement = visitor(msgid, _kind(child.tag, parents))
             child.text = from_msgstr(msgid if replacement is None else replacement)
-        _visit_tree(child, parents + (child.tag,), visitor)
+        _visit_tree(child, parents + (child.tag,), visitor, ids)
 
 
 class _SegmentProcessor(Treeprocessor):
@@ -87,7 +114,7 @@ class _SegmentProcessor(Treeprocessor):
         self.visitor = visitor
 
     def run(self, root: etree.Element) -> None:
-        _visit_tree(root, (), self.visitor)
+        _visit_tree(root, (), self.visitor, set())
 
 
 def new_markdown(visitor: Visitor) -> markdown.Markdown:
@@ -116,6 +143,32 @@ def body_segments(text: str) -> list[tuple[str, str]]:
         found.append((msgid, kind))
 
     _traverse(text, collect)
+    return found
+
+
+_ID = re.compile(r'\sid="([^"]*)"')
+_IN_PAGE_LINK = re.compile(r'\shref="#([^"]*)"')
+
+
+def missing_anchors(release: Release, segments: list[Segment]) -> list[tuple[str, int | None]]:
+    """In-page links (``#name``) of a release that no heading answers, each with the line of the
+    first segment that makes it (None when it comes from a reference definition alone).
+
+    >>> from workflow.release import parse
+    >>> r = parse("---\\ntitle: T\\ndate: 2024-01-01\\nlang: en\\n---\\n## Annex\\n\\n[a](#annex) [b](#nowhere)\\n",
+    ...           path="x.md", slug="x")
+    >>> missing_anchors(r, extract(r))
+    [('nowhere', 8)]
+    """
+    html = render_body(release.body)
+    ids = {unescape(name) for name in _ID.findall(html)}
+    missing = dict.fromkeys(unescape(name) for name in _IN_PAGE_LINK.findall(html))
+    found = []
+    for target in missing:
+        if target in ids:
+            continue
+        line = next((s.line for s in segments if f"#{target}" in s.text), None)
+        found.append((target, line))
     return found
 
 

@@ -1,25 +1,49 @@
-"""HTML to PDF with WeasyPrint: a sandboxed URL fetcher, bundled fonts, strict warnings.
+"""HTML to PDF with WeasyPrint: a sandboxed URL fetcher, bundled fonts, and a written policy
+for what WeasyPrint says.
 
 WeasyPrint's default fetcher reads any file and any URL; a published PDF must
 never carry a server's files.  ``SandboxFetcher`` serves ``data:`` URLs and
 files inside the allowed folders only (paths resolved, symlinks followed and
-checked) and records every refusal.  A WeasyPrint warning that a font could not
-be loaded fails the build, since WeasyPrint would otherwise draw empty boxes.
+checked) and records every refusal.
+
+What WeasyPrint logs while it typesets (its ``weasyprint`` logger) is sorted by
+``classify``, once per distinct message, into three levels:
+
+* ``FAIL`` — the PDF would be wrong, so this edition's PDF is not published
+  (the previous one stays): a font that cannot be loaded, or a glyph no
+  bundled font has (WeasyPrint would draw empty boxes in their place).
+* ``WARN`` — reported, with the file and line where one can be found: an
+  in-page link to an anchor that does not exist (the caller maps the anchor
+  to the line of the release that links to it), a CSS rule WeasyPrint ignores
+  (a project's own template: the stylesheets are checked once per run by
+  ``check_stylesheet``, which knows the file), a refused URL, an image that
+  cannot be read.  **Every message the policy does not know is a warning**,
+  never silence.
+* ``HINT`` — about speed, not correctness: "Using fontTools instead of
+  HarfBuzz-Subset" (the PDF is right, only slower to make).  The caller says
+  it once per run (``speed_hint``), not once per font and PDF.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
+with warnings.catch_warnings():
+    # Said at import time when the library is missing; ``speed_hint`` says it once, in our words.
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=UserWarning)
+    import weasyprint
+    from weasyprint.text import ffi as _weasyprint_ffi
 from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher, URLFetchingError
 
@@ -59,23 +83,86 @@ class SandboxFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         if not self.permits(url):
-            self.refused.append(url)
-            log.warning("refused to load %s: only the project's assets and data: URLs may be used", url)
+            self.refused.append(url)  # reported once, by the caller
             raise URLFetchingError(f"refused by the sandbox: {url}")
         return super().fetch(url, headers)
+
+
+class Level(str, Enum):
+    """What a WeasyPrint message means for the edition (see the module's policy)."""
+
+    FAIL = "fail"  #: the PDF would be wrong: it is not published
+    WARN = "warn"  #: reported, with the file and line where one is known
+    HINT = "hint"  #: about speed only: said once per run
+
+
+@dataclass(frozen=True)
+class Message:
+    """One distinct message WeasyPrint logged, with its level and what it is about."""
+
+    level: Level
+    text: str
+    kind: str = "other"  #: "font", "glyph", "anchor", "css", "refused", "speed", "other"
+    anchor: str = ""  #: for kind "anchor": the missing anchor's name, without '#'
+    line: int | None = None  #: for kind "css": the line in the stylesheet
+
+
+#: The policy, first match wins: (pattern, level, kind).  Anything else is a warning.
+POLICY: tuple[tuple[re.Pattern[str], Level, str], ...] = (
+    (re.compile(r"^Font-face .* cannot be loaded"), Level.FAIL, "font"),
+    (re.compile(r"^Failed to load font"), Level.FAIL, "font"),
+    (re.compile(r"^Unable to instantiate .* variable font"), Level.FAIL, "font"),
+    (re.compile(r"^\.notdef glyph rendered"), Level.FAIL, "glyph"),
+    (re.compile(r"^Too many glyphs missing"), Level.FAIL, "glyph"),
+    (re.compile(r"^Using fontTools instead of HarfBuzz-Subset"), Level.HINT, "speed"),
+    (re.compile(r"^No anchor #(?P<anchor>.*) for internal URI reference"), Level.WARN, "anchor"),
+    (re.compile(r"^refused to load "), Level.WARN, "refused"),
+    (re.compile(r" at (?P<line>\d+):\d+[.,:]"), Level.WARN, "css"),
+)
+
+
+def classify(text: str) -> Message:
+    """Sort one WeasyPrint message by the policy.
+
+    >>> classify('Font-face "Moul" cannot be loaded').level
+    <Level.FAIL: 'fail'>
+    >>> m = classify("No anchor #annex for internal URI reference")
+    >>> (m.level.value, m.kind, m.anchor)
+    ('warn', 'anchor', 'annex')
+    >>> classify("Ignored `print-color-adjust: exact` at 3:5, unknown property.").line
+    3
+    >>> classify("Something new in WeasyPrint 71").level
+    <Level.WARN: 'warn'>
+    """
+    for pattern, level, kind in POLICY:
+        match = pattern.search(text)
+        if match:
+            groups = match.groupdict()
+            line = int(groups["line"]) if groups.get("line") else None
+            return Message(level, text, kind, groups.get("anchor") or "", line)
+    return Message(Level.WARN, text)
+
+
+def speed_hint() -> str | None:
+    """What to install to make PDFs faster, when WeasyPrint has to subset fonts with fontTools."""
+    if _weasyprint_ffi.harfbuzz_subset is not None:
+        return None
+    return ("PDFs are made with fontTools because the HarfBuzz-Subset library is not installed: they are "
+            "right, only slower to make; 'apt-get install libharfbuzz-subset0' (Debian/Ubuntu, as root) "
+            "makes them about 2.5 times faster")
 
 
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.messages: dict[str, None] = {}  #: distinct messages, in the order first logged
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages[record.getMessage()] = None
 
 
 @contextmanager
-def _weasyprint_warnings() -> Iterator[list[str]]:
+def _weasyprint_messages() -> Iterator[dict[str, None]]:
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -85,6 +172,14 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+
+
+def check_stylesheet(css: str, *, base_url: Path) -> list[Message]:
+    """What WeasyPrint says of one stylesheet on its own (rules it ignores, with their lines), so
+    that a project's own template is blamed by name and line, once per run rather than per PDF."""
+    with _weasyprint_messages() as messages:
+        weasyprint.CSS(string=css, base_url=str(base_url) + "/", url_fetcher=SandboxFetcher(allowed=(base_url,)))
+    return [classify(text) for text in messages]
 
 
 @lru_cache(maxsize=16)
@@ -128,18 +223,26 @@ def _plain_bookmarks(document: weasyprint.Document) -> None:
         page.bookmarks = [(level, label.replace("\u200b", ""), *rest) for level, label, *rest in page.bookmarks]
 
 
+@dataclass(frozen=True)
+class Typeset:
+    """A PDF and what WeasyPrint said while making it (FAIL never appears: it raises)."""
+
+    pdf: bytes
+    messages: tuple[Message, ...]  #: WARN and HINT messages, each once
+    refused: tuple[str, ...]  #: URLs the sandbox refused, each once
+
+
 def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: str = "",
-              identifier: bytes | None = None, epoch: int | None = None) -> tuple[bytes, list[str]]:
-    """Typeset ``html`` to PDF bytes; return them with the list of refused URLs.
+              identifier: bytes | None = None, epoch: int | None = None) -> Typeset:
+    """Typeset ``html`` to PDF bytes, with WeasyPrint's messages sorted by the policy.
 
     With ``identifier`` and ``epoch`` (the time stamped into embedded fonts) set,
-    the same HTML always gives the same bytes.  Raises TypesetError on any
-    WeasyPrint warning but a refused URL (a font that could not be loaded, a
-    rule that was ignored): the PDF would not be what was designed.
+    the same HTML always gives the same bytes.  Raises TypesetError, naming each
+    FAIL message once, when the PDF would not be what was designed.
     """
     check_version()
     fetcher = SandboxFetcher(allowed=allowed)
-    with _weasyprint_warnings() as warnings, _source_date(epoch):
+    with _weasyprint_messages() as logged, _source_date(epoch):
         options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
                        pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/",
@@ -147,9 +250,12 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
         _plain_bookmarks(document)
         # pdftext marks Khmer glyph runs with /ActualText so that their text extracts exactly.
         pdf = pdftext.write_pdf(document, **options)
-    # A refused URL is reported by the caller; any other warning (a font that could not be
-    # loaded, a stylesheet rule WeasyPrint ignored) means the PDF is not what was designed.
-    problems = [m for m in warnings if not any(url in m for url in fetcher.refused)]
-    if problems:
-        raise TypesetError("WeasyPrint: " + "; ".join(problems))
-    return pdf, list(fetcher.refused)
+    refused = tuple(dict.fromkeys(fetcher.refused))
+    # A refused URL is said by the fetcher's record (once, with the URL); WeasyPrint's own
+    # "failed to load" message for it would say it again.
+    messages = [classify(text) for text in logged if not any(url in text for url in refused)]
+    failures = [m.text for m in messages if m.level is Level.FAIL]
+    if failures:
+        unread = f" (could not read: {', '.join(refused)})" if refused else ""
+        raise TypesetError("WeasyPrint: " + "; ".join(failures) + unread)
+    return Typeset(pdf, tuple(messages), refused)
