@@ -120,14 +120,14 @@ class Browser:
                                    f"its stderr ends with:\n{tail}")
             return ready()
 
-    def send(self, method: str, session: str | None = None, timeout: float = 30, **params):
+    def send(self, method: str, session: str | None = None, timeout: float = 120, **params):
         ident = self._write({"method": method, "params": params, **({"sessionId": session} if session else {})})
         reply = self._wait(lambda: self._replies.get(ident), timeout, f"answer to {method}")
         if "error" in reply:
             raise RuntimeError(f"{method}: {reply['error']}")
         return reply["result"]
 
-    def wait_event(self, method: str, session: str, since: int, timeout: float = 30) -> dict:
+    def wait_event(self, method: str, session: str, since: int, timeout: float = 120) -> dict:
         return self._wait(lambda: next((e for e in self.events[since:]
                                         if e["method"] == method and e.get("sessionId") == session), None),
                           timeout, method)
@@ -589,7 +589,7 @@ def dump_dom(url: str, tmp_path: Path) -> str:
     """Chromium's own command line: the live DOM after 2 s of virtual time."""
     profile = tempfile.mkdtemp(dir=tmp_path, prefix="profile-")
     result = run(CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=2000", "--dump-dom", url,
-                 timeout=30)  # an alert() would block --dump-dom: a timeout is a script that ran
+                 timeout=120)  # an alert() would block --dump-dom: a timeout is a script that ran
     assert result.returncode == 0 and "</html>" in result.stdout, result.stderr[-2000:]
     return result.stdout
 

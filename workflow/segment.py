@@ -20,7 +20,8 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from html import unescape
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions.toc import unique
@@ -93,46 +94,79 @@ def anchor_id(msgid: str, used: set[str]) -> str:
     return unique("-".join(slug.split()) or "section", used)
 
 
-def _visit_tree(element: etree.Element, parents: tuple[str, ...], visitor: Visitor, ids: set[str]) -> None:
+@dataclass(frozen=True)
+class _Recombine:
+    """How one traversal puts texts back (extraction needs none of it)."""
+
+    visitor: Visitor
+    #: With a language, a block whose translation is missing keeps the source text and says so
+    #: with ``lang`` (and a block translated inside it says its own language): readers, screen
+    #: readers and the typography rules then treat it as the source language it is.
+    fallback_lang: str = ""
+    lang: str = ""
+    #: Applied to every text put back, translated or not (the print edition's Khmer breaks).
+    text_filter: Callable[[str], str] | None = None
+
+
+def _visit_tree(element: etree.Element, parents: tuple[str, ...], how: _Recombine, ids: set[str],
+                foreign: bool = False) -> None:
     for child in element:
         if child.tag in _SKIP_TAGS:
             continue
         raw = child.text or ""
+        inside_foreign = foreign
         # Stashed content (a fenced code block) shows as an STX…ETX placeholder: not prose.
         if child.tag in _TEXT_TAGS and raw.strip() and STX not in raw:
             msgid = to_msgid(raw)
             if child.tag in _HEADINGS:
                 child.set("id", anchor_id(msgid, ids))
-            replacement = visitor(msgid, _kind(child.tag, parents))
-            child.text = from_msgstr(msgid if replacement is None else replacement)
-        _visit_tree(child, parents + (child.tag,), visitor, ids)
+            replacement = how.visitor(msgid, _kind(child.tag, parents))
+            if how.fallback_lang and replacement is None:
+                child.set("lang", how.fallback_lang)
+                inside_foreign = True
+            elif how.fallback_lang and foreign:
+                child.set("lang", how.lang)
+                inside_foreign = False
+            text = msgid if replacement is None else replacement
+            child.text = from_msgstr(how.text_filter(text) if how.text_filter else text)
+        _visit_tree(child, parents + (child.tag,), how, ids, inside_foreign)
 
 
 class _SegmentProcessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, visitor: Visitor):
+    def __init__(self, md: markdown.Markdown, how: _Recombine):
         super().__init__(md)
-        self.visitor = visitor
+        self.how = how
 
     def run(self, root: etree.Element) -> None:
-        _visit_tree(root, (), self.visitor, set())
+        _visit_tree(root, (), self.how, set())
 
 
-def new_markdown(visitor: Visitor) -> markdown.Markdown:
+def new_markdown(visitor: Visitor | _Recombine) -> markdown.Markdown:
     """A Python-Markdown instance with raw HTML off and the segment visitor installed."""
+    how = visitor if isinstance(visitor, _Recombine) else _Recombine(visitor)
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SegmentProcessor(md, visitor), "segments", 25)
+    md.treeprocessors.register(_SegmentProcessor(md, how), "segments", 25)
     return md
 
 
-def _traverse(text: str, visitor: Visitor) -> str:
+def _traverse(text: str, visitor: Visitor | _Recombine) -> str:
     return new_markdown(visitor).convert(text)
 
 
-def render_body(text: str, translate: Visitor | None = None) -> str:
-    """Markdown to HTML, with each segment replaced by ``translate``'s answer."""
-    return _traverse(text, translate or (lambda msgid, kind: None))
+def render_body(text: str, translate: Visitor | None = None, *, fallback_lang: str = "", lang: str = "",
+                text_filter: Callable[[str], str] | None = None) -> str:
+    """Markdown to HTML, with each segment replaced by ``translate``'s answer (None: the source).
+
+    With ``fallback_lang`` (the source's language) and ``lang`` (the edition's), a block left in
+    the source language is marked ``lang="<fallback_lang>"``:
+
+    >>> render_body("Un.\\n\\nDeux.", lambda m, k: "One." if m == "Un." else None, fallback_lang="fr", lang="en")
+    '<p>One.</p>\\n<p lang="fr">Deux.</p>'
+    """
+    how = _Recombine(translate or (lambda msgid, kind: None), fallback_lang, lang, text_filter)
+    return _traverse(text, how)
 
 
 def body_segments(text: str) -> list[tuple[str, str]]:
@@ -146,8 +180,23 @@ def body_segments(text: str) -> list[tuple[str, str]]:
     return found
 
 
-_ID = re.compile(r'\sid="([^"]*)"')
-_IN_PAGE_LINK = re.compile(r'\shref="#([^"]*)"')
+class _Anchors(HTMLParser):
+    """The ids of a rendered body's elements and the in-page links (``#name``) it makes, read
+    from its tags (raw HTML in the text is escaped, so it is text, never a tag)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: dict[str, None] = {}
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if tag == "a" and (values.get("href") or "").startswith("#"):
+            self.links[values["href"][1:]] = None
 
 
 def missing_anchors(release: Release, segments: list[Segment]) -> list[tuple[str, int | None]]:
@@ -160,12 +209,10 @@ def missing_anchors(release: Release, segments: list[Segment]) -> list[tuple[str
     >>> missing_anchors(r, extract(r))
     [('nowhere', 8)]
     """
-    html = render_body(release.body)
-    ids = {unescape(name) for name in _ID.findall(html)}
-    missing = dict.fromkeys(unescape(name) for name in _IN_PAGE_LINK.findall(html))
+    anchors = _Anchors(render_body(release.body))
     found = []
-    for target in missing:
-        if target in ids:
+    for target in anchors.links:
+        if target in anchors.ids:
             continue
         line = next((s.line for s in segments if f"#{target}" in s.text), None)
         found.append((target, line))
