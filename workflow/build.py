@@ -39,13 +39,18 @@ FONTS = {
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one edition in this run, for the summary table."""
+    """What became of one edition in this run, for the summary table and the indexes."""
 
-    state: str  #: "final", "draft" or "failed"
+    draft: bool  #: not final: built for reviewers, left out of the public indexes
     html: bool  #: the HTML edition is published (written now or unchanged)
     pdf: bool  #: the PDF is published (written now or unchanged)
     why: str = ""  #: for a draft or a failure: the reason, in a few words
     seconds: float = 0.0
+
+    @property
+    def state(self) -> str:
+        """"final", "draft" or "failed" (the HTML or the PDF could not be made)."""
+        return "failed" if not (self.html and self.pdf) else "draft" if self.draft else "final"
 
 
 @dataclass
@@ -291,23 +296,28 @@ def _checked(msgid: str, text: str, po_path: str, line: int | None, report: Repo
 
 def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
                  text_filter: Callable[[str], str] | None = None) -> Edition:
-    """Recombine a release with its ``lang`` catalog (the source edition needs none)."""
+    """Recombine a release with its ``lang`` catalog (the source edition needs none).
+
+    A passage without a publishable translation stays in the source language and says so
+    (``lang``), and gets the source language's typography, not the edition's.
+    """
     counts = {"untranslated": 0}
     source = lang == rel.meta.lang
     translate = (lambda msgid, kind="": None) if source else _translator(ws, rel, lang, report, counts)
-    if text_filter is not None:
-        inner = translate
-        translate = lambda msgid, kind="": text_filter(inner(msgid, kind) or msgid)  # noqa: E731
-    strings = {}
+    keep = text_filter or (lambda text: text)
+    rule, source_rule = typography.text_rule(lang), typography.text_rule(rel.meta.lang)
+    strings, fallback = {}, set()
     for key in TRANSLATABLE_KEYS:
         value = getattr(rel.meta, key)
-        strings[key] = (translate(value) or value) if value else ""
-    body = segment.render_body(rel.body, translate)
-    rule = typography.text_rule(lang)
+        translated = translate(value) if value else None
+        if value and translated is None and not source:
+            fallback.add(key)
+        strings[key] = keep((source_rule if key in fallback else rule)(translated or value)) if value else ""
+    body = segment.render_body(rel.body, translate, fallback_lang="" if source else rel.meta.lang, lang=lang,
+                               text_filter=text_filter)
     body = typography.apply_to_html(body, rule)
-    strings = {k: rule(v) for k, v in strings.items()}
     state = State.SOURCE if source else (State.INCOMPLETE if counts["untranslated"] else State.COMPLETE)
-    return Edition(rel, lang, body, strings, state, counts["untranslated"])
+    return Edition(rel, lang, body, strings, state, counts["untranslated"], fallback=frozenset(fallback))
 
 
 def font_paths() -> dict[str, Path]:
@@ -385,7 +395,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
     if (lang, rel.slug) in ws.broken:
         report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
                      f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
-        report.outcomes[(rel.slug, lang)] = Outcome("failed", False, False, "its catalog cannot be read")
+        report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
         return
     edition = make_edition(ws, rel, lang, report)
     draft = edition.state is State.INCOMPLETE
@@ -402,9 +412,9 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
     report.titles[(rel.slug, lang)] = edition.strings["title"]
     why = "; ".join(part for part in (_draft_reason(edition), "" if html_ok else "HTML failed",
                                       "" if pdf_ok else "PDF failed") if part)
-    state = "failed" if not (html_ok and pdf_ok) else "draft" if draft else "final"
-    report.outcomes[(rel.slug, lang)] = Outcome(state, html_ok, pdf_ok, why, time.perf_counter() - started)
-    log.debug("%-3s %-50s %-6s %5.2f s", lang, rel.slug, state, time.perf_counter() - started)
+    outcome = Outcome(draft, html_ok, pdf_ok, why, time.perf_counter() - started)
+    report.outcomes[(rel.slug, lang)] = outcome
+    log.debug("%-3s %-50s %-6s %5.2f s", lang, rel.slug, outcome.state, outcome.seconds)
 
 
 def _publish(project: Project, report: Report, path: Path, make: Callable[[], bytes], source: str,
@@ -483,7 +493,13 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
     previous = _previous_listing(project.output / INDEX_FILE)
 
     def published(slug: str, lang: str) -> bool:
-        return (slug, lang) in report.editions or (project.output / lang / f"{slug}.html").exists()
+        """A final edition is published; a draft is for reviewers (reached from the review pages)."""
+        outcome = report.outcomes.get((slug, lang))
+        if outcome is not None and outcome.html:
+            return not outcome.draft
+        # Not rebuilt this time (its catalog cannot be read, the page could not be written): the
+        # edition the last run listed is still the published one.
+        return (project.output / lang / f"{slug}.html").exists() and lang in previous.get(slug, {}).get("titles", {})
 
     listed = []
     for rel in ws.releases:

@@ -114,3 +114,4 @@ class Edition:
     state: State
     untranslated: int = 0
     findings: list[Finding] = field(default_factory=list)
+    fallback: frozenset[str] = frozenset()  #: front-matter keys shown in the source language

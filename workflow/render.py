@@ -174,6 +174,8 @@ class Renderer:
             modified=meta.closing_date.isoformat(),
             editions=self.links(edition.release.slug),
             draft=draft,
+            fallback=edition.fallback,
+            source_lang=meta.lang,
         )
 
     def index(self, lang: str, releases: list[dict], *, root: str) -> str:

@@ -107,21 +107,30 @@ _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn",
 _LINK_TEXT_URL = re.compile(r"\s*\w+://\S*\s*")
 
 
+_LANG_ATTRIBUTE = re.compile(r"""\slang=["']?([A-Za-z-]+)""")
+
+
 def apply_to_html(html: str, rule: Callable[[str], str]) -> str:
     """Apply ``rule`` to the text between tags, outside code and URL-like link texts.
 
     The text of each block (a paragraph, a heading, a list item, a cell) is
     given to ``rule`` in one piece, inline tags left out and code spans
     replaced by an opaque character; what the rule changes is then put back
-    into the pieces of text it came from.
+    into the pieces of text it came from.  A block that says it is in another
+    language (``<p lang="en">``: a draft's passage left in the source language)
+    gets that language's rule instead.
 
     >>> apply_to_html("<p><strong>Note</strong> : voir <code>a ? b</code> ; fin</p>", french) == (
     ...     "<p><strong>Note</strong>\\u00a0: voir <code>a ? b</code>\\u202f; fin</p>")
+    True
+    >>> apply_to_html('<p>Oui ; non</p><p lang="en">"Yes" ; no</p>', french) == (
+    ...     '<p>Oui\\u202f; non</p><p lang="en">“Yes” ; no</p>')
     True
     """
     parts = _TAG.split(html)
     verbatim = 0
     run: list[tuple[int, bool]] = []  # (index in parts, opaque) of the current block's texts
+    block_rule = rule
     for index, part in enumerate(parts):
         if index % 2 == 0:
             if part:
@@ -132,9 +141,11 @@ def apply_to_html(html: str, rule: Callable[[str], str]) -> str:
         if tag in _VERBATIM and not part.endswith("/>"):
             verbatim = max(0, verbatim + (-1 if part.startswith("</") else 1))
         if tag not in _INLINE:
-            _apply_to_run(parts, run, rule)
+            _apply_to_run(parts, run, block_rule)
             run = []
-    _apply_to_run(parts, run, rule)
+            other = _LANG_ATTRIBUTE.search(part) if not part.startswith("</") else None
+            block_rule = text_rule(other.group(1)) if other else rule
+    _apply_to_run(parts, run, block_rule)
     return "".join(parts)
 
 
