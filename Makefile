@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUN    := $(BIN)/python -m workflow
 
-.PHONY: publish update-po status test bench clean clean-venv
+.PHONY: publish update-po status approve test bench clean clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,6 +27,9 @@ update-po: $(VENV)/.installed        ## rebuild templates, merge them into every
 
 status: $(VENV)/.installed           ## how much of each catalog is translated
 	$(RUN) status
+
+approve: $(VENV)/.installed          ## make approve RELEASE=<slug> LANG=<lang> BY="<name>"
+	$(RUN) approve --release "$(RELEASE)" --lang "$(LANG)" --by "$(BY)"
 
 test: $(VENV)/.installed-test        ## the whole test suite
 	$(BIN)/python -m pytest workflow tests

@@ -7,24 +7,27 @@ published before stays whole when a step fails.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import fontpkg
 import polib
 
-from workflow import catalog, checks, khmer, locales, release as release_io, review as review_io, segment, typography
+from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
+from workflow import segment, typography
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
-from workflow.render import Renderer, extract_ui_strings, template_file
+from workflow.render import EditionPage, Renderer, extract_ui_strings, template_file
 from workflow.typeset import Level, TypesetError, check_stylesheet, missing_glyphs, speed_hint, write_pdf
 
 log = logging.getLogger(__name__)
@@ -46,11 +49,12 @@ class Outcome:
     pdf: bool  #: the PDF is published (written now or unchanged)
     why: str = ""  #: for a draft or a failure: the reason, in a few words
     seconds: float = 0.0
+    stage: str = ""  #: where the edition stands in its lifecycle (``workflow.lifecycle.Stage``)
 
     @property
     def state(self) -> str:
-        """"final", "draft" or "failed" (the HTML or the PDF could not be made)."""
-        return "failed" if not (self.html and self.pdf) else "draft" if self.draft else "final"
+        """The stage ("final", "draft", "issued"…), or "failed" (the HTML or the PDF could not be made)."""
+        return "failed" if not (self.html and self.pdf) else self.stage or ("draft" if self.draft else "final")
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Report:
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  #: (slug, lang) → the edition's title
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  #: (slug, lang) → what became of it
     hints: list[str] = field(default_factory=list)  #: said once, at the end
+    stages: dict[tuple[str, str], lifecycle.Plan] = field(default_factory=dict)  #: (slug, lang) → its plan
 
     def _add(self, finding: Finding) -> None:
         if finding in self.findings:
@@ -105,6 +110,7 @@ class Workspace:
     catalogs: dict[tuple[str, str], polib.POFile] = field(default_factory=dict)  #: (lang, domain)
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
     unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
+    issued: dict[tuple[str, str], list[records.Issued]] = field(default_factory=dict)  #: (slug, lang) → versions
 
 
 def save(project: Project, report: Report, path: Path, data: bytes) -> None:
@@ -182,7 +188,23 @@ def load_workspace(project: Project, report: Report) -> Workspace:
                 ws.broken.add((lang, domain))
                 continue
             ws.catalogs[(lang, domain)] = po
+    ws.issued = _read_records(project, report)
     return ws
+
+
+def _read_records(project: Project, report: Report) -> dict[tuple[str, str], list[records.Issued]]:
+    """The issued versions of every edition, from the approvals and their texts (all reported)."""
+    shown = project.relative(records.ledger_path(project.content))
+    issued, problems = records.read_records(project.content, shown=shown)
+    for finding in problems:
+        report._add(finding)
+    for (slug, lang), versions in list(issued.items()):
+        if lang not in project.languages:
+            report.error(shown, versions[-1].approval.line, f"an approval for the {lang} edition of {slug}, "
+                         f"but {lang!r} is not one of this project's languages ({', '.join(project.languages)}); "
+                         "it is not used — remove the line, or add the language to [tool.workflow] languages")
+            del issued[(slug, lang)]
+    return issued
 
 
 # ----------------------------------------------------------- updating PO
@@ -268,6 +290,7 @@ def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: 
     """The function that gives each segment's published text in ``lang``."""
     po = ws.catalogs.get((lang, rel.slug))
     table = catalog.translations(po)
+    fuzzy = {e.msgid for e in po if e.msgstr and "fuzzy" in e.flags and not e.obsolete} if po is not None else set()
     lines = {e.msgid: e.linenum for e in po} if po is not None else {}
     po_path = ws.project.relative(ws.project.catalog_path(lang, rel.slug))
 
@@ -275,8 +298,20 @@ def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: 
         text = table.get(msgid)
         if text is not None:
             text = _checked(msgid, text, po_path, lines.get(msgid), report)
-        if text is None:
-            counts["untranslated"] += 1
+            counts["rejected"] += text is None
+        counts["untranslated"] += text is None
+        counts["fuzzy"] += text is None and msgid in fuzzy
+        return text
+
+    return translate
+
+
+def _from_table(table: Mapping[str, str], counts: dict[str, int]):
+    """The published text of each segment, from texts already approved."""
+
+    def translate(msgid: str, kind: str = "") -> str | None:
+        text = table.get(msgid)
+        counts["untranslated"] += text is None
         return text
 
     return translate
@@ -295,15 +330,27 @@ def _checked(msgid: str, text: str, po_path: str, line: int | None, report: Repo
 
 
 def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
-                 text_filter: Callable[[str], str] | None = None) -> Edition:
-    """Recombine a release with its ``lang`` catalog (the source edition needs none).
+                 text_filter: Callable[[str], str] | None = None, *,
+                 table: Mapping[str, str] | None = None) -> Edition:
+    """Recombine a release with its ``lang`` catalog (the source edition needs none), or with
+    ``table``, the texts of an issued version.
 
     A passage without a publishable translation stays in the source language and says so
     (``lang``), and gets the source language's typography, not the edition's.
     """
-    counts = {"untranslated": 0}
+    counts = {"untranslated": 0, "fuzzy": 0, "rejected": 0}
     source = lang == rel.meta.lang
-    translate = (lambda msgid, kind="": None) if source else _translator(ws, rel, lang, report, counts)
+    if source:
+        translate = lambda msgid, kind="": None  # noqa: E731
+    else:
+        inner = _from_table(table, counts) if table is not None else _translator(ws, rel, lang, report, counts)
+        texts: dict[str, str] = {}
+
+        def translate(msgid: str, kind: str = "") -> str | None:
+            text = inner(msgid, kind)
+            if text is not None:
+                texts[msgid] = text
+            return text
     keep = text_filter or (lambda text: text)
     rule, source_rule = typography.text_rule(lang), typography.text_rule(rel.meta.lang)
     strings, fallback = {}, set()
@@ -317,7 +364,9 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
                                text_filter=text_filter)
     body = typography.apply_to_html(body, rule)
     state = State.SOURCE if source else (State.INCOMPLETE if counts["untranslated"] else State.COMPLETE)
-    return Edition(rel, lang, body, strings, state, counts["untranslated"], fallback=frozenset(fallback))
+    return Edition(rel, lang, body, strings, state, counts["untranslated"], fallback=frozenset(fallback),
+                   texts={} if source else dict(sorted(texts.items())), fuzzy=counts["fuzzy"],
+                   rejected=counts["rejected"])
 
 
 def font_paths() -> dict[str, Path]:
@@ -373,8 +422,13 @@ def _epoch(day) -> int:
     return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
 
 
-def _draft_reason(edition: Edition) -> str:
-    return f"{edition.untranslated} segment(s) not translated" if edition.state is State.INCOMPLETE else ""
+def gate_problems(edition: Edition) -> list[str]:
+    """Why an edition cannot be final (empty: it passes the gate)."""
+    if edition.state is not State.INCOMPLETE:
+        return []
+    missing = edition.untranslated - edition.fuzzy - edition.rejected
+    counts = [(missing, "not translated"), (edition.fuzzy, "fuzzy"), (edition.rejected, "refused by the checks")]
+    return [f"{n} segment(s) {what}" for n, what in counts if n]
 
 
 def _glyph_places(ws: Workspace, rel: Release, lang: str, missing: set[str]) -> list[tuple[str, int | None]]:
@@ -386,10 +440,43 @@ def _glyph_places(ws: Workspace, rel: Release, lang: str, missing: set[str]) -> 
     return places or [(rel.path, None)]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One edition to write: its texts for the screen and for print, where, and how it is marked."""
+
+    rel: Release
+    lang: str
+    screen: Edition
+    printed: Edition
+    renderer: Renderer
+    draft: bool
+    html: Path
+    pdf: Path | None  #: None: no PDF (a withdrawal notice)
+    place: EditionPage = EditionPage()
+
+
+def approve_command(slug: str, lang: str) -> str:
+    return f'make approve RELEASE={slug} LANG={lang} BY="<your name>"'
+
+
+def plan_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
+                 report: Report) -> tuple[Edition, lifecycle.Plan]:
+    """The edition as its sources stand now, and where it stands in its lifecycle."""
+    screen = make_edition(ws, rel, lang, report)
+    content = records.Content(rel.slug, lang, rel.text, screen.texts, renderer.edition_strings(screen))
+    plan = lifecycle.plan(approval=ws.project.approval, problems=gate_problems(screen), current_hash=content.hash,
+                          issued=ws.issued.get((rel.slug, lang), []), withdrawn=rel.meta.withdrawn is not None,
+                          approve_command=approve_command(rel.slug, lang))
+    return screen, plan
+
+
 def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Path,
                   report: Report) -> None:
-    """One edition's HTML, then its PDF: each is published on its own, so a PDF that cannot be
-    made leaves the HTML published (and the previous PDF in place), and the reverse."""
+    """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``).
+
+    The HTML and the PDF of each page are published each on its own, so a PDF that cannot be
+    made leaves the HTML published (and the previous PDF in place), and the reverse.
+    """
     project = ws.project
     started = time.perf_counter()
     if (lang, rel.slug) in ws.broken:
@@ -397,24 +484,88 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
                      f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
         report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
         return
-    edition = make_edition(ws, rel, lang, report)
-    draft = edition.state is State.INCOMPLETE
-    if draft:
+    screen, plan = plan_edition(ws, rel, lang, renderer, report)
+    problems = gate_problems(screen)
+    if problems and plan.stage is not lifecycle.Stage.WITHDRAWN:
         report.warn(project.relative(project.catalog_path(lang, rel.slug)), None,
-                    f"{edition.untranslated} segment(s) not translated yet: the {lang} edition is a draft")
+                    f"{'; '.join(problems)}: the {lang} edition is a draft")
     out = project.output / lang
-    html_ok = _publish(project, report, out / f"{rel.slug}.html", lambda: renderer.edition(edition, draft=draft).encode(),
-                       rel.path, f"the {lang} HTML edition of {rel.slug}")
-    pdf_ok = _publish(project, report, out / f"{rel.slug}.pdf",
-                      lambda: _pdf(ws, rel, lang, renderer, assets, report, draft=draft),
-                      rel.path, f"the {lang} PDF of {rel.slug}")
-    report.editions[(rel.slug, lang)] = edition.state
-    report.titles[(rel.slug, lang)] = edition.strings["title"]
-    why = "; ".join(part for part in (_draft_reason(edition), "" if html_ok else "HTML failed",
-                                      "" if pdf_ok else "PDF failed") if part)
-    outcome = Outcome(draft, html_ok, pdf_ok, why, time.perf_counter() - started)
+    pages = []
+    if plan.stage is lifecycle.Stage.WITHDRAWN:
+        pages.append(Page(rel, lang, screen, screen, renderer, False, out / f"{rel.slug}.html", None))
+        _remove(project, report, _withdrawn_files(project, rel.slug, lang))
+    elif plan.public is None:
+        printed = make_edition(ws, rel, lang, report, _print_filter(lang))
+        pages.append(Page(rel, lang, screen, printed, renderer, plan.draft, out / f"{rel.slug}.html",
+                          out / f"{rel.slug}.pdf"))
+    for number, issued in enumerate(plan.versions):
+        latest = number == len(plan.versions) - 1
+        pages.append(_issued_page(ws, rel, issued, plan.versions[:number], renderer, report,
+                                  suffix="" if latest else f".v{issued.version}"))
+    if plan.pending:
+        review = project.output / "review" / lang
+        printed = make_edition(ws, rel, lang, report, _print_filter(lang))
+        pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
+                          review / f"{rel.slug}.pdf", EditionPage(root="../../")))
+    results = [_write_page(ws, page, assets, report) for page in pages]
+    html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
+    public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
+    report.editions[(rel.slug, lang)] = screen.state
+    report.titles[(rel.slug, lang)] = public.screen.strings["title"]
+    report.stages[(rel.slug, lang)] = plan
+    why = "; ".join(part for part in (plan.why if plan.stage is not lifecycle.Stage.WITHDRAWN else "",
+                                      "" if html_ok else "HTML failed", "" if pdf_ok else "PDF failed") if part)
+    outcome = Outcome(not plan.stage.public, html_ok, pdf_ok, why, time.perf_counter() - started,
+                      stage=plan.stage.value)
     report.outcomes[(rel.slug, lang)] = outcome
     log.debug("%-3s %-50s %-6s %5.2f s", lang, rel.slug, outcome.state, outcome.seconds)
+
+
+def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tuple[records.Issued, ...],
+                 current: Renderer, report: Report, *, suffix: str) -> Page:
+    """An issued version, rebuilt from the texts that were approved (not from today's catalogs)."""
+    project, content = ws.project, issued.content
+    approved = release_io.parse(content.source, path=rel.path, slug=rel.slug)
+    approved = dataclasses.replace(approved, text=content.source)
+    renderer = current.with_strings(content.lang, content.ui)
+    screen = make_edition(ws, approved, content.lang, report, table=content.translations)
+    printed = make_edition(ws, approved, content.lang, report, _print_filter(content.lang), table=content.translations)
+    earlier = tuple((v.approval.day, f"{rel.slug}.v{v.version}.html", f"{rel.slug}.v{v.version}.pdf") for v in before)
+    place = EditionPage(corrected=issued.approval.day if before else None, earlier=earlier)
+    out = project.output / content.lang
+    return Page(approved, content.lang, screen, printed, renderer, False, out / f"{rel.slug}{suffix}.html",
+                out / f"{rel.slug}{suffix}.pdf", place)
+
+
+def _write_page(ws: Workspace, page: Page, assets: Path, report: Report) -> tuple[bool, bool]:
+    project, rel, lang = ws.project, page.rel, page.lang
+    html_ok = _publish(project, report, page.html,
+                       lambda: page.renderer.edition(page.screen, draft=page.draft, page=page.place).encode(),
+                       rel.path, f"the {lang} HTML edition of {rel.slug}")
+    if page.pdf is None:
+        return html_ok, True
+    print_place = dataclasses.replace(page.place, for_print=True)
+    pdf_ok = _publish(project, report, page.pdf,
+                      lambda: _pdf(ws, rel, lang, page.renderer.edition(page.printed, draft=page.draft,
+                                                                         page=print_place),
+                                   assets, report, page.pdf.parent),
+                      rel.path, f"the {lang} PDF of {rel.slug}")
+    return html_ok, pdf_ok
+
+
+def _withdrawn_files(project: Project, slug: str, lang: str) -> list[Path]:
+    """What a withdrawal takes out of the published folder (the texts stay in content/issued/)."""
+    out = project.output / lang
+    return ([out / f"{slug}.pdf"] + sorted(out.glob(f"{slug}.v*.html")) + sorted(out.glob(f"{slug}.v*.pdf"))
+            + [project.output / "review" / lang / f"{slug}.{suffix}" for suffix in ("html", "pdf")])
+
+
+def _remove(project: Project, report: Report, paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_file():
+            path.unlink()
+            report.written.append(project.relative(path))
+            log.info("removed %s", project.relative(path))
 
 
 def _publish(project: Project, report: Report, path: Path, make: Callable[[], bytes], source: str,
@@ -433,11 +584,9 @@ def _publish(project: Project, report: Report, path: Path, make: Callable[[], by
         return False
 
 
-def _pdf(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Path, report: Report, *,
-         draft: bool) -> bytes:
+def _pdf(ws: Workspace, rel: Release, lang: str, print_html: str, assets: Path, report: Report,
+         folder: Path) -> bytes:
     project = ws.project
-    print_edition = make_edition(ws, rel, lang, report, _print_filter(lang))
-    print_html = renderer.edition(print_edition, draft=draft)
     missing = missing_glyphs(print_html, font_paths().values())
     if missing:
         names = ", ".join(sorted(f"U+{ord(c):04X}" for c in missing))
@@ -449,7 +598,7 @@ def _pdf(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Pat
     # A stable identifier and the release's own dates (in the HTML's meta tags) make the PDF
     # reproducible: the same inputs give the same bytes.
     identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
-    result = write_pdf(print_html, base_url=project.output / lang, allowed=(assets,), variant=project.pdf_variant,
+    result = write_pdf(print_html, base_url=folder, allowed=(assets,), variant=project.pdf_variant,
                        identifier=identifier, epoch=_epoch(rel.meta.closing_date))
     for url in result.refused:
         report.warn(rel.path, None, f"refused to load {url} in the {lang} PDF: only the project's assets may be used")
@@ -506,14 +655,29 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
         before = previous.get(rel.slug, {}).get("titles", {})
         titles = {lang: report.titles.get((rel.slug, lang)) or before.get(lang) or rel.meta.title
                   for lang in project.languages if published(rel.slug, lang)}
-        listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles})
-    for slug in sorted(ws.unreadable & set(previous)):
+        listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles,
+                       "versions": _versions(ws, rel.slug)})
+    gone = {slug for slug, _lang in ws.issued} - {rel.slug for rel in ws.releases} - ws.unreadable
+    for slug in sorted((ws.unreadable | gone) & set(previous)):
         # Its editions from the last good run are still published: keep linking to them.
         titles = {lang: title for lang, title in previous[slug]["titles"].items()
                   if lang in project.languages and published(slug, lang)}
         if titles:
             listed.append({"slug": slug, "date": previous[slug]["date"], "titles": titles})
     return sorted(listed, key=lambda item: (item["date"], item["slug"]), reverse=True)
+
+
+def _versions(ws: Workspace, slug: str) -> dict[str, list[dict]]:
+    """Every issued version of a release's editions, by language: when, by whom, its hash, its URLs."""
+    found = {}
+    for lang in ws.project.languages:
+        versions = ws.issued.get((slug, lang), [])
+        found[lang] = [{"version": v.version, "approved": v.approval.at.isoformat(), "approved_by": v.approval.by,
+                        "sha256": v.approval.hash,
+                        "html": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.html",
+                        "pdf": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.pdf"}
+                       for v in versions]
+    return {lang: versions for lang, versions in found.items() if versions}
 
 
 def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
@@ -539,11 +703,38 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
 
 
 def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:
-    """``output/review/<slug>.html``: every segment in every language, with its state and source diff."""
+    """``output/review/<slug>.html``: every segment in every language, with its state and source
+    diff, where each edition stands, and what changed since its issued version."""
     for rel in ws.releases:
         catalogs = {lang: ws.catalogs.get((lang, rel.slug)) for lang in ws.project.languages if lang != rel.meta.lang}
-        page = renderer.review(review_io.review(rel, ws.segments[rel.slug], catalogs, ws.project.languages))
+        result = review_io.review(rel, ws.segments[rel.slug], catalogs, ws.project.languages)
+        for lang in ws.project.languages:
+            _review_lifecycle(ws, rel, lang, report, result)
+        page = renderer.review(result)
         save(ws.project, report, ws.project.output / "review" / f"{rel.slug}.html", page.encode("utf-8"))
+
+
+def _review_lifecycle(ws: Workspace, rel: Release, lang: str, report: Report, result: review_io.Review) -> None:
+    plan = report.stages.get((rel.slug, lang))
+    if plan is None:
+        return
+    versions = ws.issued.get((rel.slug, lang), [])
+    listed = tuple(review_io.Version(v.version, v.approval.by, v.approval.day.isoformat(), v.approval.hash)
+                   for v in versions)
+    command = approve_command(rel.slug, lang) if plan.stage in (lifecycle.Stage.READY, lifecycle.Stage.PENDING) \
+        and not plan.why.split(";")[0].endswith(("not translated", "fuzzy", "refused by the checks")) else ""
+    draft = (f"{lang}/{rel.slug}.html" if plan.pending else f"../{lang}/{rel.slug}.html" if plan.draft else "")
+    result.lifecycle[lang] = review_io.Lifecycle(lang, plan.stage.value, plan.why, listed, command, draft)
+    if plan.pending and versions:
+        issued = versions[-1].content
+        try:
+            before = segment.extract(release_io.parse(issued.source, path=rel.path, slug=rel.slug))
+        except WorkflowError:
+            return
+        published = {} if lang == rel.meta.lang else make_edition(ws, rel, lang, report).texts
+        changes = review_io.issued_changes(ws.segments[rel.slug], before, dict(issued.translations), published)
+        for msgid, diff in changes.items():
+            result.revisions[(lang, msgid)] = diff
 
 
 # ---------------------------------------------------------------- commands
@@ -559,6 +750,46 @@ def _ui_tables(ws: Workspace, report: Report) -> dict[str, dict[str, str]]:
                    for msgid, text in catalog.translations(po).items()}
         tables[lang] = {msgid: text for msgid, text in checked.items() if text is not None}
     return tables
+
+
+_VERSIONED = re.compile(r"\.v\d+$")
+
+
+def _gone(ws: Workspace, report: Report) -> None:
+    """Releases whose source file is gone: an issued one is an error (nothing issued disappears
+    silently); the drafts of one never issued are taken down, and the run says so."""
+    project = ws.project
+    present = {rel.slug for rel in ws.releases} | ws.unreadable
+    issued = {slug for slug, _lang in ws.issued} - present
+    for slug in sorted(issued):
+        report.error(f"content/{slug}.md", None, f"this release is gone but its editions were issued, so they "
+                     "stay published: to take it down, put the file back with 'withdrawn: YYYY-MM-DD' in its "
+                     f"front matter; to remove it for good, delete content/{records.ISSUED}/{slug}/ and its lines "
+                     f"in content/{records.LEDGER}, then publish again")
+    stale = []
+    for folder in [project.output / lang for lang in project.languages] + [project.output / "review"] + \
+            [project.output / "review" / lang for lang in project.languages]:
+        for path in sorted(folder.glob("*.html")) + sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
+            slug = _VERSIONED.sub("", path.stem)
+            if slug != "index" and slug not in present and slug not in issued:
+                stale.append(path)
+    for slug in sorted({_VERSIONED.sub("", p.stem) for p in stale}):
+        report.warn(f"content/{slug}.md", None, "this release is gone and none of its editions was issued: "
+                    "its drafts are taken down")
+    _remove(project, report, stale)
+
+
+def edition_states(project: Project) -> tuple[dict[tuple[str, str], lifecycle.Plan], Workspace, Report]:
+    """``make status``: where every edition stands, without building anything."""
+    report = Report()
+    ws = load_workspace(project, report)
+    renderer = Renderer(_ui_tables(ws, report), project.languages, project.templates)
+    plans = {}
+    for rel in ws.releases:
+        for lang in project.languages:
+            if (lang, rel.slug) not in ws.broken:
+                plans[(rel.slug, lang)] = plan_edition(ws, rel, lang, renderer, report)[1]
+    return plans, ws, report
 
 
 def update_po(project: Project) -> Report:
@@ -592,9 +823,64 @@ def publish(project: Project) -> Report:
                     build_edition(ws, rel, lang, renderer, assets, report)
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
+        _gone(ws, report)
         for step in (write_indexes, write_reviews):
             try:
                 step(ws, renderer, report)
             except Exception as exc:  # the editions are published; say what could not be listed
                 report.failure(exc, project.relative(project.output))
+    return report
+
+
+def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetime | None = None) -> Report:
+    """``make approve``: record that ``by`` approved the ``lang`` edition of ``slug`` as it is now.
+
+    The edition must pass the gate.  Its texts go to ``content/issued/<slug>/<lang>.v<N>.json``,
+    then a line to ``content/approvals.tsv`` (in that order: a line always has its texts).
+    """
+    report = Report()
+    ledger = project.relative(records.ledger_path(project.content))
+    if not by.strip():
+        report.error(ledger, None, "an approval needs the name of who approves: BY=\"First Last\"")
+        return report
+    with publishing_lock(project.root / ".publish.lock"):
+        ws = load_workspace(project, report)
+        rel = next((r for r in ws.releases if r.slug == slug), None)
+        if rel is None:
+            known = ", ".join(r.slug for r in ws.releases) or "none"
+            report.error(f"content/{slug}.md", None, f"there is no release {slug!r} to approve (releases: {known})")
+            return report
+        if lang not in project.languages:
+            report.error(rel.path, None, f"{lang!r} is not one of this project's languages "
+                         f"({', '.join(project.languages)})")
+            return report
+        if rel.meta.withdrawn:
+            report.error(rel.path, rel.field_lines.get("withdrawn"), "this release is withdrawn: nothing to approve")
+            return report
+        renderer = Renderer(_ui_tables(ws, report), project.languages, project.templates)
+        edition = make_edition(ws, rel, lang, report)
+        problems = gate_problems(edition)
+        if problems:
+            where = project.relative(project.catalog_path(lang, slug)) if lang != rel.meta.lang else rel.path
+            report.error(where, None, f"the {lang} edition cannot be approved yet: {'; '.join(problems)} "
+                         "(see output/review/" + f"{slug}.html)")
+            return report
+        content = records.Content(slug, lang, rel.text, edition.texts, renderer.edition_strings(edition))
+        versions = ws.issued.get((slug, lang), [])
+        if versions and versions[-1].approval.hash == content.hash:
+            latest = versions[-1].approval
+            log.info("the %s edition of %s is already approved as it is: version %d, by %s on %s", lang, slug,
+                     latest.version, latest.by, latest.day.isoformat())
+            return report
+        when = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0)
+        approval = records.Approval(when, slug, lang, versions[-1].version + 1 if versions else 1, content.hash,
+                                    " ".join(by.split()))
+        issued = records.Issued(approval, content)
+        snapshot = records.snapshot_path(project.content, slug, lang, approval.version)
+        save(project, report, snapshot, records.snapshot_text(issued).encode("utf-8"))
+        path = records.ledger_path(project.content)
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        save(project, report, path, records.ledger_text(existing, approval).encode("utf-8"))
+        log.info("approved version %d of the %s edition of %s (sha256 %s…); 'make publish' issues it",
+                 approval.version, lang, slug, content.hash[:12])
     return report

@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("publish", help="update the catalogs and build every edition under output/")
     commands.add_parser("update-po", help="rebuild the templates and merge them into every catalog")
     commands.add_parser("status", help="how much of each catalog is translated")
+    approve = commands.add_parser("approve", help="approve an edition as it is now, so that publish issues it")
+    approve.add_argument("--release", required=True, help="the release's slug (its file name without .md)")
+    approve.add_argument("--lang", required=True, help="the edition's language, e.g. fr")
+    approve.add_argument("--by", required=True, help="who approves, e.g. \"Sokha Chan\"")
     return parser
 
 
@@ -46,10 +50,11 @@ def _summary(report: build.Report) -> None:
     warnings = [f for f in report.findings if f.severity == "warning"]
     if report.outcomes:
         width = max(len(slug) for slug, _lang in report.outcomes)
+        states = max(len(outcome.state) for outcome in report.outcomes.values())
         log.info("")
-        log.info("%-*s  %-4s  %-6s  %s", width, "release", "lang", "state", "why")
+        log.info("%-*s  %-4s  %-*s  %s", width, "release", "lang", states, "state", "why")
         for (slug, lang), outcome in sorted(report.outcomes.items()):
-            log.info("%-*s  %-4s  %-6s  %s", width, slug, lang, outcome.state, outcome.why)
+            log.info("%-*s  %-4s  %-*s  %s", width, slug, lang, states, outcome.state, outcome.why)
     for hint in report.hints:
         log.info("hint: %s", hint)
     log.info("%d file(s) written, %d warning(s), %d error(s)", len(report.written), len(warnings), len(errors))
@@ -58,12 +63,16 @@ def _summary(report: build.Report) -> None:
 
 
 def _status(project: project_io.Project) -> int:
-    report = build.Report()
-    ws = build.load_workspace(project, report)
+    plans, ws, report = build.edition_states(project)
     print(f"{'language':8} {'catalog':48} {'done':>5} {'fuzzy':>5} {'todo':>5} {'words left':>10}")
     for (lang, domain), po in sorted(ws.catalogs.items()):
         s = catalog.stats(po)
         print(f"{lang:8} {domain:48} {s.translated:5} {s.fuzzy:5} {s.untranslated:5} {s.words_left:10}")
+    print()
+    width = max([len(slug) for slug, _lang in plans] + [7])
+    print(f"{'release':{width}}  {'lang':4}  {'edition':26}  what is missing")
+    for (slug, lang), plan in sorted(plans.items()):
+        print(f"{slug:{width}}  {lang:4}  {plan.stage.value:26}  {plan.why}")
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -87,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "status":
         return _status(project)
+    if args.command == "approve":
+        report = build.approve(project, args.release, args.lang, args.by)
+        return EXIT_OK if report.ok else EXIT_FAILED
     command = {"publish": build.publish, "update-po": build.update_po}[args.command]
     report = command(project)
     _summary(report)

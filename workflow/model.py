@@ -13,9 +13,10 @@ from enum import Enum
 #: Front-matter keys a release must have.
 REQUIRED_KEYS = ("title", "date", "lang")
 #: Front-matter keys whose values are offered to translators, in this order.
-TRANSLATABLE_KEYS = ("title", "subtitle", "place", "department", "issuer")
+TRANSLATABLE_KEYS = ("title", "subtitle", "place", "department", "issuer", "withdrawn_reason")
 #: Every key the front matter may carry; anything else is reported as unknown.
-KNOWN_KEYS = REQUIRED_KEYS + ("place", "department", "issuer", "issued", "reference", "subtitle")
+KNOWN_KEYS = REQUIRED_KEYS + ("place", "department", "issuer", "issued", "reference", "subtitle", "withdrawn",
+                               "withdrawn_reason")
 
 
 class WorkflowError(Exception):
@@ -47,6 +48,8 @@ class Meta:
     issued: _dt.date | None = None
     reference: str = ""
     subtitle: str = ""
+    withdrawn: _dt.date | None = None  #: the day the release was withdrawn: a notice replaces its editions
+    withdrawn_reason: str = ""
 
     @property
     def closing_date(self) -> _dt.date:
@@ -64,6 +67,7 @@ class Release:
     body: str  #: Markdown after the front matter
     body_line: int  #: line number of the body's first line in the file
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    text: str = field(default="", compare=False)  #: the whole file as read (what an approval is bound to)
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,6 @@ class Edition:
     untranslated: int = 0
     findings: list[Finding] = field(default_factory=list)
     fallback: frozenset[str] = frozenset()  #: front-matter keys shown in the source language
+    texts: dict[str, str] = field(default_factory=dict)  #: msgid → the translation published for it
+    fuzzy: int = 0  #: of the untranslated segments, those with a fuzzy suggestion
+    rejected: int = 0  #: of the untranslated segments, those whose translation was refused

@@ -23,6 +23,7 @@ _DEFAULTS = {
     "fuzzy_threshold": 80,
     "pdf_variant": "",
     "templates": "",
+    "approval": True,
 }
 
 
@@ -35,6 +36,7 @@ class Project:
     fuzzy_threshold: int = 80  #: 0–100 similarity for fuzzy matches and the translation memory
     pdf_variant: str = ""  #: "", "pdf/a-3b" or "pdf/ua-1"
     templates: Path | None = None  #: a folder of templates that replace the package's own, by name
+    approval: bool = True  #: an edition is issued only once a reviewer approved it (else: the gate alone)
 
     @property
     def content(self) -> Path:
@@ -102,4 +104,11 @@ def load(root: Path) -> Project:
     return Project(root=root, languages=tuple(settings["languages"]),
                    fuzzy_threshold=int(settings["fuzzy_threshold"]),
                    pdf_variant=str(settings["pdf_variant"]),
-                   templates=root / settings["templates"] if settings["templates"] else None)
+                   templates=root / settings["templates"] if settings["templates"] else None,
+                   approval=_boolean(settings["approval"], pyproject, "approval"))
+
+
+def _boolean(value, pyproject: Path, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise WorkflowError(str(pyproject), None, f"{key} = {value!r} is not true or false", f"write {key} = true")
+    return value

@@ -100,16 +100,17 @@ def parse(text: str, *, path: str, slug: str) -> Release:
         locales.check(lang)
     except locales.UnknownLanguage as exc:
         raise WorkflowError(path, lines.get("lang"), str(exc)) from exc
-    values = {key: _text(data.get(key), key, path, lines.get(key))
-              for key in KNOWN_KEYS if key not in ("date", "issued", "lang")}
+    dates = ("date", "issued", "withdrawn")
+    values = {key: _text(data.get(key), key, path, lines.get(key)) for key in KNOWN_KEYS if key not in dates + ("lang",)}
     meta = Meta(
         lang=lang,
         date=_date(data["date"], "date", path, lines.get("date")),
         issued=_date(data["issued"], "issued", path, lines.get("issued")) if data.get("issued") else None,
+        withdrawn=_date(data["withdrawn"], "withdrawn", path, lines.get("withdrawn")) if data.get("withdrawn") else None,
         **values,
     )
     return Release(slug=slug, path=path, meta=meta, body="\n".join(body),
-                   body_line=body_line, field_lines=lines)
+                   body_line=body_line, field_lines=lines, text=text)
 
 
 def read(data: bytes, *, path: str, slug: str) -> Release:

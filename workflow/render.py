@@ -6,6 +6,7 @@ catalog; the release's words arrive already translated in an ``Edition``.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -90,8 +91,21 @@ def extract_ui_strings(override: Path | None = None) -> Iterator[tuple[str, int,
         package = path.parent == template_dirs()[0]
         shown = f"workflow/templates/{name}" if package else str(path)
         for line, _func, message, _comments in found:
+            if isinstance(message, tuple):  # _("… %(date)s", date=…): the message and its arguments
+                message = message[0]
             if isinstance(message, str):
                 yield shown, line, message
+
+
+@dataclass(frozen=True)
+class EditionPage:
+    """Where an edition's page stands: beside the public editions or in the review area, for the
+    screen or for print, a corrected version listing the ones it replaced."""
+
+    root: str = "../"  #: the way from the page's folder to output/
+    for_print: bool = False  #: the print rules inline, in the words of this very edition
+    corrected: _dt.date | None = None  #: the day a correction replaced the previous version
+    earlier: tuple[tuple[_dt.date, str, str], ...] = ()  #: (issued on, HTML, PDF) of the versions it replaced
 
 
 @dataclass(frozen=True)
@@ -107,13 +121,39 @@ class Renderer:
     def __init__(self, ui_translations: Mapping[str, Mapping[str, str]], languages: tuple[str, ...],
                  override: Path | None = None):
         self._ui = ui_translations
+        self._recording: set[str] | None = None
         self.languages = languages
         self.override = override
         self._environments: dict[str, jinja2.Environment] = {}
 
     def gettext(self, lang: str) -> Callable[[str], str]:
         table = self._ui.get(lang, {})
-        return lambda message: table.get(message) or message
+
+        def translate(message: str) -> str:
+            if self._recording is not None:
+                self._recording.add(message)
+            return table.get(message) or message
+
+        return translate
+
+    def with_strings(self, lang: str, strings: Mapping[str, str]) -> "Renderer":
+        """A renderer that shows ``strings`` (an issued edition's approved words) in ``lang``,
+        and today's translations for any string the templates have gained since."""
+        tables = {**self._ui, lang: {**self._ui.get(lang, {}), **strings}}
+        return Renderer(tables, self.languages, self.override)
+
+    def edition_strings(self, edition: Edition) -> dict[str, str]:
+        """The templates' strings an edition's page shows, translated: part of what a reviewer
+        approves (the draft banner and the correction lines are the tool's, not the edition's)."""
+        self._recording = set()
+        try:
+            self.edition(edition, draft=False)
+            self.stylesheet(edition.lang)
+            used = self._recording
+        finally:
+            self._recording = None
+        translate = self.gettext(edition.lang)
+        return {msgid: translate(msgid) for msgid in sorted(used)}
 
     def _environment(self, lang: str) -> jinja2.Environment:
         if lang not in self._environments:
@@ -155,12 +195,19 @@ class Renderer:
     def links(self, slug: str = "") -> list[LanguageLink]:
         return [LanguageLink(lang, locales.language_name(lang), slug) for lang in self.languages]
 
-    def edition(self, edition: Edition, *, draft: bool) -> str:
-        """The HTML page of one language edition."""
+    def edition(self, edition: Edition, *, draft: bool, page: EditionPage | None = None) -> str:
+        """The HTML page of one language edition (``page``: where it stands in its lifecycle)."""
         meta = edition.release.meta
         lang = edition.lang
+        page = page or EditionPage()
         return self._render(
             lang, "edition.html",
+            root=page.root,
+            page_css=Markup(self.stylesheet(lang).replace("</", "<\\/")) if page.for_print else None,
+            correction=locales.long_date(page.corrected, lang) if page.corrected else "",
+            earlier=[{"date": locales.long_date(day, lang), "date_iso": day.isoformat(), "html": html, "pdf": pdf}
+                     for day, html, pdf in page.earlier],
+            withdrawn=locales.long_date(meta.withdrawn, lang) if meta.withdrawn else "",
             lang=lang,
             slug=edition.release.slug,
             strings=edition.strings,

@@ -39,12 +39,37 @@ class Row:
     cells: tuple[Cell, ...]
 
 
+@dataclass(frozen=True)
+class Version:
+    """An issued version of an edition, as the review page lists it."""
+
+    number: int
+    by: str
+    day: str  #: ISO date of the approval
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where one edition stands, who approved which version, and what to do next."""
+
+    lang: str
+    stage: str
+    why: str = ""
+    versions: tuple[Version, ...] = ()
+    command: str = ""  #: the command that approves the edition as it is now ("" when nothing to approve)
+    draft: str = ""  #: the page of the draft or pending revision, relative to the review page
+
+
 @dataclass
 class Review:
     release: Release
     languages: tuple[str, ...]
     rows: list[Row] = field(default_factory=list)
     stats: dict[str, catalog.Stats] = field(default_factory=dict)
+    lifecycle: dict[str, Lifecycle] = field(default_factory=dict)
+    #: (lang, msgid) → what changed from the issued text to the pending revision, word by word
+    revisions: dict[tuple[str, str], tuple[Change, ...]] = field(default_factory=dict)
 
 
 def word_diff(old: str, new: str) -> tuple[Change, ...]:
@@ -92,3 +117,30 @@ def review(release: Release, segments: list[Segment], catalogs: dict[str, polib.
                       else _cell(lang, segment, catalogs.get(lang)) for lang in languages)
         result.rows.append(Row(segment, cells))
     return result
+
+
+def issued_changes(current: list[Segment], issued: list[Segment], translations: dict[str, str],
+                   published: dict[str, str]) -> dict[str, tuple[Change, ...]]:
+    """For each current segment whose published text differs from the issued version's, the word
+    diff from the issued text to the current one.  Segments are paired in document order
+    (difflib on their source texts), so an edited sentence is compared with what it replaced.
+
+    ``translations`` are the issued texts by msgid (empty for the source edition), ``published``
+    the current ones.
+
+    >>> seg = lambda text: Segment(text, "paragraph", "x.md", 1)
+    >>> changes = issued_changes([seg("A b.")], [seg("A c.")], {"A c.": "Un c."}, {"A b.": "Un b."})
+    >>> [(c.op, c.text) for c in changes["A b."]]
+    [('equal', 'Un'), ('delete', 'c.'), ('insert', 'b.')]
+    """
+    old = [s.text for s in issued]
+    new = [s.text for s in current]
+    found = {}
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        pairs = zip(range(i1, i2), range(j1, j2)) if op in ("equal", "replace") else ()
+        for i, j in pairs:
+            before = translations.get(old[i], old[i]) if translations else old[i]
+            after = published.get(new[j], new[j]) if published else new[j]
+            if before != after:
+                found[new[j]] = word_diff(before, after)
+    return found

@@ -1,0 +1,206 @@
+"""Issued editions as official records: who approved what, and the texts they approved.
+
+Two kinds of committed, plain-text files, both inside ``content/`` (the releases' folder: an
+approval is an editorial decision about a release, and it travels with the release in the
+office's repository):
+
+``content/approvals.tsv``
+    The ledger, one line per approved version, tab-separated, readable without the tool::
+
+        # approved (UTC)      release   lang  version  sha256        approved by
+        2024-02-14T09:00:00Z  2024-…    fr    1        3f2a…(64 hex)  Sokha Chan
+
+    ``make approve`` appends to it; nothing else writes it.
+
+``content/issued/<slug>/<lang>.v<N>.json``
+    The texts approved for version N: the release file as it was, each segment's published
+    text and the templates' strings.  From them an issued edition is rebuilt byte for byte
+    after its source has moved on (``rm -rf output && make publish``).
+
+An approval is bound to the exact content approved: ``content_hash`` of the release file, the
+text of every segment and the templates' strings.  Any later change of those needs a new
+approval; until then the issued version stays public and the new one is a pending revision.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflow.model import Finding
+
+LEDGER = "approvals.tsv"
+ISSUED = "issued"
+_HEADER = ("# Approvals: one line per approved version of an edition, written by 'make approve'.\n"
+           "# approved (UTC)\trelease\tlang\tversion\tsha256\tapproved by\n")
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+_WHEN = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a reviewer approves: the inputs of one edition, as they are published."""
+
+    slug: str
+    lang: str
+    source: str  #: the release file's text (front matter and Markdown)
+    translations: Mapping[str, str]  #: msgid → published text, for every segment (empty: the source edition)
+    ui: Mapping[str, str]  #: the templates' strings in ``lang``
+
+    @property
+    def hash(self) -> str:
+        """sha256 of a canonical form of the content.
+
+        >>> Content("a", "fr", "x", {"b": "c"}, {}).hash == Content("a", "fr", "x", {"b": "c"}, {}).hash
+        True
+        >>> Content("a", "fr", "x", {"b": "c"}, {}).hash == Content("a", "fr", "x", {"b": "C"}, {}).hash
+        False
+        """
+        canonical = json.dumps({"release": self.slug, "lang": self.lang, "source": self.source,
+                                "translations": dict(self.translations), "ui": dict(self.ui)},
+                               ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One line of the ledger."""
+
+    at: _dt.datetime
+    slug: str
+    lang: str
+    version: int
+    hash: str
+    by: str
+    line: int = 0  #: its line in the ledger
+
+    @property
+    def day(self) -> _dt.date:
+        return self.at.date()
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A version of an edition that was approved, with the texts to rebuild it."""
+
+    approval: Approval
+    content: Content
+
+    @property
+    def version(self) -> int:
+        return self.approval.version
+
+
+def parse_ledger(text: str, *, path: str) -> tuple[list[Approval], list[Finding]]:
+    """The approvals a ledger holds, and a finding for every line that cannot be read.
+
+    >>> good = "2024-02-14T09:00:00Z\\tx\\tfr\\t1\\t" + "a" * 64 + "\\tSokha Chan\\n"
+    >>> approvals, problems = parse_ledger("# comment\\n" + good + "nonsense\\n", path="a.tsv")
+    >>> [(a.slug, a.version, a.by, a.line) for a in approvals], [f.line for f in problems]
+    ([('x', 1, 'Sokha Chan', 2)], [3])
+    """
+    approvals, problems = [], []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        fields = raw.split("\t")
+        try:
+            at, slug, lang, version, digest, by = fields
+            when = _dt.datetime.strptime(at, _WHEN).replace(tzinfo=_dt.timezone.utc)
+            if not (_HASH.match(digest) and version.isdigit() and int(version) >= 1 and by.strip()):
+                raise ValueError
+        except ValueError:
+            problems.append(Finding(path, number, "this approval line cannot be read; it is ignored — each line "
+                                    "is 6 fields separated by tabs: time (YYYY-MM-DDTHH:MM:SSZ), release, "
+                                    "language, version, sha256 (64 hex digits), name; restore it from the "
+                                    "repository's history or approve again with 'make approve'", "error"))
+            continue
+        approvals.append(Approval(when, slug, lang, int(version), digest, by.strip(), number))
+    return approvals, problems
+
+
+def ledger_line(approval: Approval) -> str:
+    by = " ".join(approval.by.split())  # no tab or newline can break the line
+    return "\t".join([approval.at.strftime(_WHEN), approval.slug, approval.lang, str(approval.version),
+                      approval.hash, by]) + "\n"
+
+
+def ledger_text(existing: str, approval: Approval) -> str:
+    """The ledger with one more line (the header first when it is new)."""
+    text = existing if existing.strip() else _HEADER
+    return text + ("" if text.endswith("\n") else "\n") + ledger_line(approval)
+
+
+def snapshot_text(issued: Issued) -> str:
+    """The texts of an issued version, as committed JSON (sorted keys: quiet diffs)."""
+    a, c = issued.approval, issued.content
+    data = {"release": c.slug, "lang": c.lang, "version": a.version, "sha256": a.hash,
+            "approved_by": a.by, "approved_at": a.at.strftime(_WHEN),
+            "source": c.source, "translations": dict(c.translations), "ui": dict(c.ui)}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def parse_snapshot(text: str, approval: Approval) -> Content | None:
+    """The content a snapshot holds, if it is the one ``approval`` approved (its hash matches)."""
+    try:
+        data = json.loads(text)
+        content = Content(str(data["release"]), str(data["lang"]), str(data["source"]),
+                          {str(k): str(v) for k, v in dict(data["translations"]).items()},
+                          {str(k): str(v) for k, v in dict(data["ui"]).items()})
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    return content if content.hash == approval.hash else None
+
+
+# ------------------------------------------------------------------ the files
+
+def ledger_path(content_dir: Path) -> Path:
+    return content_dir / LEDGER
+
+
+def snapshot_path(content_dir: Path, slug: str, lang: str, version: int) -> Path:
+    return content_dir / ISSUED / slug / f"{lang}.v{version}.json"
+
+
+def read_records(content_dir: Path, *, shown: str) -> tuple[dict[tuple[str, str], list[Issued]], list[Finding]]:
+    """Every issued version by (slug, lang), oldest first, and what is wrong with the records.
+
+    ``shown`` is the ledger's path as users see it.  An approval whose texts are missing or do not
+    match its hash is reported and not used: the version before it stays the issued one.
+    """
+    path = ledger_path(content_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [Finding(shown, None, f"the approvals cannot be read ({exc}); nothing is issued from them "
+                            "this time — restore the file from the repository", "error")]
+    approvals, problems = parse_ledger(text, path=shown)
+    issued: dict[tuple[str, str], list[Issued]] = {}
+    for approval in approvals:
+        snapshot = snapshot_path(content_dir, approval.slug, approval.lang, approval.version)
+        try:
+            content = parse_snapshot(snapshot.read_text(encoding="utf-8"), approval)
+        except (OSError, UnicodeDecodeError):
+            content = None
+        versions = issued.setdefault((approval.slug, approval.lang), [])
+        if content is None or content.slug != approval.slug or content.lang != approval.lang:
+            problems.append(Finding(shown, approval.line, f"no approved text matches this approval (version "
+                                    f"{approval.version} of {approval.slug} in {approval.lang}: "
+                                    f"{ISSUED}/{approval.slug}/{approval.lang}.v{approval.version}.json is missing "
+                                    "or was changed since); it is not used — restore that file from the "
+                                    "repository, or remove the line and approve again", "error"))
+            continue
+        if versions and versions[-1].version >= approval.version:
+            problems.append(Finding(shown, approval.line, f"version {approval.version} of {approval.slug} in "
+                                    f"{approval.lang} comes after version {versions[-1].version}; it is not "
+                                    "used — versions only go up", "error"))
+            continue
+        versions.append(Issued(approval, content))
+    return {key: value for key, value in issued.items() if value}, problems
