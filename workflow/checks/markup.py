@@ -135,20 +135,22 @@ def raw_html_tags(entry: Entry) -> Iterator[Problem]:
                       f"the HTML {shown} will be shown as text; use Markdown instead (**bold**, *italic*)")
 
 
-_NAMES = {"strong": "bold (**…**)", "em": "italic (*…*)", "code": "code (`…`)", "br": "hard line break"}
+_NAMES = {"strong": "bold (**…**)", "em": "italic (*…*)", "code": "code (`…`)", "br": "hard line break(s)"}
 #: Markers that should have become markup: a leftover one did not render.
 _MARKERS = (("**", "**"), ("__", "__"), ("`", "`"), ("*", "*"))
 
 
 @check("markup")
 def markup(entry: Entry) -> Iterator[Problem]:
-    """The translation has the source's inline Markdown: as many bold, italic, code spans and hard breaks, none left unclosed."""
+    """The translation has the source's inline Markdown: as many bold, italic, code spans (and hard breaks), none left unclosed."""
     src, tgt = entry.source, entry.target
     if not (src.rendered and tgt.rendered):
         return
     for tag, name in _NAMES.items():
         if src.tags[tag] != tgt.tags[tag]:
-            yield Problem("markup", Severity.ERROR, f"the source has {src.tags[tag]} {name}, the translation "
+            # A line broken elsewhere changes the layout, not what the text says.
+            severity = Severity.WARNING if tag == "br" else Severity.ERROR
+            yield Problem("markup", severity, f"the source has {src.tags[tag]} {name}, the translation "
                           f"{tgt.tags[tag]}: keep the source's markup around the matching words")
     yield from _leftover_markers(src.text, tgt.text)
 

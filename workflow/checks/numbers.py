@@ -163,8 +163,18 @@ def _values(shown: str, lang: str = "") -> list[Token]:
     digits, seps = parts[0::2], parts[1::2]
     if not seps:
         return [Token(frozenset({_num(int(shown))}), shown)]
-    group_marks, decimal_marks = _MARKS.get(lang, _ANY)
     single = [Token(frozenset({_num(int(d))}), d) for d in digits]
+    keys = _read(digits, seps, *_MARKS.get(lang, _ANY)) or _read(digits, seps, *_ANY)
+    if set(seps) == {"."}:
+        keys.add(("s", shown))  # perhaps a version: 3.0, 1.2.3
+    if not keys:
+        return single
+    spaced = any(s not in ".," for s in seps)
+    return [Token(frozenset(keys), shown, tuple(single) if spaced else ())]
+
+
+def _read(digits: list[str], seps: list[str], group_marks: str, decimal_marks: str) -> set[Key]:
+    """The values of digits and separators, read with these grouping and decimal marks."""
     keys: set[Key] = set()
     grouped = _group_value(digits)
     if grouped is not None and len(set(seps)) == 1 and (seps[0] in group_marks or seps[0] not in ".,"):
@@ -174,12 +184,7 @@ def _values(shown: str, lang: str = "") -> list[Token]:
         whole = _group_value(digits[:-1]) if len(digits) > 2 else Decimal(digits[0])
         if whole is not None:
             keys.add(("n", (whole + Decimal("0." + digits[-1])).normalize()))
-    if not keys and set(seps) == {"."}:
-        keys.add(("s", shown))  # a version: 1.2.3
-    if not keys:
-        return single
-    spaced = any(s not in ".," for s in seps)
-    return [Token(frozenset(keys), shown, tuple(single) if spaced else ())]
+    return keys
 
 
 def _times(text: str, figures: Figures) -> str:
@@ -288,10 +293,15 @@ def _month_problems(source: Figures, target: Figures, lang: str, source_lang: st
     def as_number(month: int, figures: Figures) -> bool:
         return any(_num(month) in t.keys for t in figures.required)
 
-    lost = [m for m in source.months if m not in target.months and not as_number(m, target)]
-    added = [m for m in target.months if m not in source.months and not as_number(m, source)]
-    return ([f"the source's month {name(m, source_lang)} is not in the translation" for m in lost]
-            + [f"the translation's month {name(m, lang)} is not in the source" for m in added])
+    lost = [name(m, source_lang) for m in source.months if m not in target.months and not as_number(m, target)]
+    added = [name(m, lang) for m in target.months if m not in source.months and not as_number(m, source)]
+    said = []
+    for names_, whose, where in ((lost, "source", "translation"), (added, "translation", "source")):
+        if names_:
+            shown = ", ".join(names_[:3]) + ("…" if len(names_) > 3 else "")
+            said.append(f"the {whose}'s month{'s' if len(names_) > 1 else ''} {shown} "
+                        f"{'are' if len(names_) > 1 else 'is'} not in the {where}")
+    return said
 
 
 @check("numbers")

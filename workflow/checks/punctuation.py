@@ -27,8 +27,10 @@ _NAMES = {".": "a full stop", "?": "a question mark", "!": "an exclamation mark"
           "…": "an ellipsis", "": "no final punctuation"}
 _ABBREVIATION = re.compile(r"(?:\b(?:etc|Dr|Mr|Mrs|Ms|Mme|Mlle|St|Ltd|Inc|Co|Corp|Jr|Sr|vs|No|Nos|approx|cf|"
                            r"e\.g|i\.e|a\.m|p\.m)|(?<![^\W\d_])[A-Z])\.$")
+#: Kinds of segment that have no final stop of their own (a paragraph or a UI message may add one).
+_UNSTOPPED = ("heading", "front matter", "table", "template string")
 #: A Latin full stop after a Khmer letter, at the end or before a space and more text.
-_KHMER_LATIN_STOP = re.compile(r"[\u1780-\u17dd]\.(?=\s|$)")
+_KHMER_LATIN_STOP = re.compile(r"[\u1780-\u17dd\u17e0-\u17e9]\.(?=\s|$)")
 
 
 def final(text: str) -> str:
@@ -70,7 +72,7 @@ def _final_mark(entry: Entry) -> Iterator[Problem]:
         mark = _stop_for(entry.lang) if want == "." else want
         yield Problem("punctuation", Severity.ERROR, f"the source ends with {_NAMES[want]}, the translation with "
                       f"{_NAMES[got]} ({excerpt(bare, len(bare), len(bare))}): end it with {mark}")
-    elif not want and got == "." and not final(source.rstrip(";,")) and source.rstrip(_CLOSERS)[-1:] not in ";,":
+    elif not want and got == "." and entry.kind.startswith(_UNSTOPPED) and source.rstrip(_CLOSERS)[-1:] not in ";,":
         yield Problem("punctuation", Severity.WARNING, f"the translation ends with a full stop the source does not "
                       f"have ({excerpt(bare, len(bare), len(bare))}): headings and titles have none")
 

@@ -39,7 +39,7 @@ URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]{0,20}://|\bwww\.)[^\s<>\"“”«
                  r"|\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 #: Raw HTML shown as text (HTML is off in the pipeline): a tag is not words.
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD_TOKEN = re.compile(r"[(«“\"'‘]*([^\W\d_]+(?:['’-][^\W\d_]+)*)[)»”\"'’,.;:!?…]*")
 
 
 class _Reader(HTMLParser):
@@ -86,8 +86,13 @@ class View:
 
     @functools.cached_property
     def words(self) -> list[str]:
-        """The Latin (and other non-Khmer) words of the prose."""
-        return [w for w in _WORD.findall(self.prose) if not _is_khmer(w[0])]
+        """The Latin (and other non-Khmer) words of the prose: paths, options and identifiers are not words."""
+        found = []
+        for token in self.prose.split():
+            match = _WORD_TOKEN.fullmatch(token)
+            if match and not _is_khmer(match.group(1)[0]):
+                found.append(match.group(1))
+        return found
 
 
 def _is_khmer(ch: str) -> bool:
