@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import polib
 import pytest
@@ -300,3 +301,33 @@ def test_a_projects_own_templates_are_referred_to_by_their_path_in_the_project(p
     files = {path for entry in pot for path, _line in entry.occurrences}
     assert "templates/edition.html" in files and "workflow/templates/index.html" in files, files
     assert not any(path.startswith("/") for path in files), files
+
+
+# ---------------------------------------------------------------------- statistics
+
+def _catalog(*entries: polib.POEntry) -> polib.POFile:
+    po = polib.POFile()
+    for entry in entries:
+        po.append(entry)
+    return po
+
+
+def test_a_refused_translation_is_not_done():
+    po = _catalog(polib.POEntry(msgid="See the statement.", msgstr="Voir [ici](https://evil.example/)."),
+                  polib.POEntry(msgid="Both sides agreed.", msgstr="Les deux parties sont convenues."))
+    stats = catalog.stats(po)
+    assert (stats.translated, stats.untranslated, stats.rejected) == (1, 1, 1)
+    assert stats.words_left == 3
+
+
+def test_khmer_source_words_are_counted_by_the_segmenter():
+    po = _catalog(polib.POEntry(msgid="ក្រសួងការបរទេស និងសហប្រតិបត្តិការអន្តរជាតិ", msgstr=""))
+    assert catalog.stats(po).words_left == len("ក្រសួង ការបរទេស និង សហប្រតិបត្តិការ អន្តរជាតិ".split())
+
+
+def test_status_counts_the_samples_khmer_words_like_the_segmenter():
+    path = Path(__file__).resolve().parents[1] / "locale/km/LC_MESSAGES/2024-02-07-cambodia-belgium-consultations.po"
+    po = polib.pofile(str(path))
+    words = sum(catalog.count_words(e.msgstr) for e in po if e.msgstr)
+    spaces = sum(len(e.msgstr.split()) for e in po if e.msgstr)
+    assert words > 4 * spaces  # 511 words where spaces find 107

@@ -77,3 +77,166 @@ def test_an_added_image_is_rejected_even_with_the_sources_url():
 def test_raw_html_is_named():
     assert checks.raw_html("Text.", "Texte <b>gras</b>.") == ["<b>", "</b>"]
     assert checks.raw_html("Text <b>x</b>.", "Texte <b>x</b>.") == []
+
+
+# ---------------------------------------------------------------------- check_entry: each check fires and stays quiet
+
+from pathlib import Path  # noqa: E402
+
+from workflow.checks import Severity, check_entry  # noqa: E402
+
+GLOSSARY = checks.load_glossary(Path(__file__).resolve().parents[1])
+
+#: (check, severity, source language, language, source, translation): a real mistake each.
+FIRES = [
+    ("numbers", "error", "en", "fr", "Held on 7 February 2024.", "Tenue le 7 février 2025."),
+    ("numbers", "error", "en", "km", "Held on 7 February 2024.", "បានប្រព្រឹត្តទៅនៅថ្ងៃទី៧ ខែកុម្ភៈ ឆ្នាំ២០២៥។"),
+    ("numbers", "error", "en", "km", "Held on 7 February 2024.", "បានប្រព្រឹត្តទៅនៅថ្ងៃទី៧ ខែមីនា ឆ្នាំ២០២៤។"),
+    ("numbers", "error", "en", "fr", "Held on 7 February 2024.", "Tenue le 7 mars 2024."),
+    ("numbers", "error", "en", "fr", "A total of 1,000 people.", "Au total, 1 001 personnes."),
+    ("numbers", "error", "en", "fr", "The 20th Summit.", "Le XXIᵉ Sommet."),
+    ("numbers", "error", "fr", "en", "Le XXᵉ Sommet.", "The 21st Summit."),
+    ("numbers", "error", "fr", "km", "À 9 h 30.", "នៅម៉ោង ៩:០០ ព្រឹក។"),
+    ("markup", "error", "en", "fr", "See **this**.", "Voir ceci."),
+    ("markup", "error", "en", "fr", "See this.", "Voir **ceci."),
+    ("markup", "error", "en", "km", "See *this*.", "មើល *នេះ។"),
+    ("markup", "error", "en", "fr", "Run `make`.", "Lancez make`."),
+    ("links", "error", "en", "fr", "See [the site](https://www.mfaic.gov.kh/).", "Voir le [site du ministère]."),
+    ("unsafe", "reject", "en", "fr", "See the site.", "Voir [le site](https://evil.example/)."),
+    ("raw-html", "error", "en", "fr", "See this.", "Voir <b>ceci</b>."),
+    ("glossary", "error", "en", "fr", "By the Secretary of State.", "Par le ministre délégué."),
+    ("glossary", "error", "en", "km", "By the Secretary of State.", "ដោយរដ្ឋមន្ត្រី។"),
+    ("glossary", "error", "fr", "en", "Par Son Excellence M. PRAK Sokhonn.", "By Mr PRAK Sokhonn."),
+    ("glossary", "error", "en", "fr", "The Kingdom of Belgium.", "La Belgique."),
+    ("untranslated-copy", "error", "en", "fr", "Both sides agreed to meet again.", "Both sides agreed to meet again."),
+    ("untranslated-copy", "error", "en", "km", "Both sides agreed to meet again.", "Both sides agreed to meet again."),
+    ("untranslated-copy", "error", "en", "km", "On 7 February 2024.", "On 7 February 2024."),
+    ("untranslated-copy", "error", "km", "en", "ភាគីទាំងពីរបានឯកភាព។", "ភាគីទាំងពីរបានឯកភាព។"),
+    ("punctuation", "error", "en", "km", "They agreed.", "ភាគីទាំងពីរបានឯកភាព"),
+    ("punctuation", "error", "en", "km", "They agreed.", "ភាគីទាំងពីរបានឯកភាព."),
+    ("punctuation", "error", "en", "km", "They agreed. They left.", "ភាគីទាំងពីរបានឯកភាព. ហើយបានចាកចេញ។"),
+    ("punctuation", "error", "en", "fr", "Is it agreed?", "Est-ce convenu."),
+    ("punctuation", "error", "fr", "en", "Trois axes :", "Three areas."),
+    ("punctuation", "warning", "en", "fr", "They agreed.", "Elles sont  convenues."),
+    ("punctuation", "warning", "en", "fr", "Preparations", "Préparatifs.", ),
+    ("french-spacing", "warning", "en", "fr", "They agreed; they left.", "Elles sont convenues ; elles sont parties."),
+    ("french-spacing", "warning", "en", "fr", "The “Summit”.", "Le « Sommet »."),
+    ("khmer", "error", "en", "km", "Commitment.", "ការប្តេជ្ញ្ាចិត្ត។"),
+    ("khmer", "error", "en", "km", "Establishment.", "ការបង្កេីត។"),
+    ("khmer", "error", "en", "km", "Commitment.", "ការ ាប្តេជ្ញាចិត្ត។"),
+    ("khmer", "error", "en", "km", "Commitment.", "ការប្តេជ្ញាចិិត្ត។"),
+    ("khmer", "error", "en", "km", "Ministry of Foreign Affairs and International Cooperation",
+     "RksYgkarbreTs nig shRbtibtþikarGnþrCati"),
+    ("khmer", "warning", "en", "km", "Download", "ទាញ\u200bយក"),
+]
+FIRES_IDS = [f"{c}-{lang}-{i}" for i, (c, _, _, lang, _, _) in enumerate(FIRES)]
+
+
+@pytest.mark.parametrize("name, severity, source_lang, lang, msgid, msgstr", FIRES, ids=FIRES_IDS)
+def test_each_check_fires_on_a_real_mistake(name, severity, source_lang, lang, msgid, msgstr):
+    found = check_entry(msgid, msgstr, source_lang=source_lang, lang=lang, glossary=GLOSSARY,
+                        kind="heading 2" if msgid == "Preparations" else "paragraph")
+    assert (name, Severity(severity)) in {(p.check, p.severity) for p in found}, found
+    assert all(p.message and "\n" not in p.message for p in found)
+
+
+#: Correct translations, some of them awkward for naive checks.
+QUIET = [
+    ("en", "km", "The First Session took place on 7 February 2024.",
+     "សម័យប្រជុំលើកទី១ បានប្រព្រឹត្តទៅនៅថ្ងៃទី៧ ខែកុម្ភៈ ឆ្នាំ២០២៤។"),
+    ("en", "km", "Held on 7 February 2024.", "បានប្រព្រឹត្តទៅនៅ ៧ កុម្ភៈ ២០២៤។"),
+    ("en", "fr", "Belgium's 6 priorities for 2024.", "Les six priorités de la Belgique pour 2024."),
+    ("en", "fr", "A total of 1,000 people at 9:00.", "Au total, 1 000 personnes à 9 h 00."),
+    ("en", "fr", "A total of 1,000 people at 9:00.", "Au total, 1\u202f000 personnes à 9 h."),
+    ("en", "km", "A total of 1,000 people.", "សរុបចំនួន ១.០០០ នាក់។"),
+    ("en", "km", "A total of 1,000.5 tonnes.", "សរុប ១.០០០,៥ តោន។"),
+    ("fr", "km", "9 h 00", "ម៉ោង ៩:០០ ព្រឹក"),
+    ("fr", "en", "10 h 30", "10:30"),
+    ("fr", "en", "le XIXᵉ Sommet, tenu en octobre 2024", "the 19th Summit, held in October 2024"),
+    ("en", "fr", "the 20th Summit of la Francophonie", "le XXe Sommet de la Francophonie"),
+    ("en", "km", "the Pentagonal Strategy Phase I", "យុទ្ធសាស្ត្របញ្ចកោណ-ដំណាក់កាលទី១"),
+    ("en", "km", "the court of Cambodia", "តុលាការកម្ពុជា"),
+    ("en", "fr", "Version 3.0 of %s is out.", "La version 3.0 de %s est sortie."),
+    ("en", "fr", "%1 of %2 files", "%1 fichiers sur %2"),
+    ("en", "fr", "Phnom Penh", "Phnom Penh"),
+    ("en", "km", "CHEM Widhya", "CHEM Widhya"),
+    ("en", "km", "OIF", "OIF"),
+    ("en", "km", "the ASEAN Summit", "កិច្ចប្រជុំកំពូលអាស៊ាន"),
+    ("en", "fr", "2024", "2024"),
+    ("en", "en", "Other languages", "Other languages"),
+    ("fr", "en", "trois axes :", "three areas:"),
+    ("fr", "km", "trois axes :", "ទិសដៅចំនួន៣ ដូចខាងក្រោម៖"),
+    ("fr", "km", "la coordination des travaux ;", "ការសម្របសម្រួលការងារ"),
+    ("en", "fr", "Draft: this edition is not final", "Projet\u00a0: cette édition n’est pas définitive"),
+    ("en", "fr", "Draft: see 10:30 and https://x.org/a?b", "Projet: voir 10:30 et https://x.org/a?b"),
+    ("en", "fr", "Why? Here!", "Pourquoi\u202f? Voici\u202f!"),
+    ("en", "km", "the ECCC, etc.", "អ.វ.ត.ក ជាដើម"),
+    ("en", "km", "Extraordinary Chambers (ECCC).", "អង្គជំនុំជម្រះវិសាមញ្ញក្នុងតុលាការកម្ពុជា (អ.វ.ត.ក)។"),
+    ("en", "km", "His Excellency Ambassador François DELHAYE",
+     "ឯកឧត្តមឯកអគ្គរដ្ឋទូត ហ្វ្រង់ស្វ័រ ដេឡាយ"),
+    ("en", "fr", "the Secretaries of State", "les secrétaires d'Etat"),
+    ("en", "fr", "See **this** and [the site](https://www.mfaic.gov.kh/).",
+     "Voir **ceci** et [le site](https://www.mfaic.gov.kh/)."),
+    ("en", "km", "ក្រសួង", "ក្រសួង"),
+]
+
+
+@pytest.mark.parametrize("source_lang, lang, msgid, msgstr", QUIET)
+def test_no_false_alarm_on_correct_translations(source_lang, lang, msgid, msgstr):
+    assert check_entry(msgid, msgstr, source_lang=source_lang, lang=lang, glossary=GLOSSARY) == []
+
+
+def test_an_empty_translation_has_no_problem():
+    assert check_entry("Text.", "", source_lang="en", lang="fr") == []
+
+
+def test_every_check_has_a_one_line_explanation():
+    assert set(checks.CHECKS) == {"numbers", "markup", "links", "glossary", "untranslated-copy", "punctuation",
+                                  "french-spacing", "khmer", "raw-html", "consistency", "unsafe"}
+    assert all(text and "\n" not in text and text.endswith((".", ")")) for text in checks.CHECKS.values())
+
+
+def test_problems_come_most_severe_first():
+    found = check_entry("See this.", "Voir <b>[ceci](https://evil.example/)</b>  .", source_lang="en", lang="fr")
+    assert [p.severity for p in found] == sorted((p.severity for p in found),
+                                                  key=[Severity.REJECT, Severity.ERROR, Severity.WARNING].index)
+    assert found[0].check == "unsafe"
+
+
+def test_a_long_paragraph_is_checked_quickly():
+    import time
+
+    msgid = ("The First Session took place on 7 February 2024 at the Ministry of Foreign Affairs and "
+             "International Cooperation, chaired by His Excellency the Secretary of State. ") * 13
+    msgstr = ("សម័យប្រជុំលើកទី១ បានប្រព្រឹត្តទៅនៅថ្ងៃទី៧ ខែកុម្ភៈ ឆ្នាំ២០២៤ នៅក្រសួងការបរទេស "
+              "និងសហប្រតិបត្តិការអន្តរជាតិ ក្រោមអធិបតីភាព ឯកឧត្តម រដ្ឋលេខាធិការ។ ") * 13
+    assert len(msgid) > 2000
+    check_entry("x", "y", source_lang="en", lang="km", glossary=GLOSSARY)  # load the segmenter
+    start = time.perf_counter()
+    assert check_entry(msgid, msgstr, source_lang="en", lang="km", glossary=GLOSSARY) == []
+    assert time.perf_counter() - start < 0.05
+
+
+def test_hostile_text_does_not_hang():
+    import time
+
+    start = time.perf_counter()
+    found = check_entry("x", "[" * 5000 + "*" * 5000 + "\u17d2" * 3000, source_lang="en", lang="km")
+    assert time.perf_counter() - start < 2
+    assert any(p.check == "unsafe" for p in found)
+
+
+# ---------------------------------------------------------------------- consistency
+
+def test_the_same_source_translated_two_ways_is_a_warning_naming_both_places():
+    found = checks.check_consistency([
+        ("locale/fr/LC_MESSAGES/a.po", 10, "Secretary of State", "secrétaire d’État"),
+        ("locale/fr/LC_MESSAGES/b.po", 20, "Secretary of State", "ministre délégué"),
+        ("locale/fr/LC_MESSAGES/b.po", 30, "Phnom Penh", "Phnom Penh"),
+        ("locale/fr/LC_MESSAGES/c.po", 5, "Phnom  Penh", "Phnom Penh"),
+    ])
+    assert set(found) == {("locale/fr/LC_MESSAGES/a.po", 10), ("locale/fr/LC_MESSAGES/b.po", 20)}
+    (problem,) = found[("locale/fr/LC_MESSAGES/a.po", 10)]
+    assert problem.severity is Severity.WARNING and problem.check == "consistency"
+    assert "b.po:20" in problem.message and "ministre délégué" in problem.message
+    assert "a.po:10" in found[("locale/fr/LC_MESSAGES/b.po", 20)][0].message

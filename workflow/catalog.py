@@ -292,22 +292,54 @@ def translations(po: polib.POFile | None) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Stats:
-    """How much of a catalog is translated, in entries and source words."""
+    """How much of a catalog is translated, in entries and source words.
+
+    A translation the checks refuse (:func:`workflow.checks.rejection`: it adds a link, an
+    image or a control character) is never published, so it counts as untranslated; ``rejected``
+    says how many of the untranslated entries are such refused translations.
+    """
 
     translated: int
     fuzzy: int
     untranslated: int
     words_left: int
+    rejected: int = 0
 
     @property
     def total(self) -> int:
         return self.translated + self.fuzzy + self.untranslated
 
 
+def count_words(text: str) -> int:
+    """Words of a text: Latin words by spaces, Khmer words by the segmenter (Khmer has no spaces).
+
+    >>> count_words("Phnom Penh, 7 February 2024"), count_words("ក្រសួងការបរទេស")
+    (5, 2)
+    """
+    from workflow import khmer
+
+    count = 0
+    for token in text.split():
+        if not khmer.has_khmer(token):
+            count += any(ch.isalnum() for ch in token)
+            continue
+        edges = [0, *khmer.word_breaks(token), len(token)]
+        count += sum(1 for a, b in zip(edges, edges[1:]) if any(ch.isalnum() for ch in token[a:b]))
+    return count
+
+
+def _refused(entry: polib.POEntry) -> bool:
+    from workflow import checks
+
+    return not entry.msgid_plural and checks.rejection(entry.msgid, entry.msgstr) is not None
+
+
 def stats(po: polib.POFile) -> Stats:
     active = [e for e in po if not e.obsolete and e.msgid]
     fuzzy = [e for e in active if "fuzzy" in e.flags]
-    done = [e for e in active if has_translation(e) and "fuzzy" not in e.flags]
+    translated = [e for e in active if has_translation(e) and "fuzzy" not in e.flags]
+    refused = [e for e in translated if _refused(e)]
+    done = [e for e in translated if e not in refused]
     left = [e for e in active if e not in done]
     return Stats(len(done), len(fuzzy), len(active) - len(done) - len(fuzzy),
-                 sum(len(e.msgid.split()) for e in left))
+                 sum(count_words(e.msgid) for e in left), rejected=len(refused))

@@ -1,0 +1,107 @@
+"""What every check shares: severities, the problem record, the entry under check, the registry.
+
+A check is a small function of one :class:`Entry` that yields :class:`Problem` values.  Its
+one-line docstring is also the explanation users read (as in Translate Toolkit's filters), so
+:data:`CHECKS` can list every check without a second copy of the words.  Checks never raise
+on what a translator typed: the input is untrusted and any text must be judged, not crash.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from workflow.checks.glossary import Glossary
+    from workflow.checks.text import View
+
+
+class Severity(str, Enum):
+    """How much a problem matters to the publishing gate."""
+
+    REJECT = "reject"  #: unsafe: never published, not even in a draft; the source text stands in
+    ERROR = "error"  #: the translation is wrong: the edition cannot be final
+    WARNING = "warning"  #: worth a look; does not block
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing a check found in one translation."""
+
+    check: str  #: the check's name, a key of CHECKS
+    severity: Severity
+    message: str  #: one line: what is wrong, what to do, with a short excerpt
+
+    def __str__(self) -> str:
+        return f"{self.severity.value}: {self.check}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A source text and its translation, with what the checks need to know about them."""
+
+    msgid: str
+    msgstr: str
+    source_lang: str
+    lang: str
+    glossary: Glossary | None = None
+    kind: str = ""
+
+    @functools.cached_property
+    def source(self) -> View:
+        from workflow.checks.text import view
+        return view(self.msgid)
+
+    @functools.cached_property
+    def target(self) -> View:
+        from workflow.checks.text import view
+        return view(self.msgstr)
+
+    @property
+    def same_language(self) -> bool:
+        """True when source and translation are meant to be the same language (en/ui.po)."""
+        return self.source_lang == self.lang
+
+
+Check = Callable[[Entry], Iterable[Problem]]
+
+#: name → one-line explanation, in the order check_entry runs them (consistency runs across entries).
+CHECKS: dict[str, str] = {}
+_RUN: list[Check] = []
+
+
+def check(name: str, *, per_entry: bool = True) -> Callable[[Check], Check]:
+    """Register a check under ``name``; its docstring's first line is the explanation."""
+
+    def register(function: Check) -> Check:
+        CHECKS[name] = (function.__doc__ or "").strip().splitlines()[0]
+        if per_entry:
+            _RUN.append(function)
+        return function
+
+    return register
+
+
+def run_all(entry: Entry) -> Iterator[Problem]:
+    for function in _RUN:
+        yield from function(entry)
+
+
+def excerpt(text: str, start: int = 0, end: int | None = None, width: int = 30) -> str:
+    """A short quoted piece of ``text`` around ``text[start:end]``, for a message.
+
+    >>> excerpt("The meeting took place on 7 February 2024 in Phnom Penh.", 26, 41, width=8)
+    '“…lace on 7 February 2024 in Phno…”'
+    >>> excerpt("Short.")
+    '“Short.”'
+    """
+    end = start if end is None else end
+    if start == 0 and end in (0, len(text)) and len(text) <= 2 * width:
+        piece = text
+    else:
+        a, b = max(0, start - width), min(len(text), end + width)
+        piece = ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
+    return "“" + " ".join(piece.split()) + "”"

@@ -1,0 +1,185 @@
+"""What a translation may not do to the source's markup: links, images, HTML, inline structure.
+
+Two severities meet here.  A translation that would *add* a link, an image, a URL or a control
+character the source does not have is unsafe: it is never published, not even in a draft, and
+the source text stands in (:func:`rejection`, the rule the build applied before the checks
+existed).  A translation that *loses* something — a link's URL, a bold span, a closing ``**`` —
+is wrong but harmless: an error that keeps the edition a draft.  Both are judged on what
+Python-Markdown really renders (:mod:`workflow.checks.text`), not on a regex of the Markdown,
+so a form the patterns miss cannot slip past.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from workflow.checks import text as _text
+from workflow.checks.base import Entry, Problem, Severity, check, excerpt
+
+_INLINE_URL = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)")  # one level of (…) inside
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
+#: Python-Markdown's e-mail autolink, <name@example.org> (its AUTOMAIL_RE): it becomes a mailto: link.
+_AUTOMAIL = re.compile(r"<(?:mailto:)?([^<>!\s]+@[^@<>\s]+)>", re.I)
+_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*(\S+)", re.M)
+_IMAGE = re.compile(r"!\[")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+
+
+#: What a browser's URL parser drops anywhere in a URL, and trims at its ends.
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_URL_TRIMMED = "".join(map(chr, range(0x21)))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: set[str] = set()
+        self.images = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.images += tag == "img"
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                # As a browser's URL parser reads it: tabs and newlines removed, C0 and spaces trimmed.
+                self.urls.add(browser_url(value))
+
+
+def browser_url(value: str) -> str:
+    """A URL as a browser's URL parser reads it: tabs and newlines removed, C0 and spaces trimmed."""
+    return _URL_NOISE.sub("", value).strip(_URL_TRIMMED)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    urls: frozenset[str]
+    images: int
+
+
+@functools.lru_cache(maxsize=4096)
+def rendered(text: str) -> Rendered:
+    """The links and images ``text`` makes once put in a paragraph the way the pipeline puts a
+    translation (the block is parsed from the source, then the text goes through inline Markdown)."""
+    links = _Links()
+    links.feed(_text.html(text))
+    links.close()
+    return Rendered(frozenset(links.urls), links.images)
+
+
+def urls(text: str) -> set[str]:
+    """Every URL a Markdown text links to (inline links and images, autolinks, e-mail autolinks as
+    ``mailto:`` URLs, reference lines)."""
+    found = {m.strip() for pattern in (_INLINE_URL, _AUTOLINK, _REFERENCE) for m in pattern.findall(text)}
+    found -= {m.group(0)[1:-1] for m in _AUTOMAIL.finditer(text)}  # <mailto:x@y> is counted once, below
+    return found | {"mailto:" + address for address in _AUTOMAIL.findall(text)}
+
+
+def new_urls(msgid: str, msgstr: str) -> set[str]:
+    """URLs the translation has that the source does not: as written in the Markdown, and as
+    Python-Markdown really renders them (which catches every form the patterns miss)."""
+    return (urls(msgstr) | rendered(msgstr).urls) - (urls(msgid) | rendered(msgid).urls)
+
+
+def added_images(msgid: str, msgstr: str) -> bool:
+    return (len(_IMAGE.findall(msgstr)) > len(_IMAGE.findall(msgid))
+            or rendered(msgstr).images > rendered(msgid).images)
+
+
+def raw_html(msgid: str, msgstr: str) -> list[str]:
+    """HTML tags in the translation that are not in the source (they are shown as text)."""
+    source = set(m.group(0) for m in _TAG.finditer(msgid))
+    return [m.group(0) for m in _TAG.finditer(msgstr) if m.group(0) not in source]
+
+
+#: Control characters no font draws (tab and line feed are white space).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def rejection(msgid: str, msgstr: str) -> str | None:
+    """Why a translation must not be published, or None if it may be."""
+    control = _CONTROL.search(msgstr)
+    if control and not _CONTROL.search(msgid):
+        return f"the translation holds the control character U+{ord(control.group()):04X}, which no font " \
+               "can draw; remove it (in a text editor it may show as ^M, ^L or a box)"
+    brackets = msgstr.count("[")
+    if brackets > max(_text.MAX_BRACKETS, msgid.count("[")):
+        return f"the translation holds {brackets:,} '[' (at most {_text.MAX_BRACKETS:,}): " \
+               "Markdown cannot render that many in reasonable time"
+    added = new_urls(msgid, msgstr)
+    if added:
+        return f"the translation links to {', '.join(sorted(added))}, which the source does not; " \
+               "links must be the source's own"
+    if added_images(msgid, msgstr):
+        return "the translation adds an image the source does not have"
+    return None
+
+
+@check("unsafe")
+def unsafe(entry: Entry) -> Iterator[Problem]:
+    """A translation that adds a link, a URL, an image or a control character is never published."""
+    reason = rejection(entry.msgid, entry.msgstr)
+    if reason:
+        yield Problem("unsafe", Severity.REJECT, f"{reason}; the source text is published instead")
+
+
+@check("raw-html")
+def raw_html_tags(entry: Entry) -> Iterator[Problem]:
+    """HTML is shown as text, never as markup: write Markdown (**bold**, *italic*, [text](url))."""
+    tags = raw_html(entry.msgid, entry.msgstr)
+    if tags:
+        shown = ", ".join(dict.fromkeys(tags))
+        yield Problem("raw-html", Severity.ERROR,
+                      f"the HTML {shown} will be shown as text; use Markdown instead (**bold**, *italic*)")
+
+
+_NAMES = {"strong": "bold (**…**)", "em": "italic (*…*)", "code": "code (`…`)", "br": "hard line break(s)"}
+#: Markers that should have become markup: a leftover one did not render.
+_MARKERS = (("**", "**"), ("__", "__"), ("`", "`"), ("*", "*"))
+
+
+@check("markup")
+def markup(entry: Entry) -> Iterator[Problem]:
+    """The translation has the source's inline Markdown: as many bold, italic, code spans (and hard breaks), none left unclosed."""
+    src, tgt = entry.source, entry.target
+    if not (src.rendered and tgt.rendered):
+        return
+    for tag, name in _NAMES.items():
+        if src.tags[tag] != tgt.tags[tag]:
+            # A line broken elsewhere changes the layout, not what the text says.
+            severity = Severity.WARNING if tag == "br" else Severity.ERROR
+            yield Problem("markup", severity, f"the source has {src.tags[tag]} {name}, the translation "
+                          f"{tgt.tags[tag]}: keep the source's markup around the matching words")
+    yield from _leftover_markers(src.text, tgt.text)
+
+
+def _leftover_markers(source: str, target: str) -> Iterator[Problem]:
+    """A marker shown as text in the translation more often than in the source did not render."""
+    for marker, shown in _MARKERS:
+        extra = target.count(marker) - source.count(marker)
+        if extra > 0:
+            at = target.find(marker)
+            yield Problem("markup", Severity.ERROR, f"an unbalanced {shown} is shown as text in "
+                          f"{excerpt(target, at, at + len(marker))}: close it or remove it")
+            return  # one leftover ** is also two leftover *: say it once
+
+
+_LITERAL_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]")
+
+
+@check("links")
+def links(entry: Entry) -> Iterator[Problem]:
+    """Every link of the source is in the translation, with the same URL (a link text in [brackets] alone is no link)."""
+    src, tgt = entry.source, entry.target
+    if not (src.rendered and tgt.rendered):
+        return
+    kept = {browser_url(u) for u in tgt.hrefs}
+    for url in dict.fromkeys(browser_url(u) for u in src.hrefs):
+        if url in kept:
+            continue
+        literal = _LITERAL_LINK.search(tgt.text)
+        shown = f"; {excerpt(literal.group(0))} is shown as text" if literal and literal.group(0) not in src.text else ""
+        yield Problem("links", Severity.ERROR, f"the link to {url} is missing{shown}: "
+                      f"write [the translated text]({url})")
