@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUN    := $(BIN)/python -m workflow
 
-.PHONY: publish update-po status approve test bench clean clean-venv
+.PHONY: publish update-po check status approve test bench clean clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,6 +25,9 @@ publish: $(VENV)/.installed          ## update the catalogs and build every edit
 update-po: $(VENV)/.installed        ## rebuild templates, merge them into every catalog
 	$(RUN) update-po
 
+check: $(VENV)/.installed            ## check every translation (exit 1 on any error)
+	$(RUN) check
+
 status: $(VENV)/.installed           ## how much of each catalog is translated
 	$(RUN) status
 
@@ -36,6 +39,7 @@ test: $(VENV)/.installed-test        ## the whole test suite
 
 bench: $(VENV)/.installed-test       ## speed measurements (never part of the tests)
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_checks
 
 clean:                               ## remove generated output
 	rm -rf output

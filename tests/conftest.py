@@ -51,11 +51,20 @@ def pdftotext(path: Path) -> str:
     return result.stdout
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of the project's sources (content, locale, settings) to build in isolation."""
+def copy_project(dest: Path, *, approval: bool = False) -> Path:
+    """A copy of the project's sources (content, locale, settings) to build in isolation.
+
+    Approval is off unless asked for: most tests change a translation and look at what it
+    renders, and with approval on the issued edition (rightly) stays as it was approved.  The
+    lifecycle has its own tests (tests/test_lifecycle.py), and ``published`` keeps the settings.
+    """
     for name in ("content", "locale"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(".*"))
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    if not approval:
+        settings, count = re.subn(r"(?m)^approval = true$", "approval = false", settings)
+        assert count == 1, "pyproject.toml has no 'approval = true' line"
+    (dest / "pyproject.toml").write_text(settings, encoding="utf-8")
     return dest
 
 
@@ -79,7 +88,7 @@ def published(tmp_path_factory) -> Path:
     """The samples published once, in a copy of the project (shared by the end-to-end tests)."""
     from workflow.cli import main
 
-    root = copy_project(tmp_path_factory.mktemp("published"))
+    root = copy_project(tmp_path_factory.mktemp("published"), approval=True)
     assert main(["--root", str(root), "-q", "publish"]) == 0
     return root
 

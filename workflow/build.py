@@ -111,6 +111,8 @@ class Workspace:
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
     unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
     issued: dict[tuple[str, str], list[records.Issued]] = field(default_factory=dict)  #: (slug, lang) → versions
+    glossary: checks.Glossary | None = None  #: the termbase (locale/glossary/<lang>.po)
+    ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
 
 
 def save(project: Project, report: Report, path: Path, data: bytes) -> None:
@@ -188,7 +190,12 @@ def load_workspace(project: Project, report: Report) -> Workspace:
                 ws.broken.add((lang, domain))
                 continue
             ws.catalogs[(lang, domain)] = po
-    ws.issued = _read_records(project, report)
+    ws.issued = _read_records(project, report) if project.approval else {}  # off: the gate alone decides
+    try:
+        ws.glossary = checks.load_glossary(project.root)
+    except WorkflowError as exc:
+        report.failure(exc, "locale/glossary")
+        ws.glossary = checks.Glossary.from_rows([])
     return ws
 
 
@@ -297,7 +304,10 @@ def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: 
     def translate(msgid: str, kind: str = "") -> str | None:
         text = table.get(msgid)
         if text is not None:
-            text = _checked(msgid, text, po_path, lines.get(msgid), report)
+            judged = judge(msgid, text, source_lang=rel.meta.lang, lang=lang, glossary=ws.glossary, kind=kind)
+            _report_problems(report, po_path, lines.get(msgid), judged)
+            counts["errors"] += judged.errors if judged.text is not None else 0
+            text = judged.text
             counts["rejected"] += text is None
         counts["untranslated"] += text is None
         counts["fuzzy"] += text is None and msgid in fuzzy
@@ -317,16 +327,39 @@ def _from_table(table: Mapping[str, str], counts: dict[str, int]):
     return translate
 
 
-def _checked(msgid: str, text: str, po_path: str, line: int | None, report: Report) -> str | None:
-    """A translation as it may be published (None: the source stands instead), with findings reported."""
-    tags = checks.raw_html(msgid, text)
-    if tags:
-        report.warn(po_path, line, f"raw HTML {', '.join(tags)} is shown as text, not as markup")
-    reason = checks.rejection(msgid, text)
-    if reason:
-        report.error(po_path, line, f"{reason}; the source text is published instead")
-        return None
-    return text
+@dataclass(frozen=True)
+class Judged:
+    """A translation as the checks judge it: the one decision every consumer uses (editions, the
+    templates' strings, the review page, ``make check``)."""
+
+    text: str | None  #: what may be published (None: unsafe, the source text stands in)
+    problems: tuple[checks.Problem, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        """Problems that keep an edition from being final (an unsafe one counts too)."""
+        return sum(p.severity is not checks.Severity.WARNING for p in self.problems)
+
+
+def judge(msgid: str, text: str, *, source_lang: str, lang: str, glossary: checks.Glossary | None,
+          kind: str = "") -> Judged:
+    """What may be published of a translation, and every problem the checks find in it."""
+    problems = tuple(checks.check_entry(msgid, text, source_lang=source_lang, lang=lang, glossary=glossary,
+                                        kind=kind))
+    unsafe = any(p.severity is checks.Severity.REJECT for p in problems)
+    return Judged(None if unsafe else text, problems)
+
+
+def _report_problems(report: Report, po_path: str, line: int | None, judged: Judged) -> None:
+    """An unsafe translation fails the run (it must be looked at); a wrong one keeps its edition
+    a draft, which is reported but is no failure (``make check`` calls it an error)."""
+    for problem in judged.problems:
+        if problem.severity is checks.Severity.REJECT:
+            report.error(po_path, line, f"{problem.check}: {problem.message}; the source text is published instead")
+        elif problem.severity is checks.Severity.ERROR:
+            report.warn(po_path, line, f"{problem.check}: {problem.message} (until it is fixed, the edition is a draft)")
+        else:
+            report.warn(po_path, line, f"{problem.check}: {problem.message}")
 
 
 def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
@@ -338,7 +371,7 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
     A passage without a publishable translation stays in the source language and says so
     (``lang``), and gets the source language's typography, not the edition's.
     """
-    counts = {"untranslated": 0, "fuzzy": 0, "rejected": 0}
+    counts = {"untranslated": 0, "fuzzy": 0, "rejected": 0, "errors": 0}
     source = lang == rel.meta.lang
     if source:
         translate = lambda msgid, kind="": None  # noqa: E731
@@ -356,17 +389,19 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
     strings, fallback = {}, set()
     for key in TRANSLATABLE_KEYS:
         value = getattr(rel.meta, key)
-        translated = translate(value) if value else None
+        translated = translate(value, f"front matter: {key}") if value else None
         if value and translated is None and not source:
             fallback.add(key)
         strings[key] = keep((source_rule if key in fallback else rule)(translated or value)) if value else ""
     body = segment.render_body(rel.body, translate, fallback_lang="" if source else rel.meta.lang, lang=lang,
                                text_filter=text_filter)
     body = typography.apply_to_html(body, rule)
-    state = State.SOURCE if source else (State.INCOMPLETE if counts["untranslated"] else State.COMPLETE)
+    errors = counts["errors"] + (ws.ui_errors.get(lang, 0) if table is None else 0)
+    incomplete = counts["untranslated"] or errors
+    state = State.SOURCE if source and not errors else State.INCOMPLETE if incomplete else State.COMPLETE
     return Edition(rel, lang, body, strings, state, counts["untranslated"], fallback=frozenset(fallback),
                    texts={} if source else dict(sorted(texts.items())), fuzzy=counts["fuzzy"],
-                   rejected=counts["rejected"])
+                   rejected=counts["rejected"], errors=errors)
 
 
 def font_paths() -> dict[str, Path]:
@@ -427,8 +462,9 @@ def gate_problems(edition: Edition) -> list[str]:
     if edition.state is not State.INCOMPLETE:
         return []
     missing = edition.untranslated - edition.fuzzy - edition.rejected
-    counts = [(missing, "not translated"), (edition.fuzzy, "fuzzy"), (edition.rejected, "refused by the checks")]
-    return [f"{n} segment(s) {what}" for n, what in counts if n]
+    counts = [(missing, "segment(s) not translated"), (edition.fuzzy, "segment(s) fuzzy"),
+              (edition.rejected, "segment(s) refused by the checks"), (edition.errors, "check error(s)")]
+    return [f"{n} {what}" for n, what in counts if n]
 
 
 def _glyph_places(ws: Workspace, rel: Release, lang: str, missing: set[str]) -> list[tuple[str, int | None]]:
@@ -707,7 +743,7 @@ def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:
     diff, where each edition stands, and what changed since its issued version."""
     for rel in ws.releases:
         catalogs = {lang: ws.catalogs.get((lang, rel.slug)) for lang in ws.project.languages if lang != rel.meta.lang}
-        result = review_io.review(rel, ws.segments[rel.slug], catalogs, ws.project.languages)
+        result = review_io.review(rel, ws.segments[rel.slug], catalogs, ws.project.languages, ws.glossary)
         for lang in ws.project.languages:
             _review_lifecycle(ws, rel, lang, report, result)
         page = renderer.review(result)
@@ -740,15 +776,22 @@ def _review_lifecycle(ws: Workspace, rel: Release, lang: str, report: Report, re
 # ---------------------------------------------------------------- commands
 
 def _ui_tables(ws: Workspace, report: Report) -> dict[str, dict[str, str]]:
-    """The templates' strings in each language, checked like a release's (the templates escape them)."""
+    """The templates' strings in each language, checked like a release's (the templates escape
+    them); a check error in them keeps every edition of the language a draft."""
     tables = {}
     for lang in ws.project.languages:
         po = ws.catalogs.get((lang, UI_DOMAIN))
         po_path = ws.project.relative(ws.project.catalog_path(lang, UI_DOMAIN))
         lines = {e.msgid: e.linenum for e in po} if po is not None else {}
-        checked = {msgid: _checked(msgid, text, po_path, lines.get(msgid), report)
-                   for msgid, text in catalog.translations(po).items()}
-        tables[lang] = {msgid: text for msgid, text in checked.items() if text is not None}
+        kinds = {e.msgid: checks.kind_of(e) for e in po} if po is not None else {}
+        tables[lang] = {}
+        for msgid, text in catalog.translations(po).items():
+            judged = judge(msgid, text, source_lang="en", lang=lang, glossary=ws.glossary,
+                           kind=kinds.get(msgid, "template string"))
+            _report_problems(report, po_path, lines.get(msgid), judged)
+            if judged.text is not None:
+                tables[lang][msgid] = judged.text
+                ws.ui_errors[lang] = ws.ui_errors.get(lang, 0) + judged.errors
     return tables
 
 
@@ -824,6 +867,10 @@ def publish(project: Project) -> Report:
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
         _gone(ws, report)
+        from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
+
+        for finding in qa.consistency(ws):
+            report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
         for step in (write_indexes, write_reviews):
             try:
                 step(ws, renderer, report)

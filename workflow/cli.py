@@ -16,11 +16,13 @@ and sorted by the policy in ``workflow.typeset``.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
-from workflow import build, catalog, project as project_io
+from workflow import build, catalog, project as project_io, qa
 from workflow.model import WorkflowError
 
 log = logging.getLogger("workflow")
@@ -37,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     commands.add_parser("publish", help="update the catalogs and build every edition under output/")
     commands.add_parser("update-po", help="rebuild the templates and merge them into every catalog")
-    commands.add_parser("status", help="how much of each catalog is translated")
+    status = commands.add_parser("status", help="how much of each catalog is translated, where each edition stands")
+    status.add_argument("--format", choices=("text", "json"), default="text")
+    check = commands.add_parser("check", help="check every translation; exit 1 on any error")
+    check.add_argument("files", nargs="*", type=Path, help="PO files to check instead of the project's catalogs")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--source-lang", default="en", help="the source language of FILES (default: en)")
     approve = commands.add_parser("approve", help="approve an edition as it is now, so that publish issues it")
     approve.add_argument("--release", required=True, help="the release's slug (its file name without .md)")
     approve.add_argument("--lang", required=True, help="the edition's language, e.g. fr")
@@ -62,8 +69,29 @@ def _summary(report: build.Report) -> None:
         log.error("%d error(s); fix the files named above and run again.", len(errors))
 
 
-def _status(project: project_io.Project) -> int:
+def _check(project: project_io.Project, args: argparse.Namespace) -> int:
+    try:
+        if args.files:
+            findings, ok = qa.check_files(args.files, source_lang=args.source_lang, glossary_root=project.root), True
+        else:
+            findings, report = qa.check_project(project)
+            ok = report.ok
+    except WorkflowError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    sys.stdout.write(qa.as_json(findings) if args.format == "json" else qa.as_text(findings))
+    return EXIT_OK if ok and not any(f.is_error for f in findings) else EXIT_FAILED
+
+
+def _status(project: project_io.Project, form: str = "text") -> int:
     plans, ws, report = build.edition_states(project)
+    if form == "json":
+        data = {"catalogs": [{"lang": lang, "catalog": domain, **asdict(catalog.stats(po))}
+                             for (lang, domain), po in sorted(ws.catalogs.items())],
+                "editions": [{"release": slug, "lang": lang, "state": plan.stage.value, "missing": plan.why}
+                             for (slug, lang), plan in sorted(plans.items())]}
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return EXIT_OK if report.ok else EXIT_FAILED
     print(f"{'language':8} {'catalog':48} {'done':>5} {'fuzzy':>5} {'todo':>5} {'words left':>10}")
     for (lang, domain), po in sorted(ws.catalogs.items()):
         s = catalog.stats(po)
@@ -95,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     if args.command == "status":
-        return _status(project)
+        return _status(project, args.format)
+    if args.command == "check":
+        return _check(project, args)
     if args.command == "approve":
         report = build.approve(project, args.release, args.lang, args.by)
         return EXIT_OK if report.ok else EXIT_FAILED

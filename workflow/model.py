@@ -122,3 +122,4 @@ class Edition:
     texts: dict[str, str] = field(default_factory=dict)  #: msgid → the translation published for it
     fuzzy: int = 0  #: of the untranslated segments, those with a fuzzy suggestion
     rejected: int = 0  #: of the untranslated segments, those whose translation was refused
+    errors: int = 0  #: check errors in the translations it shows (or in its templates' strings)

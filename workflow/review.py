@@ -28,7 +28,7 @@ class Change:
 class Cell:
     lang: str
     text: str
-    state: str  #: "source", "final", "fuzzy", "missing" or "rejected"
+    state: str  #: "source", "final", "fuzzy", "missing", "error" (a check error) or "rejected" (unsafe)
     changes: tuple[Change, ...] = ()
     note: str = ""
 
@@ -88,21 +88,28 @@ def word_diff(old: str, new: str) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _cell(lang: str, segment: Segment, po: polib.POFile | None) -> Cell:
+def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str,
+          glossary: checks.Glossary | None) -> Cell:
     entry = next((e for e in po if e.msgid == segment.text and not e.obsolete), None) if po else None
     if entry is None or not entry.msgstr:
         return Cell(lang, "", "missing")
     if "fuzzy" in entry.flags:
         changes = word_diff(entry.previous_msgid, segment.text) if entry.previous_msgid else ()
         return Cell(lang, entry.msgstr, "fuzzy", changes, entry.tcomment or "")
-    reason = checks.rejection(segment.text, entry.msgstr)
-    if reason:
-        return Cell(lang, entry.msgstr, "rejected", note=reason)
-    return Cell(lang, entry.msgstr, "final")
+    # The same judgement as the edition's (workflow.build.judge): refused, wrong, or final.
+    problems = checks.check_entry(segment.text, entry.msgstr, source_lang=source_lang, lang=lang,
+                                  glossary=glossary, kind=segment.kind)
+    note = "; ".join(f"{p.severity.value}: {p.check}: {p.message}" for p in problems)
+    if any(p.severity is checks.Severity.REJECT for p in problems):
+        return Cell(lang, entry.msgstr, "rejected", note=note)
+    if any(p.severity is checks.Severity.ERROR for p in problems):
+        return Cell(lang, entry.msgstr, "error", note=note)
+    memory = entry.tcomment if entry.tcomment and entry.tcomment.startswith(catalog.MEMORY_NOTE) else ""
+    return Cell(lang, entry.msgstr, "final", note="; ".join(filter(None, [note, memory])))
 
 
 def review(release: Release, segments: list[Segment], catalogs: dict[str, polib.POFile | None],
-           languages: tuple[str, ...]) -> Review:
+           languages: tuple[str, ...], glossary: checks.Glossary | None = None) -> Review:
     """The review of one release: ``catalogs`` maps each target language to its catalog."""
     result = Review(release, languages)
     for lang, po in catalogs.items():
@@ -114,7 +121,7 @@ def review(release: Release, segments: list[Segment], catalogs: dict[str, polib.
             continue
         seen.add(segment.text)
         cells = tuple(Cell(lang, segment.text, "source") if lang == release.meta.lang
-                      else _cell(lang, segment, catalogs.get(lang)) for lang in languages)
+                      else _cell(lang, segment, catalogs.get(lang), release.meta.lang, glossary) for lang in languages)
         result.rows.append(Row(segment, cells))
     return result
 

@@ -132,7 +132,7 @@ def raw_html_tags(entry: Entry) -> Iterator[Problem]:
     if tags:
         shown = ", ".join(dict.fromkeys(tags))
         yield Problem("raw-html", Severity.ERROR,
-                      f"the HTML {shown} will be shown as text; use Markdown instead (**bold**, *italic*)")
+                      f"raw HTML {shown} is shown as text, not as markup; use Markdown instead (**bold**, *italic*)")
 
 
 _NAMES = {"strong": "bold (**…**)", "em": "italic (*…*)", "code": "code (`…`)", "br": "hard line break(s)"}
