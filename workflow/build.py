@@ -730,7 +730,7 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
             day = _dt.date.fromisoformat(item["date"])
             items.append({"slug": item["slug"], "title": item["titles"][page_lang],
                           "date": locales.long_date(day, page_lang), "date_iso": item["date"],
-                          "editions": renderer.links(item["slug"])})
+                          "editions": [link for link in renderer.links(item["slug"]) if link.lang in item["titles"]]})
         root = "../" if lang else ""
         path = project.output / (f"{lang}/index.html" if lang else "index.html")
         save(project, report, path, renderer.index(page_lang, items, root=root).encode("utf-8"))
