@@ -19,8 +19,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-publish: $(VENV)/.installed          ## update the catalogs and build every edition under output/
-	$(RUN) publish
+publish: $(VENV)/.installed          ## update the catalogs and build every edition under output/ (JOBS=N)
+	$(RUN) publish $(if $(JOBS),--jobs $(JOBS))
 
 update-po: $(VENV)/.installed        ## rebuild templates, merge them into every catalog
 	$(RUN) update-po

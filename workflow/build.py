@@ -22,13 +22,12 @@ import fontpkg
 import polib
 
 from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
-from workflow import segment, typography
+from workflow import pdfjobs, segment, typography
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
-from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, WorkflowError
+from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, TypesetError, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import EditionPage, Renderer, extract_ui_strings, template_file
-from workflow.typeset import Level, TypesetError, check_stylesheet, missing_glyphs, speed_hint, write_pdf
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +70,8 @@ class Report:
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  #: (slug, lang) → what became of it
     hints: list[str] = field(default_factory=list)  #: said once, at the end
     stages: dict[tuple[str, str], lifecycle.Plan] = field(default_factory=dict)  #: (slug, lang) → its plan
+    typeset: int = 0  #: PDFs typeset this run
+    unchanged: int = 0  #: PDFs already up to date, not typeset
 
     def _add(self, finding: Finding) -> None:
         if finding in self.findings:
@@ -427,8 +428,9 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
         sources[f"{lang}.css"] = "page.css"
+    in_use = {hashlib.sha256(files[name]).hexdigest() for name in sources}
     for name, template in sources.items():
-        _check_stylesheet(project, report, files[name].decode("utf-8"), template, assets)
+        _check_stylesheet(project, report, files[name].decode("utf-8"), template, assets, in_use)
     for name, data in files.items():
         save(project, report, assets / name, data)
     return assets
@@ -441,11 +443,31 @@ def _template_name(project: Project, name: str) -> str:
     return shown if not Path(shown).is_absolute() else f"workflow/templates/{name}"
 
 
-def _check_stylesheet(project: Project, report: Report, css: str, template: str, assets: Path) -> None:
+#: What WeasyPrint said of each stylesheet, by the stylesheet's hash: no WeasyPrint when nothing changed.
+_CSS_CHECKS = ".stylesheets.json"
+
+
+def _check_stylesheet(project: Project, report: Report, css: str, template: str, assets: Path,
+                      in_use: set[str]) -> None:
     """Rules WeasyPrint would ignore in a stylesheet, named by template file and line, once a run."""
-    for message in check_stylesheet(css, base_url=assets):
-        report.warn(_template_name(project, template), message.line,
-                    f"WeasyPrint will not use this: {message.text}")
+    cache_path = project.output / _CSS_CHECKS
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError, RecursionError):
+        cache = {}
+    key = hashlib.sha256(css.encode("utf-8")).hexdigest()
+    said = cache.get(key)
+    if not (isinstance(said, list) and all(isinstance(m, list) and len(m) == 2 for m in said)):
+        from workflow import typeset
+
+        said = [[message.line, message.text] for message in typeset.check_stylesheet(css, base_url=assets)]
+        cache[key] = said
+        cache = {k: v for k, v in cache.items() if k in in_use}  # older stylesheets' entries go
+        save(project, report, cache_path, (json.dumps(cache, sort_keys=True, indent=1) + "\n").encode())
+    for line, text in said:
+        report.warn(_template_name(project, template), line if isinstance(line, int) else None,
+                    f"WeasyPrint will not use this: {text}")
 
 
 def _print_filter(lang: str) -> Callable[[str], str] | None:
@@ -506,7 +528,7 @@ def plan_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
     return screen, plan
 
 
-def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, assets: Path,
+def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pdfs: Typesetting,
                   report: Report) -> None:
     """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``).
 
@@ -543,7 +565,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, as
         printed = make_edition(ws, rel, lang, report, _print_filter(lang))
         pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
-    results = [_write_page(ws, page, assets, report) for page in pages]
+    results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
     public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
     report.editions[(rel.slug, lang)] = screen.state
@@ -573,7 +595,21 @@ def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tu
                 out / f"{rel.slug}{suffix}.pdf", place)
 
 
-def _write_page(ws: Workspace, page: Page, assets: Path, report: Report) -> tuple[bool, bool]:
+@dataclass
+class Typesetting:
+    """What the PDFs of one run share: the assets, what made them, the manifest, the jobs to run."""
+
+    assets: Path
+    assets_digest: str
+    engine: str
+    manifest: dict[str, dict[str, str]]
+    jobs: list[pdfjobs.PdfJob] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)  #: job path → its input digest
+    unchanged: int = 0  #: PDFs found up to date, not typeset
+
+
+def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) -> tuple[bool, bool]:
+    """The page's HTML now; its PDF as a job for later (or nothing, when it is up to date)."""
     project, rel, lang = ws.project, page.rel, page.lang
     html_ok = _publish(project, report, page.html,
                        lambda: page.renderer.edition(page.screen, draft=page.draft, page=page.place).encode(),
@@ -581,12 +617,99 @@ def _write_page(ws: Workspace, page: Page, assets: Path, report: Report) -> tupl
     if page.pdf is None:
         return html_ok, True
     print_place = dataclasses.replace(page.place, for_print=True)
-    pdf_ok = _publish(project, report, page.pdf,
-                      lambda: _pdf(ws, rel, lang, page.renderer.edition(page.printed, draft=page.draft,
-                                                                         page=print_place),
-                                   assets, report, page.pdf.parent),
-                      rel.path, f"the {lang} PDF of {rel.slug}")
-    return html_ok, pdf_ok
+    try:
+        print_html = page.renderer.edition(page.printed, draft=page.draft, page=print_place)
+        _check_glyphs(ws, rel, lang, print_html)
+    except WorkflowError as exc:
+        report.failure(exc, rel.path)
+        return html_ok, False
+    # A stable identifier and the release's own dates (in the HTML's meta tags) make the PDF
+    # reproducible: the same inputs give the same bytes.
+    identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
+    job = pdfjobs.PdfJob(page.pdf, print_html, page.pdf.parent, pdfs.assets, project.pdf_variant, identifier,
+                         _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang))
+    digest = job.digest(pdfs.assets_digest, pdfs.engine)
+    pdfs.digests[job.path] = digest
+    if pdfjobs.up_to_date(job, digest, pdfs.manifest, project.output):
+        pdfs.unchanged += 1
+    else:
+        pdfs.jobs.append(job)
+    return html_ok, True
+
+
+def _check_glyphs(ws: Workspace, rel: Release, lang: str, print_html: str) -> None:
+    """A character no bundled font has would print as an empty box: the PDF is not made."""
+    from workflow import typeset
+
+    missing = typeset.missing_glyphs(print_html, font_paths().values())
+    if missing:
+        names = ", ".join(sorted(f"U+{ord(c):04X}" for c in missing))
+        places = _glyph_places(ws, rel, lang, missing)
+        raise WorkflowError(places[0][0], places[0][1], f"no bundled font has a glyph for {names}",
+                            "remove or replace the character")
+
+
+def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: int) -> None:
+    """Run the PDF jobs (in parallel), write each PDF, and note which editions' PDFs failed."""
+    from workflow import typeset
+
+    hint = typeset.speed_hint() if pdfs.jobs else None
+    if hint:
+        report.hint(hint)
+    progress = _progress(len(pdfs.jobs))
+    kept = {name: entry for name, entry in pdfs.manifest.items()
+            if (project.output / name) in pdfs.digests or (project.output / name).exists()}
+
+    def done(job: pdfjobs.PdfJob, result) -> None:
+        progress.update(1)
+        name = job.path.relative_to(project.output).as_posix()
+        if isinstance(result, Exception):
+            kept.pop(name, None)
+            what = f"the {job.lang} PDF of {job.key[0]}"
+            previous = " (the previous one is kept)" if job.path.exists() else ""
+            report.error(job.source, None, f"{what} was not made{previous}: {result}")
+            _pdf_failed(report, job.key)
+            return
+        for url in result.refused:
+            report.warn(job.source, None, f"refused to load {url} in the {job.lang} PDF: only the project's assets "
+                        "may be used")
+        for message in result.messages:
+            if message.level is typeset.Level.HINT or message.kind in ("anchor", "css"):
+                continue  # the speed hint is said once a run; anchors and stylesheets are checked once, with lines
+            report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
+        try:
+            save(project, report, job.path, result.pdf)
+        except OSError as exc:
+            report.error(job.source, None, f"the {job.lang} PDF of {job.key[0]} could not be written: {exc}")
+            _pdf_failed(report, job.key)
+            return
+        report.typeset += 1
+        kept[name] = {"input": pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
+
+    try:
+        pdfjobs.run(pdfs.jobs, workers, done)
+    finally:
+        progress.close()
+        for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
+            del kept[name]
+        save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+
+
+def _pdf_failed(report: Report, key: tuple[str, str]) -> None:
+    outcome = report.outcomes.get(key)
+    if outcome is not None and outcome.pdf:
+        why = "; ".join(filter(None, [outcome.why, "PDF failed"]))
+        report.outcomes[key] = dataclasses.replace(outcome, pdf=False, why=why)
+
+
+def _progress(total: int):
+    """A progress bar on a terminal; nothing elsewhere (CI, pipes: -v prints a line per edition)."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="typesetting", unit="pdf", disable=total == 0 or not sys.stderr.isatty(),
+                leave=False, file=sys.stderr)
 
 
 def _withdrawn_files(project: Project, slug: str, lang: str) -> list[Path]:
@@ -618,31 +741,6 @@ def _publish(project: Project, report: Report, path: Path, make: Callable[[], by
         else:
             report.error(source, None, f"{what} was not made{kept}: {exc}")
         return False
-
-
-def _pdf(ws: Workspace, rel: Release, lang: str, print_html: str, assets: Path, report: Report,
-         folder: Path) -> bytes:
-    project = ws.project
-    missing = missing_glyphs(print_html, font_paths().values())
-    if missing:
-        names = ", ".join(sorted(f"U+{ord(c):04X}" for c in missing))
-        places = _glyph_places(ws, rel, lang, missing)
-        for path, line in places[1:]:
-            report.error(path, line, f"no bundled font has a glyph for {names}; remove or replace the character")
-        path, line = places[0]
-        raise WorkflowError(path, line, f"no bundled font has a glyph for {names}", "remove or replace the character")
-    # A stable identifier and the release's own dates (in the HTML's meta tags) make the PDF
-    # reproducible: the same inputs give the same bytes.
-    identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
-    result = write_pdf(print_html, base_url=folder, allowed=(assets,), variant=project.pdf_variant,
-                       identifier=identifier, epoch=_epoch(rel.meta.closing_date))
-    for url in result.refused:
-        report.warn(rel.path, None, f"refused to load {url} in the {lang} PDF: only the project's assets may be used")
-    for message in result.messages:
-        if message.level is Level.HINT or message.kind in ("anchor", "css"):
-            continue  # the speed hint is said once per run; anchors and stylesheets are checked once, with lines
-        report.warn(rel.path, None, f"WeasyPrint, in the {lang} PDF: {message.text}")
-    return result.pdf
 
 
 #: What the indexes list, kept so that a release that cannot be read this time stays listed.
@@ -844,7 +942,7 @@ def update_po(project: Project) -> Report:
     return report
 
 
-def publish(project: Project) -> Report:
+def publish(project: Project, *, jobs: int | None = None) -> Report:
     """``make publish``: update the catalogs, then build every edition and the indexes."""
     report = Report()
     with publishing_lock(project.root / ".publish.lock"):
@@ -857,15 +955,16 @@ def publish(project: Project) -> Report:
         except (TypesetError, WorkflowError) as exc:
             report.failure(exc, project.relative(project.output / "assets"))
             return report  # without fonts and stylesheets no edition can be right; nothing else is touched
-        hint = speed_hint()
-        if hint and ws.releases:
-            report.hint(hint)
+        pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
+                           pdfjobs.read_manifest(project.output))
         for rel in ws.releases:
             for lang in project.languages:
                 try:
-                    build_edition(ws, rel, lang, renderer, assets, report)
+                    build_edition(ws, rel, lang, renderer, pdfs, report)
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
+        typeset_all(project, pdfs, report, jobs or pdfjobs.default_workers())
+        report.unchanged = pdfs.unchanged
         _gone(ws, report)
         from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
 

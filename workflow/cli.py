@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="say what is being done")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
-    commands.add_parser("publish", help="update the catalogs and build every edition under output/")
+    publish = commands.add_parser("publish", help="update the catalogs and build every edition under output/")
+    publish.add_argument("-j", "--jobs", type=int, default=None,
+                         help="PDFs typeset at once (default: the machine's cores)")
     commands.add_parser("update-po", help="rebuild the templates and merge them into every catalog")
     status = commands.add_parser("status", help="how much of each catalog is translated, where each edition stands")
     status.add_argument("--format", choices=("text", "json"), default="text")
@@ -52,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def args_command_typesets(report: build.Report) -> bool:
+    return bool(report.outcomes)
+
+
 def _summary(report: build.Report) -> None:
     errors = [f for f in report.findings if f.severity == "error"]
     warnings = [f for f in report.findings if f.severity == "warning"]
@@ -64,6 +70,8 @@ def _summary(report: build.Report) -> None:
             log.info("%-*s  %-4s  %-*s  %s", width, slug, lang, states, outcome.state, outcome.why)
     for hint in report.hints:
         log.info("hint: %s", hint)
+    if args_command_typesets(report):
+        log.info("%d PDF(s) typeset, %d unchanged", report.typeset, report.unchanged)
     log.info("%d file(s) written, %d warning(s), %d error(s)", len(report.written), len(warnings), len(errors))
     if errors:
         log.error("%d error(s); fix the files named above and run again.", len(errors))
@@ -129,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "approve":
         report = build.approve(project, args.release, args.lang, args.by)
         return EXIT_OK if report.ok else EXIT_FAILED
-    command = {"publish": build.publish, "update-po": build.update_po}[args.command]
-    report = command(project)
+    if args.command == "publish":
+        if args.jobs is not None and args.jobs < 1:
+            print("--jobs must be 1 or more", file=sys.stderr)
+            return EXIT_USAGE
+        report = build.publish(project, jobs=args.jobs)
+    else:
+        report = build.update_po(project)
     _summary(report)
     return EXIT_OK if report.ok else EXIT_FAILED

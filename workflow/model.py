@@ -35,6 +35,10 @@ class WorkflowError(Exception):
         return f"{text} — {self.hint}" if self.hint else text
 
 
+class TypesetError(Exception):
+    """The PDF could not be made, or would be wrong (missing font or glyph)."""
+
+
 @dataclass(frozen=True)
 class Meta:
     """A release's front matter, with defaults filled in."""

@@ -48,6 +48,7 @@ from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 from workflow import pdftext
+from workflow.model import TypesetError  # noqa: F401  (raised here; defined without WeasyPrint for callers)
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,6 @@ WEASYPRINT_VERSION = "70.0"
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
-class TypesetError(Exception):
-    """The PDF could not be made, or would be wrong (missing font or glyph)."""
 
 
 @dataclass

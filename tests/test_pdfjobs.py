@@ -1,0 +1,112 @@
+"""Incremental and parallel typesetting (workflow.pdfjobs): each PDF is made again only when what
+made it changed, and its bytes do not depend on how many processes made them.
+
+Counts come from the run's own report (``typeset``, ``unchanged``, ``written``), never from
+timing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+
+from tests.conftest import use_templates
+from workflow import build, pdfjobs
+from workflow import project as project_io
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+LANGS = ("km", "en", "fr")
+
+
+def publish(root: Path, jobs: int = 1) -> build.Report:
+    report = build.publish(project_io.load(root), jobs=jobs)
+    assert report.ok, [str(f) for f in report.findings]
+    return report
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root / "output").as_posix(): p.read_bytes()
+            for p in sorted((root / "output").rglob("*")) if p.is_file()}
+
+
+def test_a_publish_with_nothing_to_do_typesets_nothing_and_writes_nothing(project_copy):
+    first = publish(project_copy)
+    assert first.typeset == 6 and first.unchanged == 0
+    before = {p: p.stat().st_mtime_ns for p in (project_copy / "output").rglob("*") if p.is_file()}
+    again = publish(project_copy)
+    assert (again.typeset, again.unchanged, again.written) == (0, 6, [])
+    assert {p: p.stat().st_mtime_ns for p in (project_copy / "output").rglob("*") if p.is_file()} == before
+
+
+def test_one_french_entry_rebuilds_that_edition_and_the_pages_that_show_it(project_copy):
+    publish(project_copy)
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.comment == "type: paragraph" and e.msgstr)
+    entry.msgstr = "Ainsi, " + entry.msgstr[0].lower() + entry.msgstr[1:]
+    po.save(str(path))
+    report = publish(project_copy)
+    assert report.typeset == 1 and report.unchanged == 5
+    written = set(report.written)
+    assert {f"output/fr/{BELGIUM}.html", f"output/fr/{BELGIUM}.pdf"} <= written
+    # Nothing else but what lists or reviews it, and the manifest that records what made the PDF.
+    assert written <= {f"output/fr/{BELGIUM}.html", f"output/fr/{BELGIUM}.pdf", f"output/review/{BELGIUM}.html",
+                       f"output/{pdfjobs.MANIFEST}", "output/releases.json", "output/index.html",
+                       "output/fr/index.html"}, written
+
+
+def test_a_template_change_rebuilds_every_edition(project_copy):
+    from workflow.render import template_file
+
+    publish(project_copy)
+    css = template_file("edition.css").read_text(encoding="utf-8")
+    use_templates(project_copy, {"edition.css": css.replace("line-height: 1.5;", "line-height: 1.55;", 1)})
+    assert publish(project_copy).typeset == 6
+
+
+def test_a_damaged_manifest_means_rebuild_never_an_error(project_copy):
+    publish(project_copy)
+    manifest = project_copy / "output" / pdfjobs.MANIFEST
+    before = outputs(project_copy)
+    for damaged in ("", "[", '{"pdfs": 3}', '{"pdfs": {"en/x.pdf": {"input": 1}}}', "\x00" * 10):
+        manifest.write_text(damaged, encoding="utf-8")
+        report = publish(project_copy)
+        assert report.typeset == 6  # rebuilt, and to the same bytes
+        assert {k: v for k, v in outputs(project_copy).items() if k != pdfjobs.MANIFEST} == \
+            {k: v for k, v in before.items() if k != pdfjobs.MANIFEST}
+
+
+def test_a_pdf_changed_on_disk_is_made_again(project_copy):
+    publish(project_copy)
+    pdf = project_copy / "output/en" / f"{BELGIUM}.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(good[:-10])
+    assert publish(project_copy).typeset == 1
+    assert pdf.read_bytes() == good
+
+
+def _more_releases(root: Path, copies: int) -> None:
+    """More releases from the samples (new slugs, the same translated texts)."""
+    for n in range(copies):
+        for source in sorted((root / "content").glob("*.md")):
+            slug = f"{source.stem}-{n}"
+            shutil.copy(source, root / "content" / f"{slug}.md")
+            for lang in LANGS:
+                po = root / "locale" / lang / "LC_MESSAGES" / f"{source.stem}.po"
+                if po.exists():
+                    text = po.read_text(encoding="utf-8").replace(f"Project-Id-Version: {source.stem}",
+                                                                   f"Project-Id-Version: {slug}")
+                    (po.parent / f"{slug}.po").write_text(text, encoding="utf-8")
+
+
+def test_the_bytes_do_not_depend_on_the_number_of_workers(tmp_path):
+    from tests.conftest import copy_project
+
+    one, two = copy_project(tmp_path / "one"), copy_project(tmp_path / "two")
+    for root in (one, two):
+        _more_releases(root, 1)  # 4 releases, 12 PDFs: enough for a pool of 2 to start
+    assert publish(one, jobs=1).typeset == 12
+    assert publish(two, jobs=2).typeset == 12
+    assert outputs(one) == outputs(two)

@@ -1,0 +1,146 @@
+"""Typesetting as jobs: what each PDF is made from, which ones are out of date, and running them
+on every core.
+
+A PDF is a function of its print HTML, the assets it loads (stylesheets, fonts, the ornament),
+the options given to WeasyPrint, and the code that typesets (WeasyPrint's version, this
+package's ``typeset`` and ``pdftext`` modules).  ``PdfJob.digest`` hashes exactly these; the
+manifest (``output/.manifest.json``) remembers, for each PDF, the digest that made it and the
+hash of its bytes.  A PDF whose digest and bytes match is not typeset again: a publish with
+nothing to do calls WeasyPrint zero times.  A missing or damaged manifest only means "rebuild".
+
+Jobs run in worker processes (``jobs`` > 1), each importing WeasyPrint once and keeping its
+font configuration and caches for all its documents; the parent never imports WeasyPrint when
+nothing is to be typeset.  The bytes do not depend on the number of workers: each job is the
+same pure function of its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+MANIFEST = ".manifest.json"
+#: Fewest PDFs per worker for a pool to be worth starting.
+JOBS_PER_WORKER = 4
+_ENGINE = ("typeset.py", "pdftext.py")
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: everything it is made from."""
+
+    path: Path  #: where it is published
+    html: str  #: the print HTML
+    folder: Path  #: the base URL's folder (the page's own folder)
+    assets: Path  #: the only folder WeasyPrint may read
+    variant: str
+    identifier: bytes
+    epoch: int
+    source: str  #: the release file, for messages
+    lang: str
+    key: tuple[str, str]  #: (slug, lang): the edition it belongs to
+
+    def digest(self, assets_digest: str, engine: str) -> str:
+        parts = [self.html, str(self.folder.relative_to(self.assets.parent)), self.variant, self.identifier.hex(),
+                 str(self.epoch), assets_digest, engine]
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def engine_digest() -> str:
+    """What typesets: WeasyPrint's version and the source of our typesetting modules."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(metadata.version("weasyprint").encode())
+    for name in _ENGINE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """A hash of every file under ``folder`` (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def read_manifest(output: Path) -> dict[str, dict[str, str]]:
+    """PDF (relative to output/) → {"input": digest, "output": sha256}; anything unreadable is dropped."""
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("pdfs"), dict):
+        return {}
+    return {name: entry for name, entry in data["pdfs"].items()
+            if isinstance(entry, dict) and isinstance(entry.get("input"), str) and isinstance(entry.get("output"), str)}
+
+
+def manifest_text(entries: dict[str, dict[str, str]]) -> str:
+    return json.dumps({"pdfs": dict(sorted(entries.items()))}, indent=1, sort_keys=True) + "\n"
+
+
+def up_to_date(job: PdfJob, digest: str, manifest: dict[str, dict[str, str]], output: Path) -> bool:
+    """Whether the PDF on disk is the one ``digest`` made (its bytes checked, not assumed)."""
+    entry = manifest.get(job.path.relative_to(output).as_posix())
+    if entry is None or entry["input"] != digest:
+        return False
+    try:
+        return hashlib.sha256(job.path.read_bytes()).hexdigest() == entry["output"]
+    except OSError:
+        return False
+
+
+def _typeset(job: PdfJob):
+    """Run one job (in a worker or here): the Typeset result, or the TypesetError it raised."""
+    from workflow import typeset
+
+    return typeset.write_pdf(job.html, base_url=job.folder, allowed=(job.assets,), variant=job.variant,
+                             identifier=job.identifier, epoch=job.epoch)
+
+
+def _warm() -> None:
+    """A worker imports WeasyPrint once, before its first document."""
+    from workflow import typeset  # noqa: F401
+
+
+def run(jobs: list[PdfJob], workers: int, done: Callable[[PdfJob, object], None]) -> None:
+    """Typeset ``jobs`` on ``workers`` processes, calling ``done(job, result_or_exception)`` in
+    the order of ``jobs`` (so that what is reported does not depend on the timing)."""
+    # A worker costs about a second to start (it imports WeasyPrint and builds its font
+    # configuration) and a PDF about a quarter of one: the pool starts only when it pays.
+    workers = min(workers, len(jobs) // JOBS_PER_WORKER)
+    if workers <= 1:
+        for job in jobs:
+            done(job, _attempt(job))
+        return
+    context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm) as pool:
+        for job, result in zip(jobs, _results(pool, jobs)):
+            done(job, result)
+
+
+def _results(pool: ProcessPoolExecutor, jobs: list[PdfJob]) -> Iterator[object]:
+    futures = [pool.submit(_typeset, job) for job in jobs]
+    for future in futures:
+        try:
+            yield future.result()
+        except Exception as exc:  # a TypesetError, or a worker that died: reported for this PDF alone
+            yield exc
+
+
+def _attempt(job: PdfJob) -> object:
+    try:
+        return _typeset(job)
+    except Exception as exc:
+        return exc
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
