@@ -154,3 +154,17 @@ def test_make_check_names_the_line_of_a_broken_catalog(name, capsys):
     path = corpus("po4a-markdown", "monero-site", name)
     assert main(["check", str(path)]) == 1
     assert f"{path}:44:" in capsys.readouterr().err
+
+
+def test_the_report_of_a_real_catalog_stays_readable(capsys):
+    """A catalog that repeats one warning hundreds of times (apt's Khmer team types U+200B on
+    purpose) shows a handful of them, then one line for the rest; every error stands."""
+    for path in sorted(corpus("po").glob("*/*.po")):
+        main(["check", str(path)])
+        text = capsys.readouterr().out
+        warnings = [line for line in text.splitlines() if ": warning: " in line]
+        assert len(warnings) <= 15, (path.name, len(warnings))
+        main(["check", "--format", "json", str(path)])
+        data = json.loads(capsys.readouterr().out)
+        errors = [line for line in text.splitlines() if ": error: " in line]
+        assert len(errors) == data["errors"], path.name  # no error is folded away

@@ -155,15 +155,40 @@ def as_text(findings: list[QaFinding]) -> str:
         groups.setdefault((finding.release, finding.lang, finding.path), []).append(finding)
     for (release, lang, path), group in sorted(groups.items()):
         lines.append(f"{release} — {lang} ({path})")
-        for f in sorted(group, key=lambda f: (f.line or 0, f.severity != "error", f.check)):
+        shown, folded = _fold(sorted(group, key=lambda f: (f.line or 0, f.severity != "error", f.check)))
+        for f in shown:
             where = f"{f.path}:{f.line}" if f.line else f.path
             lines.append(f"  {where}: {f.severity}: {f.check}: {f.message}")
             lines.append(f"      source: {f.source}")
             lines.append(f"      translation: {f.translation}")
+        for check, more in folded.items():
+            at = ", ".join(str(f.line) for f in more[:8]) + (", …" if len(more) > 8 else "")
+            lines.append(f"  {path}: warning: {check}: {len(more)} more warning(s) like the ones above, at "
+                         f"lines {at} (--format json lists them all)")
         lines.append("")
     errors = sum(f.is_error for f in findings)
     lines.append(f"{errors} error(s), {len(findings) - errors} warning(s) in {len(groups)} catalog(s)")
     return "\n".join(lines) + "\n"
+
+
+#: Warnings of one check shown per catalog; the rest are folded into one line (every error is shown).
+SHOWN_WARNINGS = 3
+
+
+def _fold(findings: list[QaFinding]) -> tuple[list[QaFinding], dict[str, list[QaFinding]]]:
+    """A catalog that repeats one warning hundreds of times (a team that types U+200B on purpose)
+    shows a few, then one line for the rest: the report stays readable, the errors all stand."""
+    shown, folded, seen = [], {}, {}
+    for finding in findings:
+        if finding.is_error:
+            shown.append(finding)
+            continue
+        seen[finding.check] = seen.get(finding.check, 0) + 1
+        if seen[finding.check] <= SHOWN_WARNINGS:
+            shown.append(finding)
+        else:
+            folded.setdefault(finding.check, []).append(finding)
+    return shown, folded
 
 
 def as_json(findings: list[QaFinding]) -> str:

@@ -100,15 +100,19 @@ _ODD_CAPITAL = re.compile(r"[a-z][A-Z]")
 _LATIN1_SIGN = re.compile(r"[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\[\]{}|\\^~`]|[\u00a1-\u00bf\u00d7\u00f7\[\]{}|\\^~`][A-Za-z]")
 
 
-def looks_legacy(text: str) -> bool:
-    """True if Latin text looks like Khmer typed in a legacy (Limon/ABC) font.
+def looks_legacy(text: str, source: str = "") -> bool:
+    """True if Latin text looks like Khmer typed in a legacy (Limon/ABC) font.  Words the source
+    has are the source's (names, code, a copy): they are not legacy Khmer.
 
     >>> looks_legacy("RksYgkarbreTs nig shRbtibtþikarGnþrCati"), looks_legacy("Ministry of Foreign Affairs")
     (True, False)
+    >>> looks_legacy("DeLink %s [%s]", source="DeLink %s [%s]")
+    False
     """
     if khmer.has_khmer(text):
         return False
-    tokens = [t for t in text.split() if len(t) >= 3 and any(c.isalpha() for c in t)]
+    known = set(source.split())
+    tokens = [t for t in text.split() if len(t) >= 3 and any(c.isalpha() for c in t) and t not in known]
     odd = [t for t in tokens if _ODD_CAPITAL.search(t) or _LATIN1_SIGN.search(t) or re.search(r"[a-z][þÐðæ]", t)]
     return len(odd) >= 2 and len(odd) * 5 >= len(tokens) * 2
 
@@ -124,7 +128,7 @@ def khmer_text(entry: Entry) -> Iterator[Problem]:
             break
     if entry.lang != "km":
         return
-    if looks_legacy(text) and (len(text.split()) >= 3 or not entry.same_language):
+    if looks_legacy(text, entry.msgid) and (len(text.split()) >= 3 or not entry.same_language):
         yield Problem("khmer", Severity.ERROR, f"{excerpt(text, 0, 0)} looks like Khmer typed in a legacy "
                       "(Limon/ABC) font: retype it with a Unicode Khmer keyboard")
     zwsp = text.count(khmer.ZWSP)
