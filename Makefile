@@ -32,7 +32,8 @@ status: $(VENV)/.installed           ## how much of each catalog is translated
 	$(RUN) status
 
 approve: $(VENV)/.installed          ## make approve RELEASE=<slug> LANG=<lang> BY="<name>"
-	$(RUN) approve --release "$(RELEASE)" --lang "$(LANG)" --by "$(BY)"
+	@# LANG is the edition's language here, not a locale: the tool itself runs in C.UTF-8.
+	LANG=C.UTF-8 $(RUN) approve --release "$(RELEASE)" --lang "$(LANG)" --by "$(BY)"
 
 test: $(VENV)/.installed-test        ## the whole test suite
 	$(BIN)/python -m pytest workflow tests

@@ -331,3 +331,18 @@ def test_status_counts_the_samples_khmer_words_like_the_segmenter():
     words = sum(catalog.count_words(e.msgstr) for e in po if e.msgstr)
     spaces = sum(len(e.msgstr.split()) for e in po if e.msgstr)
     assert words > 4 * spaces  # 511 words where spaces find 107
+
+
+def test_a_text_twice_on_one_line_has_one_reference_and_the_template_stays_put(monkeypatch):
+    """An aria-label and a heading with the same words on one template line: msgcat writes the
+    reference once, so the template built again must equal the one read back (no new date)."""
+    from workflow.model import Segment
+    from workflow.pofile import dump_po, read_po
+
+    segments = [Segment("Earlier versions", "template string", "workflow/templates/edition.html", 55)] * 2
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pot = catalog.build_template(segments, project_id="ui")
+    assert pot[0].occurrences == [("workflow/templates/edition.html", "55")]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # a later run: the date stays if nothing changed
+    again = catalog.build_template(segments, project_id="ui", previous=read_po(dump_po(pot), path="ui.pot"))
+    assert again.metadata["POT-Creation-Date"] == pot.metadata["POT-Creation-Date"]

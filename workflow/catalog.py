@@ -67,7 +67,8 @@ def build_template(segments: Iterable[Segment], *, project_id: str,
             pot.append(entry)
         elif segment.comment not in entry.comment.split("\n"):
             entry.comment += "\n" + segment.comment
-        entry.occurrences.append((segment.path, str(segment.line)))
+        if (segment.path, str(segment.line)) not in entry.occurrences:  # twice on one line: one reference
+            entry.occurrences.append((segment.path, str(segment.line)))
     if previous is not None and same_content(previous, pot):
         pot.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
     else:
