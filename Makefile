@@ -38,7 +38,11 @@ approve: $(VENV)/.installed          ## make approve RELEASE=<slug> LANG=<lang> 
 test: $(VENV)/.installed-test        ## the whole test suite
 	$(BIN)/python -m pytest workflow tests
 
-bench: $(VENV)/.installed-test       ## speed measurements (never part of the tests)
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench      ## whole-run speed and memory figures, BENCH_N releases (never part of the tests)
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_checks
 

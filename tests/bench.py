@@ -1,162 +1,420 @@
-"""``make bench``: speed figures, never timed assertions.
+"""``make bench``: whole runs, timed and measured for memory — figures, never assertions.
 
-Catalog updates: a 200-release corpus is generated from the samples'
-sentences, translated, then edited (a word changed in one paragraph in ten, a
-paragraph borrowed from another release).  We time ``update-po`` on it beside
-GNU ``msgmerge --previous`` with a compendium of every catalog of the language
-doing the same work (one run per catalog, as po4a and sphinx-intl do), and
-report the ratio in the terminal and in ``output/bench.json``.
+A corpus of ``BENCH_N`` releases (default 100) is generated from the samples: each is one of the
+two sample releases with some of its paragraphs left out, a date and a numbered title of its
+own, and every catalog filled from the samples' real translations (approval off, so every
+edition is final, as in an office that has translated everything).  On it, each figure is the
+minimum and median of ``BENCH_RUNS`` (default 3) whole runs in their own process, with the peak
+memory (maximum resident set) of the process tree:
+
+1. a cold publish, with ``-j 1`` and with every core;
+2. a publish with nothing to do;
+3. a publish after one French entry changed, beside typesetting that one edition alone;
+4. the floor: the same print HTML rendered to PDF by WeasyPrint alone, in one process, with one
+   shared font configuration (no sandbox, no Khmer text layer, no catalogs);
+5. extracting every template, beside mdpo's ``md2po`` in one call and in one call per release;
+6. updating every catalog after an edit of the sources, beside GNU ``msgmerge --previous`` (no
+   translation memory: an edited segment gets its old translation as fuzzy, a new one nothing)
+   and ``msgmerge --previous --compendium`` (a memory of every catalog of the language, searched
+   anew by each of the processes po4a and sphinx-intl start, one per catalog).
+
+With ``BENCH_BASELINE`` (default: the commit this pipeline's work started from, when the
+repository has it; ``none`` to skip) the cold ``-j 1`` publish of that commit's code is measured
+on the same corpus, in the same run.
+
+The table goes to the terminal and the figures to ``build/bench.json`` (``output/`` is what gets
+published: the bench writes nothing there).
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import polib
 
-from workflow import build, project as project_io
+from workflow import khmer, pdfjobs, release as release_io, segment
+from workflow.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-RELEASES = 200
-LANGS = ("km", "fr")
+N = int(os.environ.get("BENCH_N", "100"))
+RUNS = max(1, int(os.environ.get("BENCH_RUNS", "3")))
+#: The commit the pipeline's work (issue 12) started from: measured beside this one.
+BASELINE = os.environ.get("BENCH_BASELINE", "64c9f56")
+RESULTS = ROOT / "build" / "bench.json"
+CORES = pdfjobs.default_workers()
 
 
-def sentences() -> list[str]:
+# --------------------------------------------------------------------- the corpus
+
+@dataclass(frozen=True)
+class Sample:
+    """One sample release and the real translations of each of its segments."""
+
+    path: Path
+    lang: str
+    front: str  #: the front matter's lines, without the title, date and issued date
+    title: str
+    blocks: list[str]
+    translations: dict[str, dict[str, str]]  #: lang → msgid → msgstr
+
+
+def samples() -> list[Sample]:
     found = []
     for path in sorted((ROOT / "content").glob("*.md")):
-        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-        for line in body.splitlines():
-            if line and not line.startswith(("|", "#", "-")):
-                found += [s for s in re.split(r"(?<=[.!?;:])\s+", line) if len(s) > 20]
+        rel = release_io.read(path.read_bytes(), path=path.name, slug=path.stem)
+        translations = {}
+        for po_path in sorted((ROOT / "locale").glob(f"*/LC_MESSAGES/{path.stem}.po")):
+            po = read_po(po_path.read_text(encoding="utf-8"), path=str(po_path))
+            translations[po_path.parts[-3]] = {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete}
+        head, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        front = [line for line in head.splitlines()[1:] if not line.startswith(("title:", "date:", "issued:"))]
+        found.append(Sample(path, rel.meta.lang, "\n".join(front), rel.meta.title,
+                            [b for b in body.strip().split("\n\n") if b.strip()], translations))
     return found
 
 
-def make_corpus(root: Path, rng: random.Random) -> list[list[str]]:
-    pool = sentences()
+def _number(n: int, lang: str) -> str:
+    return khmer.to_khmer_digits(str(n)) if lang == "km" else str(n)
+
+
+def make_corpus(root: Path, count: int, seed: int = 2024) -> None:
+    """``count`` releases, every catalog filled with the samples' real translations."""
+    rng = random.Random(seed)
+    pool = samples()
     (root / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    bodies = []
-    for n in range(RELEASES):
-        paragraphs = [" ".join(rng.sample(pool, rng.randint(1, 3))) for _ in range(rng.randint(5, 10))]
-        bodies.append(paragraphs)
-        write_release(root, n, paragraphs)
-    return bodies
-
-
-def write_release(root: Path, n: int, paragraphs: list[str]) -> None:
-    text = (f"---\ntitle: Release number {n}\ndate: 2024-01-01\nlang: en\nplace: Phnom Penh\n---\n\n"
-            + "\n\n".join(paragraphs) + "\n")
-    (root / "content" / f"2024-01-01-release-{n:03d}.md").write_text(text, encoding="utf-8")
-
-
-def translate_everything(root: Path) -> None:
-    for path in (root / "locale").rglob("*.po"):
-        po = polib.pofile(str(path))
+    settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (root / "pyproject.toml").write_text(re.sub(r"(?m)^approval = true$", "approval = false", settings),
+                                         encoding="utf-8")
+    shutil.copytree(ROOT / "locale" / "glossary", root / "locale" / "glossary")
+    for ui in (ROOT / "locale").glob("*/LC_MESSAGES/ui.po"):
+        target = root / ui.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ui, target)
+    titles: dict[str, tuple[Sample, int]] = {}
+    for n in range(count):
+        sample = pool[n % len(pool)]
+        # The first block and every heading, list and table stay; other paragraphs may go.
+        blocks = [b for i, b in enumerate(sample.blocks)
+                  if i == 0 or b.startswith(("#", "-", "|")) or rng.random() > 0.25]
+        day = f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        title = f"{sample.title} ({n + 1})"
+        titles[title] = (sample, n + 1)
+        text = f"---\ntitle: {title}\ndate: {day}\n{sample.front}\n---\n\n" + "\n\n".join(blocks) + "\n"
+        (root / "content" / f"{day}-release-{n + 1:04d}.md").write_text(text, encoding="utf-8")
+    run_tool(root, "update-po")
+    for path in sorted((root / "locale").glob("*/LC_MESSAGES/*.po")):
+        if path.stem == "ui":
+            continue
+        lang = path.parts[-3]
+        po = polib.pofile(str(path), wrapwidth=79)
         for entry in po:
-            entry.msgstr = entry.msgstr or f"[{path.parts[-3]}] {entry.msgid}"
+            if entry.msgid in titles:
+                sample, number = titles[entry.msgid]
+                entry.msgstr = f"{sample.translations[lang][sample.title]} ({_number(number, lang)})"
+            else:
+                sample = next(s for s in pool if entry.msgid in s.translations.get(lang, {}))
+                entry.msgstr = sample.translations[lang][entry.msgid]
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            entry.previous_msgid = None
         po.save(str(path))
 
 
-def edit_corpus(root: Path, bodies: list[list[str]], rng: random.Random) -> None:
-    for n, paragraphs in enumerate(bodies):
-        for i in range(len(paragraphs)):
-            if rng.random() < 0.1:
-                words = paragraphs[i].split()
+def edit_sources(root: Path, rng: random.Random) -> None:
+    """An editor's week: a word changed in one paragraph in ten, a paragraph added to one release in five."""
+    paths = sorted((root / "content").glob("*.md"))
+    borrowed = [b for p in paths[:10] for b in p.read_text(encoding="utf-8").split("\n---\n", 1)[1].split("\n\n")
+                if b.strip() and not b.startswith(("#", "-", "|"))]
+    for path in paths:
+        head, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        blocks = body.split("\n\n")
+        for i, block in enumerate(blocks):
+            if block.strip() and not block.startswith(("#", "-", "|")) and rng.random() < 0.1:
+                words = block.split(" ")
                 words[rng.randrange(len(words))] = "notably"
-                paragraphs[i] = " ".join(words)
-        paragraphs.append(rng.choice(bodies[rng.randrange(len(bodies))]))
-        write_release(root, n, paragraphs)
+                blocks[i] = " ".join(words)
+        if rng.random() < 0.2:
+            blocks.insert(len(blocks) - 1, rng.choice(borrowed).strip())
+        path.write_text(head + "\n---\n" + "\n\n".join(blocks), encoding="utf-8")
 
 
-def time_ours(root: Path) -> float:
-    project = project_io.load(root)
+# ------------------------------------------------------------------ measuring runs
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float  #: the largest resident set of the process and of each process it waited for
+
+
+def measure(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> Run:
+    """One whole run of a command: wall time and peak memory of its process tree."""
     start = time.perf_counter()
-    report = build.update_po(project)
-    elapsed = time.perf_counter() - start
-    assert report.ok, report.findings
-    return elapsed
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    errors = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    if proc.returncode not in (0,):
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {proc.returncode}:\n{errors[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
 
 
-def time_msgmerge(root: Path) -> float:
-    """msgmerge --previous with a compendium per language, on the same catalogs and templates."""
-    start = time.perf_counter()
-    for lang in LANGS:
-        catalogs = sorted((root / "locale" / lang / "LC_MESSAGES").glob("2024-*.po"))
-        compendium = root / f"compendium-{lang}.po"
-        subprocess.run(["msgcat", "--use-first", "-o", str(compendium), *map(str, catalogs)], check=True)
-        for po in catalogs:
-            pot = root / "locale" / "templates" / f"{po.stem}.pot"
-            subprocess.run(["msgmerge", "--quiet", "--previous", "--compendium", str(compendium),
-                            "-o", str(po), str(po), str(pot)], check=True)
-    return time.perf_counter() - start
+def tool_argv(root: Path, command: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "workflow", "--root", str(root), "-q", command, *extra]
 
 
-def bench_catalogs() -> dict:
-    rng = random.Random(2024)
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base"
-        bodies = make_corpus(base, rng)
-        build.update_po(project_io.load(base))
-        translate_everything(base)
-        edit_corpus(base, bodies, rng)
-        ours_root, theirs_root = Path(tmp) / "ours", Path(tmp) / "theirs"
-        shutil.copytree(base, ours_root)
-        shutil.copytree(base, theirs_root)
-        # templates are rebuilt by update-po; msgmerge needs them ready, so build them for it untimed
-        (theirs_root / "locale" / "templates").mkdir(exist_ok=True)
-        shutil.copytree(base / "locale", theirs_root / "locale", dirs_exist_ok=True)
-        ours = time_ours(ours_root)
-        shutil.copytree(ours_root / "locale" / "templates", theirs_root / "locale" / "templates",
-                        dirs_exist_ok=True)
-        theirs = time_msgmerge(theirs_root)
-        entries = sum(len(polib.pofile(str(p))) for p in (ours_root / "locale").rglob("*.po"))
-    return {"releases": RELEASES, "catalogs": RELEASES * len(LANGS), "entries": entries,
-            "update_po_seconds": round(ours, 3), "msgmerge_seconds": round(theirs, 3),
-            "ratio_ours_to_msgmerge": round(ours / theirs, 3)}
+def run_tool(root: Path, command: str, *extra: str, pythonpath: Path | None = None) -> Run:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return measure(tool_argv(root, command, *extra), env=env)
 
 
-def bench_typography() -> dict:
-    """French spacing over one long paragraph with many inline tags, at two sizes: the time per
-    character should stay flat (the rule sees a whole block at once, and must stay linear)."""
-    from workflow.typography import apply_to_html, french
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    runs: tuple[Run, ...]
 
+    @property
+    def best(self) -> float:
+        return min(r.seconds for r in self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "min_s": round(self.best, 3), "median_s": round(self.median, 3),
+                "runs_s": [round(r.seconds, 3) for r in self.runs], "peak_mb": round(self.peak_mb, 1)}
+
+
+def repeat(name: str, prepare: Callable[[], None], run: Callable[[], Run | list[Run]]) -> Figure:
+    runs = []
+    for _ in range(RUNS):
+        prepare()
+        result = run()
+        if isinstance(result, list):  # several processes in a row: their times add, their peaks don't
+            result = Run(sum(r.seconds for r in result), max(r.peak_mb for r in result))
+        runs.append(result)
+    figure = Figure(name, tuple(runs))
+    print(f"  {name:<58} min {figure.best:8.2f} s   median {figure.median:8.2f} s   peak {figure.peak_mb:6.0f} MB",
+          flush=True)
+    return figure
+
+
+# ------------------------------------------------------------------------ the floor
+
+_CAPTURE = """
+import sys
+from pathlib import Path
+from workflow import build, pdfjobs, project
+out = Path(sys.argv[2])
+jobs = []
+pdfjobs.run = lambda js, workers, done: jobs.extend(js)  # plan the PDFs, typeset none of them
+build.publish(project.load(Path(sys.argv[1])), jobs=1)
+for n, job in enumerate(jobs):
+    (job.path.parent / f".floor-{n:05d}.html").write_text(job.html, encoding="utf-8")
+    print(job.path.parent / f".floor-{n:05d}.html")
+"""
+
+_FLOOR = """
+import sys
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+fonts = FontConfiguration()
+for name in sys.argv[1:]:
+    HTML(filename=name).write_pdf(font_config=fonts)
+"""
+
+
+def print_pages(root: Path) -> list[str]:
+    """The print HTML of every PDF a publish would make, written beside the editions."""
+    shutil.rmtree(root / "output", ignore_errors=True)
+    result = subprocess.run([sys.executable, "-c", _CAPTURE, str(root), str(root / "output")],
+                            capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+# ------------------------------------------------------------------- the benchmarks
+
+def bench_publish(root: Path) -> dict[str, Figure]:
     figures = {}
-    for count in (2000, 8000):
-        paragraph = "<p>" + " ".join(f"mot{i} <strong>gras</strong> ; « cité » : fin ?" for i in range(count)) + "</p>"
-        start = time.perf_counter()
-        apply_to_html(paragraph, french)
-        figures[f"french_{len(paragraph)}_chars_seconds"] = round(time.perf_counter() - start, 3)
-    small, large = figures.values()
-    figures["growth_for_4x_text"] = round(large / small, 2) if small else None
+    cold = lambda: shutil.rmtree(root / "output", ignore_errors=True)  # noqa: E731
+    figures["cold_j1"] = repeat("(1) cold publish, -j 1", cold, lambda: run_tool(root, "publish", "-j", "1"))
+    figures["cold_jall"] = repeat(f"(1) cold publish, -j {CORES}", cold,
+                                  lambda: run_tool(root, "publish", "-j", str(CORES)))
+    figures["noop"] = repeat("(2) publish with nothing to do", lambda: None, lambda: run_tool(root, "publish"))
+    po_path = sorted((root / "locale" / "fr" / "LC_MESSAGES").glob("2024-*.po"))[0]
+    turn = [0]
+
+    def change_one_entry() -> None:
+        po = polib.pofile(str(po_path), wrapwidth=79)
+        entry = next(e for e in po if e.msgstr and e.msgstr.endswith("."))
+        turn[0] += 1
+        entry.msgstr = re.sub(r"^(Ainsi, )?", "" if turn[0] % 2 == 0 else "Ainsi, ", entry.msgstr, count=1)
+        po.save(str(po_path))
+
+    figures["one_fr_entry"] = repeat("(3) publish after one French entry changed", change_one_entry,
+                                     lambda: run_tool(root, "publish"))
     return figures
 
 
+def bench_floor(root: Path, pages: list[str]) -> dict[str, Figure]:
+    figures = {"floor": repeat(f"(4) WeasyPrint alone, {len(pages)} PDFs, one font configuration", lambda: None,
+                               lambda: measure([sys.executable, "-c", _FLOOR, *pages]))}
+    one = next(p for p in pages if "/fr/" in p)
+    figures["one_edition"] = repeat("    WeasyPrint alone, that one French edition (cold process)", lambda: None,
+                                    lambda: measure([sys.executable, "-c", _FLOOR, one]))
+    return figures
+
+
+def bench_baseline(root: Path, tmp: Path) -> dict[str, Figure]:
+    if BASELINE.lower() == "none":
+        return {}
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE, "workflow"], capture_output=True)
+    if archive.returncode != 0:
+        print(f"  (no baseline: commit {BASELINE} is not in this repository)")
+        return {}
+    code = tmp / "baseline"
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(code, filter="data")
+    cold = lambda: shutil.rmtree(root / "output", ignore_errors=True)  # noqa: E731
+    return {"baseline_cold_j1": repeat(f"    cold publish -j 1 of commit {BASELINE}", cold,
+                                       lambda: run_tool(root, "publish", "-j", "1", pythonpath=code))}
+
+
+_EXTRACT = """
+import sys
+from pathlib import Path
+from workflow import catalog, release, segment
+from workflow.pofile import dump_po
+out = Path(sys.argv[1])
+for path in sys.argv[2:]:
+    path = Path(path)
+    rel = release.read(path.read_bytes(), path=path.name, slug=path.stem)
+    pot = catalog.build_template(segment.extract(rel), project_id=rel.slug)
+    (out / f"{rel.slug}.pot").write_text(dump_po(pot), encoding="utf-8")
+"""
+
+
+def bench_extraction(root: Path, tmp: Path) -> dict[str, Figure]:
+    sources = [str(p) for p in sorted((root / "content").glob("*.md"))]
+    out = tmp / "extracted"
+    fresh = lambda: (shutil.rmtree(out, ignore_errors=True), out.mkdir())  # noqa: E731
+    figures = {"extract_ours": repeat(f"(5) extract {len(sources)} templates: ours, one process", fresh,
+                                      lambda: measure([sys.executable, "-c", _EXTRACT, str(out), *sources]))}
+    md2po = shutil.which("md2po") or str(Path(sys.executable).parent / "md2po")
+    if not Path(md2po).exists():
+        print("  (md2po is not installed: pip install mdpo, or make bench installs it)")
+        return figures
+    figures["extract_md2po_one"] = repeat("    md2po, one call for every file", fresh, lambda: measure(
+        [md2po, "--quiet", "--save", "--po-filepath", str(out / "all.pot"), str(root / "content" / "*.md")]))
+    figures["extract_md2po_each"] = repeat("    md2po, one call per file", fresh, lambda: [
+        measure([md2po, "--quiet", "--save", "--po-filepath", str(out / f"{Path(s).stem}.pot"), s]) for s in sources])
+    return figures
+
+
+def bench_catalogs(root: Path, tmp: Path) -> dict[str, Figure]:
+    edited = tmp / "edited"
+    shutil.copytree(root, edited, ignore=shutil.ignore_patterns("output"))
+    edit_sources(edited, random.Random(7))
+    run_tool(edited, "update-po")  # templates for msgmerge; catalogs left as they were before the edit below
+    shutil.copytree(root / "locale", edited / "locale", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("templates"))
+    work = tmp / "merge"
+
+    def fresh() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(edited, work)
+
+    def msgmerge(compendium: bool) -> list[Run]:
+        runs = []
+        for lang_dir in sorted((work / "locale").glob("*/LC_MESSAGES")):
+            catalogs = [p for p in sorted(lang_dir.glob("*.po")) if p.stem != "ui"]
+            extra = []
+            if compendium:
+                memory = work / f"compendium-{lang_dir.parent.name}.po"
+                runs.append(measure(["msgcat", "--use-first", "-o", str(memory), *map(str, catalogs)]))
+                extra = ["--compendium", str(memory)]
+            for po in catalogs:
+                pot = work / "locale" / "templates" / f"{po.stem}.pot"
+                runs.append(measure(["msgmerge", "--quiet", "--previous", *extra, "-o", str(po), str(po), str(pot)]))
+        return runs
+
+    count = len(list((root / "locale").glob("*/LC_MESSAGES/2*.po")))
+    return {
+        "update_ours": repeat(f"(6) update {count} catalogs after an edit: ours (with memory)", fresh,
+                              lambda: run_tool(work, "update-po")),
+        "update_msgmerge": repeat("    msgmerge --previous (no memory)", fresh, lambda: msgmerge(False)),
+        "update_msgmerge_compendium": repeat("    msgmerge --previous --compendium", fresh, lambda: msgmerge(True)),
+    }
+
+
+def ratio(a: Figure | None, b: Figure | None) -> float | None:
+    return round(a.best / b.best, 3) if a and b and b.best else None
+
+
 def main() -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    if shutil.which("msgmerge") is None:
-        print("bench: msgmerge is not installed (apt-get install gettext)", file=sys.stderr)
-        return 2
-    results = {"update_po": bench_catalogs()}
-    figures = results["update_po"]
-    print(f"update-po on {figures['releases']} releases ({figures['catalogs']} catalogs, "
-          f"{figures['entries']} entries): {figures['update_po_seconds']:.2f} s; "
-          f"msgmerge --previous with a compendium: {figures['msgmerge_seconds']:.2f} s; "
-          f"ratio {figures['ratio_ours_to_msgmerge']:.2f} (below 1 is faster than msgmerge)")
-    results["typography"] = bench_typography()
-    print("French spacing on a long paragraph: " + ", ".join(f"{k} {v}" for k, v in results["typography"].items()))
-    out = ROOT / "output" / "bench.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {out.relative_to(ROOT)}")
+    for tool in ("msgmerge", "msgcat"):
+        if shutil.which(tool) is None:
+            print(f"bench: {tool} is not installed (apt-get install gettext)", file=sys.stderr)
+            return 2
+    print(f"make bench: {N} releases, {RUNS} runs each (min, median), {CORES} cores; BENCH_N and BENCH_RUNS change it")
+    with tempfile.TemporaryDirectory(prefix="bench-") as name:
+        tmp = Path(name)
+        root = tmp / "corpus"
+        started = time.perf_counter()
+        make_corpus(root, N)
+        editions = len(list((root / "content").glob("*.md"))) * 3
+        print(f"  corpus: {editions} editions made in {time.perf_counter() - started:.1f} s", flush=True)
+        figures: dict[str, Figure] = {}
+        figures |= bench_publish(root)
+        figures |= bench_floor(root, print_pages(root))
+        figures |= bench_baseline(root, tmp)
+        figures |= bench_extraction(root, tmp)
+        figures |= bench_catalogs(root, tmp)
+    f = figures.get
+    ratios = {
+        "cold_j1_over_floor": ratio(f("cold_j1"), f("floor")),
+        "cold_j1_over_baseline": ratio(f("cold_j1"), f("baseline_cold_j1")),
+        "parallel_speedup": ratio(f("cold_j1"), f("cold_jall")),
+        "one_fr_entry_over_one_edition": ratio(f("one_fr_entry"), f("one_edition")),
+        "extract_ours_over_md2po_one_call": ratio(f("extract_ours"), f("extract_md2po_one")),
+        "extract_ours_over_md2po_per_file": ratio(f("extract_ours"), f("extract_md2po_each")),
+        "update_ours_over_msgmerge": ratio(f("update_ours"), f("update_msgmerge")),
+        "update_ours_over_msgmerge_compendium": ratio(f("update_ours"), f("update_msgmerge_compendium")),
+    }
+    targets = {"cold_j1_over_floor": "≤ 1.15", "cold_j1_over_baseline": "≤ 0.6", "parallel_speedup": "≥ 1.7",
+               "one_fr_entry_over_one_edition": "< 2", "update_ours_over_msgmerge": "≤ 1"}
+    print("ratios (of minimum times):")
+    for key, value in ratios.items():
+        print(f"  {key:<42} {value if value is not None else '—':>8}   {targets.get(key, '')}")
+    print(f"  no-op publish of {N} releases: {f('noop').best:.2f} s (target < 1.5 s at 100, < 5 s at 1,000)")
+    peak = max(fig.peak_mb for key, fig in figures.items() if not key.startswith("baseline"))
+    print(f"  peak memory of any of our runs: {peak:.0f} MB (target < 200 MB, flat in N)")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"releases": N, "editions": editions, "runs": RUNS, "cores": CORES,
+                                   "figures": {k: v.as_dict() for k, v in figures.items()},
+                                   "ratios": ratios}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0
 
 
