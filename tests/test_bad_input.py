@@ -157,11 +157,12 @@ def test_missing_and_unknown_language(project_copy, capsys):
 
 
 def test_missing_font_is_a_clear_error_and_nothing_is_touched(project_copy, capsys, monkeypatch):
-    from workflow import build
+    from workflow import fonts
 
     assert main(["--root", str(project_copy), "-q", "publish"]) == 0
     before = {p: p.read_bytes() for p in (project_copy / "output").rglob("*") if p.is_file()}
-    monkeypatch.setitem(build.FONTS, "NotoSansKhmer.ttf", ("Noto Sans Khmer Fantasy", "normal"))
+    monkeypatch.setitem(fonts.FACES, "NotoSansKhmer-Regular.ttf", fonts.Face("Noto Sans Khmer Fantasy", "normal", 400))
+    fonts.font_paths.cache_clear()  # made again from the table above
     assert main(["--root", str(project_copy), "publish"]) == 1
     err = capsys.readouterr().err
     assert "the font 'Noto Sans Khmer Fantasy' (normal) is not installed" in err
@@ -198,7 +199,7 @@ def test_a_font_that_cannot_be_loaded_fails_the_build(project_copy, capsys):
     from workflow.render import template_file
 
     css = template_file("edition.css").read_text()
-    use_templates(project_copy, {"edition.css": css.replace("url(fonts/NotoSansKhmer.ttf)", "url(fonts/Missing.ttf)")})
+    use_templates(project_copy, {"edition.css": css.replace("url(fonts/NotoSansKhmer-Regular.ttf)", "url(fonts/Missing.ttf)")})
     assert main(["--root", str(project_copy), "publish"]) == 1
     err = capsys.readouterr().err
     assert "Missing.ttf" in err and "error" in err

@@ -370,13 +370,14 @@ def test_pages_render_with_their_stylesheet_and_fonts_under_their_csp(base, tab,
             # Skia embeds variable fonts as Type 3: pdffonts shows them unnamed, their names are in
             # the font descriptors. A fallback (DejaVu…) would appear as a named TrueType font.
             assert rows and all(" Type 3 " in row for row in rows), (page, rows)
-            assert names and names <= {"NotoSerif-Regular", "NotoSerif-Italic", "NotoSansKhmer-Regular"}, names
+            assert names and names <= {f"{family}-{style}" for family in ("NotoSerif", "NotoSansKhmer")
+                                       for style in ("Regular", "Bold", "Italic", "BoldItalic")}, names
             assert any(n.startswith(first.replace(" ", "")) for n in names), (page, names)
     if base == "http":
         fetched = {path for path, status in served.requests if path != "/favicon.ico"}
         odd = [(path, status) for path, status in served.requests if path in fetched and status not in (200, 304)]
         assert fetched and odd == []
-        assert {"/assets/fonts/NotoSerif.ttf", "/assets/fonts/NotoSansKhmer.ttf"} <= fetched, fetched
+        assert {"/assets/fonts/NotoSerif-Regular.ttf", "/assets/fonts/NotoSansKhmer-Regular.ttf"} <= fetched, fetched
 
 
 def test_code_is_set_in_the_bundled_fonts(tab, published, tmp_path):

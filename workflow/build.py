@@ -18,11 +18,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fontpkg
 import polib
 
 from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
 from workflow import pdfjobs, segment, typography
+from workflow.fonts import font_paths
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, TypesetError, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
@@ -30,14 +30,6 @@ from workflow.project import UI_DOMAIN, Project
 from workflow.render import EditionPage, Renderer, extract_ui_strings, template_file
 
 log = logging.getLogger(__name__)
-
-#: Bundled fonts: file name in output/assets/fonts → (fontpkg family, style).
-FONTS = {
-    "NotoSerif.ttf": ("Noto Serif", "normal"),
-    "NotoSerif-Italic.ttf": ("Noto Serif", "italic"),
-    "NotoSansKhmer.ttf": ("Noto Sans Khmer", "normal"),
-}
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -405,19 +397,6 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
                    rejected=counts["rejected"], errors=errors)
 
 
-def font_paths() -> dict[str, Path]:
-    """The bundled fonts' files, from their PyPI packages."""
-    paths = {}
-    for name, (family, style) in FONTS.items():
-        try:
-            paths[name] = fontpkg.path(family, style=style)
-        except fontpkg.FontpkgError as exc:
-            package = "fontpkg-" + fontpkg.slugify(family)
-            raise TypesetError(f"the font {family!r} ({style}) is not installed: {exc}; "
-                               f"run '.venv/bin/pip install {package}' or 'make clean-venv publish'") from exc
-    return paths
-
-
 def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     """Fonts, the stylesheet and each language's print rules, beside the pages."""
     assets = project.output / "assets"
@@ -627,7 +606,8 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
     # reproducible: the same inputs give the same bytes.
     identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
     job = pdfjobs.PdfJob(page.pdf, print_html, page.pdf.parent, pdfs.assets, project.pdf_variant, identifier,
-                         _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang))
+                         _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang),
+                         assets_key=pdfs.assets_digest)
     digest = job.digest(pdfs.assets_digest, pdfs.engine)
     pdfs.digests[job.path] = digest
     if pdfjobs.up_to_date(job, digest, pdfs.manifest, project.output):

@@ -46,6 +46,7 @@ class PdfJob:
     source: str  #: the release file, for messages
     lang: str
     key: tuple[str, str]  #: (slug, lang): the edition it belongs to
+    assets_key: str = ""  #: the assets' digest: documents with the same one share a font configuration
 
     def digest(self, assets_digest: str, engine: str) -> str:
         parts = [self.html, str(self.folder.relative_to(self.assets.parent)), self.variant, self.identifier.hex(),
@@ -102,7 +103,7 @@ def _typeset(job: PdfJob):
     from workflow import typeset
 
     return typeset.write_pdf(job.html, base_url=job.folder, allowed=(job.assets,), variant=job.variant,
-                             identifier=job.identifier, epoch=job.epoch)
+                             identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key)
 
 
 def _warm() -> None:

@@ -53,6 +53,7 @@ While active the patch is process-wide (for all threads): it only adds
 """
 
 import contextlib
+import hashlib
 import io
 import re
 import threading
@@ -154,22 +155,33 @@ def _make_wrapper(original):
     return draw_first_line
 
 
+#: Glyph tables by font file (sha256) and index: read once a process, not once a document.
+_CMAPS = {}
+
+
 def _cmap_glyphs(font):
     """{glyph id: the character WeasyPrint's full-font ToUnicode gives it}."""
     table = getattr(font, '_pdftext_cmap', None)
     if table is None:
-        from fontTools.ttLib import TTFont
-        table = {}
-        try:
-            ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index,
-                            lazy=True)
-            glyph_ids = ttfont.getReverseGlyphMap()
-            # Same rule as weasyprint.pdf.fonts.build_fonts_dictionary.
-            for letter, key in ttfont.getBestCmap().items():
-                table.setdefault(glyph_ids[key], chr(letter))
-        except Exception:  # no usable cmap: every cluster gets /ActualText
-            pass
+        key = (hashlib.sha256(font.file_content).digest(), font.index)
+        table = _CMAPS.get(key)
+        if table is None:
+            table = _CMAPS[key] = _read_cmap(font.file_content, font.index)
         font._pdftext_cmap = table
+    return table
+
+
+def _read_cmap(content, index):
+    from fontTools.ttLib import TTFont
+    table = {}
+    try:
+        ttfont = TTFont(io.BytesIO(content), fontNumber=index, lazy=True)
+        glyph_ids = ttfont.getReverseGlyphMap()
+        # Same rule as weasyprint.pdf.fonts.build_fonts_dictionary.
+        for letter, key in ttfont.getBestCmap().items():
+            table.setdefault(glyph_ids[key], chr(letter))
+    except Exception:  # no usable cmap: every cluster gets /ActualText
+        pass
     return table
 
 

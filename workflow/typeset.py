@@ -231,12 +231,23 @@ class Typeset:
     refused: tuple[str, ...]  #: URLs the sandbox refused, each once
 
 
+@lru_cache(maxsize=1)
+def _font_configuration(key: str):
+    """One WeasyPrint font configuration for every document typeset with the same assets (``key``
+    is their digest): the ``@font-face`` fonts are loaded into Fontconfig once a process, not
+    once a document.  A new key (the assets changed) starts a new configuration."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: str = "",
-              identifier: bytes | None = None, epoch: int | None = None) -> Typeset:
+              identifier: bytes | None = None, epoch: int | None = None, assets_key: str = "") -> Typeset:
     """Typeset ``html`` to PDF bytes, with WeasyPrint's messages sorted by the policy.
 
     With ``identifier`` and ``epoch`` (the time stamped into embedded fonts) set,
-    the same HTML always gives the same bytes.  Raises TypesetError, naming each
+    the same HTML always gives the same bytes.  Documents given the same ``assets_key`` (a digest
+    of the assets folder) share one font configuration.  Raises TypesetError, naming each
     FAIL message once, when the PDF would not be what was designed.
     """
     check_version()
@@ -244,8 +255,9 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     with _weasyprint_messages() as logged, _source_date(epoch):
         options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
                        pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
+        shared = dict(font_config=_font_configuration(assets_key)) if assets_key else {}
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/",
-                                   url_fetcher=fetcher).render(**options)
+                                   url_fetcher=fetcher).render(**options, **shared)
         _plain_bookmarks(document)
         # pdftext marks Khmer glyph runs with /ActualText so that their text extracts exactly.
         pdf = pdftext.write_pdf(document, **options)
