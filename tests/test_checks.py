@@ -240,3 +240,19 @@ def test_the_same_source_translated_two_ways_is_a_warning_naming_both_places():
     assert problem.severity is Severity.WARNING and problem.check == "consistency"
     assert "b.po:20" in problem.message and "ministre délégué" in problem.message
     assert "a.po:10" in found[("locale/fr/LC_MESSAGES/b.po", 20)][0].message
+
+
+def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
+    """KDE's "Run" is a button in one place and a menu action (msgctxt) in another: two
+    translations are right there, as gettext keys them apart; one source in one context is still
+    one source."""
+    from workflow import qa
+
+    header = 'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    a, b = tmp_path / "a.po", tmp_path / "b.po"
+    a.write_text(header + 'msgid "Run"\nmsgstr "Lancer"\n\n'
+                 'msgctxt "@action:button"\nmsgid "Run"\nmsgstr "Exécuter"\n\n'
+                 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvrir un onglet"\n', encoding="utf-8")
+    b.write_text(header + 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvre un onglet"\n', encoding="utf-8")
+    found = [f for f in qa.check_files([a, b]) if f.check == "consistency"]
+    assert sorted(f.translation for f in found) == ["“Ouvre un onglet”", "“Ouvrir un onglet”"]
