@@ -261,3 +261,18 @@ def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
     b.write_text(header + 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvre un onglet"\n', encoding="utf-8")
     found = [f for f in qa.check_files([a, b]) if f.check == "consistency"]
     assert sorted(f.translation for f in found) == ["“Ouvre un onglet”", "“Ouvrir un onglet”"]
+
+
+def test_the_readme_gives_every_check_its_severity():
+    """The README's table of checks: one row per check (and the gate's fuzzy and untranslated),
+    whose severity column names every severity the check is seen to give in FIRES."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"(?m)^\| `([\w-]+)` \| ([^|]+) \| [^|]+ \|$", readme)}
+    assert set(rows) == set(checks.CHECKS) | {"fuzzy", "untranslated"}
+    seen: dict[str, set[str]] = {}
+    for name, severity, *_ in FIRES:
+        seen.setdefault(name, set()).add(severity)
+    for name, severities in seen.items():
+        assert all(s in rows[name] for s in severities), (name, rows[name], severities)
