@@ -97,6 +97,8 @@ FIRES = [
     ("numbers", "error", "en", "fr", "The 20th Summit.", "Le XXIᵉ Sommet."),
     ("numbers", "error", "fr", "en", "Le XXᵉ Sommet.", "The 21st Summit."),
     ("numbers", "error", "fr", "km", "À 9 h 30.", "នៅម៉ោង ៩:០០ ព្រឹក។"),
+    ("numbers", "error", "en", "km", "The 20th Summit.", "កិច្ចប្រជុំកំពូលលើកទី២១។"),
+    ("numbers", "error", "fr", "km", "Le XXᵉ Sommet.", "កិច្ចប្រជុំកំពូលលើកទី២១។"),
     ("markup", "error", "en", "fr", "See **this**.", "Voir ceci."),
     ("markup", "error", "en", "fr", "See this.", "Voir **ceci."),
     ("markup", "error", "en", "km", "See *this*.", "មើល *នេះ។"),
@@ -108,6 +110,7 @@ FIRES = [
     ("glossary", "error", "en", "km", "By the Secretary of State.", "ដោយរដ្ឋមន្ត្រី។"),
     ("glossary", "error", "fr", "en", "Par Son Excellence M. PRAK Sokhonn.", "By Mr PRAK Sokhonn."),
     ("glossary", "error", "en", "fr", "The Kingdom of Belgium.", "La Belgique."),
+    ("glossary", "error", "en", "fr", "The Ambassador of France.", "La diplomate française."),
     ("untranslated-copy", "error", "en", "fr", "Both sides agreed to meet again.", "Both sides agreed to meet again."),
     ("untranslated-copy", "error", "en", "km", "Both sides agreed to meet again.", "Both sides agreed to meet again."),
     ("untranslated-copy", "error", "en", "km", "On 7 February 2024.", "On 7 February 2024."),
@@ -154,6 +157,8 @@ QUIET = [
     ("fr", "en", "10 h 30", "10:30"),
     ("fr", "en", "le XIXᵉ Sommet, tenu en octobre 2024", "the 19th Summit, held in October 2024"),
     ("en", "fr", "the 20th Summit of la Francophonie", "le XXe Sommet de la Francophonie"),
+    ("en", "km", "the 20th Summit of la Francophonie", "កិច្ចប្រជុំកំពូលហ្វ្រង់កូហ្វូនី លើកទី២០"),
+    ("fr", "km", "le XXᵉ Sommet de la Francophonie", "កិច្ចប្រជុំកំពូលហ្វ្រង់កូហ្វូនី លើកទី២០"),
     ("en", "km", "the Pentagonal Strategy Phase I", "យុទ្ធសាស្ត្របញ្ចកោណ-ដំណាក់កាលទី១"),
     ("en", "km", "the court of Cambodia", "តុលាការកម្ពុជា"),
     ("en", "fr", "Version 3.0 of %s is out.", "La version 3.0 de %s est sortie."),
@@ -175,6 +180,10 @@ QUIET = [
     ("en", "km", "His Excellency Ambassador François DELHAYE",
      "ឯកឧត្តមឯកអគ្គរដ្ឋទូត ហ្វ្រង់ស្វ័រ ដេឡាយ"),
     ("en", "fr", "the Secretaries of State", "les secrétaires d'Etat"),
+    ("en", "fr", "Her Excellency the Ambassador of France", "Son Excellence l’ambassadrice de France"),
+    ("en", "fr", "the Deputy Prime Minister and the Prime Minister", "la Vice-Première ministre et la Première ministre"),
+    ("fr", "en", "l’ambassadrice de France", "the Ambassador of France"),
+    ("fr", "km", "l’ambassadrice de France", "ឯកអគ្គរដ្ឋទូតបារាំង"),
     ("en", "fr", "See **this** and [the site](https://www.mfaic.gov.kh/).",
      "Voir **ceci** et [le site](https://www.mfaic.gov.kh/)."),
     ("en", "km", "ក្រសួង", "ក្រសួង"),
@@ -240,3 +249,34 @@ def test_the_same_source_translated_two_ways_is_a_warning_naming_both_places():
     assert problem.severity is Severity.WARNING and problem.check == "consistency"
     assert "b.po:20" in problem.message and "ministre délégué" in problem.message
     assert "a.po:10" in found[("locale/fr/LC_MESSAGES/b.po", 20)][0].message
+
+
+def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
+    """KDE's "Run" is a button in one place and a menu action (msgctxt) in another: two
+    translations are right there, as gettext keys them apart; one source in one context is still
+    one source."""
+    from workflow import qa
+
+    header = 'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    a, b = tmp_path / "a.po", tmp_path / "b.po"
+    a.write_text(header + 'msgid "Run"\nmsgstr "Lancer"\n\n'
+                 'msgctxt "@action:button"\nmsgid "Run"\nmsgstr "Exécuter"\n\n'
+                 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvrir un onglet"\n', encoding="utf-8")
+    b.write_text(header + 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvre un onglet"\n', encoding="utf-8")
+    found = [f for f in qa.check_files([a, b]) if f.check == "consistency"]
+    assert sorted(f.translation for f in found) == ["“Ouvre un onglet”", "“Ouvrir un onglet”"]
+
+
+def test_the_readme_gives_every_check_its_severity():
+    """The README's table of checks: one row per check (and the gate's fuzzy and untranslated),
+    whose severity column names every severity the check is seen to give in FIRES."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"(?m)^\| `([\w-]+)` \| ([^|]+) \| [^|]+ \|$", readme)}
+    assert set(rows) == set(checks.CHECKS) | {"fuzzy", "untranslated"}
+    seen: dict[str, set[str]] = {}
+    for name, severity, *_ in FIRES:
+        seen.setdefault(name, set()).add(severity)
+    for name, severities in seen.items():
+        assert all(s in rows[name] for s in severities), (name, rows[name], severities)

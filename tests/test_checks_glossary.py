@@ -69,14 +69,16 @@ def test_fuzzy_and_empty_terms_are_not_approved(tmp_path):
     ("the Secretary of State", "la secrétaire d’État", True),
     ("the Secretaries of State", "les Secrétaires d'Etat", True),
     ("the Ambassador", "l’ambassadeur", True),
-    ("the Ambassador", "l’ambassadrice", False),
+    ("the Ambassador", "l’ambassadrice", True),  # a woman: the glossary's msgctxt "woman" rendering
+    ("the Ambassador", "la diplomate", False),
+    ("the Prime Minister", "la Première ministre", True),
     ("the Deputy Prime Minister", "le vice-premier ministre", True),
     ("Kingdom of Cambodia", "Royaume du Cambodge", True),
     ("Kingdom of Cambodia", "Cambodge", False),
     ("the Extraordinary Chambers in the Courts of Cambodia", "les Chambres extraordinaires au sein des tribunaux "
      "cambodgiens", True),
 ])
-def test_french_matching_forgives_case_accents_elision_and_plural(source, translation, ok):
+def test_french_matching_forgives_case_accents_elision_plural_and_gender(source, translation, ok):
     found = checks.check_entry(source, translation, source_lang="en", lang="fr",
                                glossary=checks.load_glossary(ROOT))
     assert (not any(p.check == "glossary" for p in found)) is ok, found

@@ -44,3 +44,23 @@ def test_review_shows_every_segment_and_the_source_diff(project_copy):
         assert cell["del"] == ["on"] and cell["ins"] == []
     assert {c["state"] for c in cells} == {"source", "final", "fuzzy"}
     assert [c["lang"] for c in cells if c["state"] == "source"] == ["en"] * 8
+
+
+def test_the_review_page_shows_the_editions_own_judgement(monkeypatch):
+    """One function decides what a translation may be (workflow.build.judge): the review page
+    asks it, so a cell can never say "final" where the edition publishes the source instead."""
+    import polib
+
+    from workflow import build, checks, review
+    from workflow.model import Segment
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Both sides agreed.", msgstr="Les deux parties sont convenues."))
+    segment = Segment("Both sides agreed.", "paragraph", "x.md", 1)
+    cell = lambda: review._cell("fr", segment, po, "en", None)  # noqa: E731
+    assert cell().state == "final"
+    for severity, state in ((checks.Severity.REJECT, "rejected"), (checks.Severity.ERROR, "error")):
+        problem = checks.Problem("numbers", severity, "judged so by build.judge")
+        text = None if severity is checks.Severity.REJECT else po[0].msgstr
+        monkeypatch.setattr(build, "judge", lambda *a, problem=problem, text=text, **k: build.Judged(text, (problem,)))
+        assert (cell().state, cell().note) == (state, str(problem))

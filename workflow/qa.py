@@ -71,13 +71,19 @@ def _findings(targets: list[_Target], glossary: checks.Glossary | None) -> list[
                                  glossary=glossary, kind=checks.kind_of(entry))
             found.extend(_finding(target, entry, problem) for problem in judged.problems)
             if target.domain != UI_DOMAIN and target.source_lang != target.lang:
-                by_lang.setdefault(target.lang, []).append((target.path, entry.linenum, entry.msgid, entry.msgstr))
+                by_lang.setdefault(target.lang, []).append(
+                    (target.path, entry.linenum, _in_context(entry), entry.msgstr))
                 places[(target.path, entry.linenum)] = (target, entry)
     for entries in by_lang.values():
         for place, problems in checks.check_consistency(entries).items():
             target, entry = places[place]
             found.extend(_finding(target, entry, problem) for problem in problems)
     return found
+
+
+def _in_context(entry: polib.POEntry) -> str:
+    """The msgid as gettext keys it, after its ``msgctxt``: two contexts may need two translations."""
+    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
 
 
 def _finding(target: _Target, entry: polib.POEntry, problem: checks.Problem) -> QaFinding:
@@ -138,8 +144,8 @@ def consistency(ws: build.Workspace) -> list[QaFinding]:
     targets = _targets(ws)
     found = []
     for lang in ws.project.languages:
-        entries = [(t.path, e.linenum, e.msgid, e.msgstr) for t in targets if t.lang == lang and t.domain != UI_DOMAIN
-                   for e in _entries(t)]
+        entries = [(t.path, e.linenum, _in_context(e), e.msgstr) for t in targets
+                   if t.lang == lang and t.domain != UI_DOMAIN for e in _entries(t)]
         places = {(t.path, e.linenum): (t, e) for t in targets for e in _entries(t)}
         for place, problems in checks.check_consistency(entries).items():
             target, entry = places[place]

@@ -96,13 +96,15 @@ def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str
     if "fuzzy" in entry.flags:
         changes = word_diff(entry.previous_msgid, segment.text) if entry.previous_msgid else ()
         return Cell(lang, entry.msgstr, "fuzzy", changes, entry.tcomment or "")
-    # The same judgement as the edition's (workflow.build.judge): refused, wrong, or final.
-    problems = checks.check_entry(segment.text, entry.msgstr, source_lang=source_lang, lang=lang,
-                                  glossary=glossary, kind=segment.kind)
-    note = "; ".join(f"{p.severity.value}: {p.check}: {p.message}" for p in problems)
-    if any(p.severity is checks.Severity.REJECT for p in problems):
+    # The edition's own judgement, not a copy of it: refused, wrong, or final.
+    from workflow.build import judge  # build imports this module
+
+    judged = judge(segment.text, entry.msgstr, source_lang=source_lang, lang=lang, glossary=glossary,
+                   kind=segment.kind)
+    note = "; ".join(map(str, judged.problems))
+    if judged.text is None:
         return Cell(lang, entry.msgstr, "rejected", note=note)
-    if any(p.severity is checks.Severity.ERROR for p in problems):
+    if judged.errors:
         return Cell(lang, entry.msgstr, "error", note=note)
     memory = entry.tcomment if entry.tcomment and entry.tcomment.startswith(catalog.MEMORY_NOTE) else ""
     return Cell(lang, entry.msgstr, "final", note="; ".join(filter(None, [note, memory])))

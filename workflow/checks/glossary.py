@@ -16,7 +16,9 @@ and typing change: case, accents, ’ or ', hyphen or space, a plural ``s``/``x`
 without its spaces, on word boundaries found by the segmenter (:mod:`workflow.khmer`), so
 ``ព្រះរាជាណាចក្របែលហ្ស៊ិក`` contains ``បែលហ្ស៊ិក`` but ``តុលាការ`` does not contain ``តុលា``.
 Where the source holds a longer term around a shorter one ("Kingdom of Cambodia" around
-"Cambodia"), only the longer one is required.
+"Cambodia"), only the longer one is required.  A form no rule can derive (French inflects a title
+for a woman: ``ambassadrice``, ``Première ministre``) is another entry of the same msgid with a
+``msgctxt`` ("woman"): every rendering of a term found in the source is accepted.
 """
 
 from __future__ import annotations
