@@ -375,3 +375,118 @@ def test_with_approval_off_the_gate_alone_decides(published, tmp_path):
     for lang in LANGS:
         assert row(err, FRANCOPHONIE, lang) == "final"
     assert " led " in (root / "output/en" / f"{FRANCOPHONIE}.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------- bad approvals
+
+
+def ledger_lines(root: Path) -> list[str]:
+    return (root / LEDGER).read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def line_of(root: Path, slug: str, lang: str) -> int:
+    """The line number of an edition's first approval in the ledger."""
+    return next(number for number, line in enumerate(ledger_lines(root), start=1)
+                if f"\t{slug}\t{lang}\t" in line)
+
+
+def public(root: Path) -> dict[str, bytes]:
+    """Everything readers see: every edition of every release, the indexes and releases.json."""
+    return {name: data for name, data in everything(root).items() if not name.startswith("review/")}
+
+
+def test_a_ledger_line_edited_into_something_unreadable_changes_nothing_published(published, tmp_path, capsys):
+    root = issued_copy(published, tmp_path / "p")
+    before = public(root)
+    number = line_of(root, BELGIUM, "en")
+    lines = ledger_lines(root)
+    lines[number - 1] = lines[number - 1].replace("\t", "  ")  # an editor's tabs became spaces
+    (root / LEDGER).write_text("".join(lines), encoding="utf-8")
+    code, err = publish(root)
+    assert code == 1
+    assert f"{LEDGER}:{number}: error: this approval line cannot be read; it is ignored, and what is published " \
+           "of the edition it is about is kept as it is" in err
+    assert "not rebuilt" not in err and "0 PDF(s) typeset" in err
+    assert public(root) == before
+    assert "its approvals cannot all be read" in row(err, BELGIUM, "en")
+    assert row(err, BELGIUM, "fr") == "issued"
+    report = approve(root, "en")
+    assert not report.ok and "cannot all be read" in report.findings[-1].message
+    assert (root / LEDGER).read_text(encoding="utf-8") == "".join(lines)
+
+
+def test_an_approvals_file_that_cannot_be_read_at_all_changes_nothing_published(published, tmp_path):
+    root = issued_copy(published, tmp_path / "p")
+    before = public(root)
+    with (root / LEDGER).open("ab") as ledger:
+        ledger.write(b"\xff\xfe garbage\n")
+    code, err = publish(root)
+    assert code == 1
+    assert f"{LEDGER}: error: the approvals cannot be read" in err
+    assert public(root) == before
+    (root / LEDGER).unlink()
+    code, err = publish(root)
+    assert code == 1
+    assert f"{LEDGER}: error: the approvals are missing, but issued/ holds approved texts" in err
+    assert public(root) == before
+
+
+def test_an_approval_whose_hash_matches_nothing_changes_nothing_published(published, tmp_path):
+    root = issued_copy(published, tmp_path / "p")
+    before = public(root)
+    texts = root / "content/issued" / BELGIUM / "fr.v1.json"
+    kept = texts.read_bytes()
+    number = line_of(root, BELGIUM, "fr")
+    lines = ledger_lines(root)
+    fields = lines[number - 1].split("\t")
+    fields[4] = ("0" if fields[4][0] != "0" else "1") + fields[4][1:]
+    lines[number - 1] = "\t".join(fields)
+    (root / LEDGER).write_text("".join(lines), encoding="utf-8")
+    code, err = publish(root)
+    assert code == 1
+    assert (f"{LEDGER}:{number}: error: no approved text matches this approval (version 1 of {BELGIUM} in fr: "
+            f"issued/{BELGIUM}/fr.v1.json is missing or was changed since); it is not used, and what is published "
+            "of that edition is kept as it is — restore that file from the repository, or remove the line and "
+            "approve again") in err
+    assert public(root) == before
+    assert not approve(root, "fr").ok
+    assert texts.read_bytes() == kept
+
+
+def test_approvals_of_releases_or_languages_that_do_not_exist_are_named_with_their_line(published, tmp_path):
+    root = issued_copy(published, tmp_path / "p")
+    before = public(root)
+    digest = "a" * 64
+    with (root / LEDGER).open("a", encoding="utf-8") as ledger:
+        ledger.write(f"2024-02-09T09:30:00Z\t2024-02-08-no-such-release\tfr\t1\t{digest}\tDara\n"
+                     f"2024-02-09T09:30:00Z\t{BELGIUM}\tde\t1\t{digest}\tDara\n")
+    count = len(ledger_lines(root))
+    code, err = publish(root)
+    assert code == 1
+    assert (f"{LEDGER}:{count - 1}: error: an approval for '2024-02-08-no-such-release', but there is no such "
+            "release (no content/2024-02-08-no-such-release.md, no issued/2024-02-08-no-such-release/); it is not "
+            "used — correct the name, or remove the line") in err
+    assert (f"{LEDGER}:{count}: error: an approval for the 'de' edition of {BELGIUM}, but 'de' is not one of this "
+            "project's languages (km, en, fr); it is not used — correct the language, or remove the line") in err
+    assert public(root) == before
+    for lang in LANGS:
+        assert row(err, BELGIUM, lang) == "issued"
+
+
+def test_approving_never_writes_over_the_texts_of_an_earlier_approval(published, tmp_path):
+    root = issued_copy(published, tmp_path / "p")
+    texts = root / "content/issued" / BELGIUM / "fr.v1.json"
+    kept = texts.read_bytes()
+    number = line_of(root, BELGIUM, "fr")
+    lines = ledger_lines(root)
+    del lines[number - 1]  # "remove the line and approve again"
+    (root / LEDGER).write_text("".join(lines), encoding="utf-8")
+    path = root / "locale/fr/LC_MESSAGES" / f"{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if "engagement" in e.msgstr)
+    entry.msgstr = entry.msgstr.replace("engagement", "attachement")
+    po.save(str(path))
+    assert approve(root, "fr").ok
+    assert texts.read_bytes() == kept
+    assert ledger_lines(root)[-1].split("\t")[2:4] == ["fr", "2"]
+    assert "attachement" in (root / "content/issued" / BELGIUM / "fr.v2.json").read_text(encoding="utf-8")
