@@ -1021,6 +1021,10 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
     if not by.strip():
         report.error(ledger, None, "an approval needs the name of who approves: BY=\"First Last\"")
         return report
+    if not project.approval:
+        report.error("pyproject.toml", None, "approval = false under [tool.workflow]: an edition that passes the "
+                     "checks is public without approval, so nothing is recorded; set approval = true to approve")
+        return report
     with publishing_lock(project.root / ".publish.lock"):
         ws = load_workspace(project, report)
         rel = next((r for r in ws.releases if r.slug == slug), None)
