@@ -53,6 +53,12 @@ def everything(root: Path) -> dict[str, bytes]:
             for p in sorted((root / "output").rglob("*")) if p.is_file() and p.name != ".manifest.json"}
 
 
+def drafts(root: Path) -> dict[str, bytes]:
+    """The pending revisions: output/review/<lang>/."""
+    return {name: data for name, data in everything(root).items()
+            if name.startswith("review/") and name.count("/") == 2}
+
+
 def indexes(root: Path) -> str:
     return "\n".join((root / "output" / page).read_text(encoding="utf-8")
                      for page in ("index.html", "km/index.html", "en/index.html", "fr/index.html"))
@@ -121,6 +127,7 @@ class Story:
     edited_drafts: dict[str, bytes] = field(default_factory=dict)  #: output/review/<lang>/, after the edit
     corrected: dict[str, bytes] = field(default_factory=dict)  #: after the revision was approved
     corrected_err: str = ""
+    corrected_drafts: dict[str, bytes] = field(default_factory=dict)  #: output/review/<lang>/, once issued
     translator: dict[str, bytes] = field(default_factory=dict)  #: after a translator changed one entry
     translator_err: str = ""
     translator_status: str = ""
@@ -140,8 +147,7 @@ def story(published, tmp_path_factory) -> Story:
     told.edited, told.edited_status = editions(root), status(root)
     told.edited_indexes = indexes(root)
     told.edited_review = (root / "output/review" / f"{BELGIUM}.html").read_text(encoding="utf-8")
-    told.edited_drafts = {name: data for name, data in everything(root).items()
-                          if name.startswith("review/") and name.count("/") == 2}
+    told.edited_drafts = drafts(root)
 
     assert confirm_fuzzy(root, "fr") == 1 and confirm_fuzzy(root, "km") == 1
     for lang in LANGS:
@@ -149,6 +155,7 @@ def story(published, tmp_path_factory) -> Story:
     code, told.corrected_err = publish(root)
     assert code == 0, told.corrected_err
     told.corrected = editions(root)
+    told.corrected_drafts = drafts(root)
 
     path = root / "locale/fr/LC_MESSAGES" / f"{BELGIUM}.po"
     po = polib.pofile(str(path))
@@ -215,6 +222,8 @@ def test_approving_the_revision_issues_it_with_a_dated_correction_line_in_each_l
         assert pdf.read_bytes() == story.corrected[f"{lang}/{BELGIUM}.pdf"]
         assert squash(line) in squash(pdftotext(pdf))
     assert "commitment to further" in story.corrected[f"en/{BELGIUM}.html"].decode("utf-8")
+    assert story.corrected_drafts == {}, "the revision is issued: its draft is taken down"
+    assert "removed output/review/fr/" in story.corrected_err
     assert "Corrected" not in story.issued[f"en/{BELGIUM}.html"].decode("utf-8")
 
 

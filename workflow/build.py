@@ -589,6 +589,8 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         printed = make_edition(ws, rel, lang, report, _print_filter(lang))
         pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
+    else:  # no revision pending (any more): its draft is not left online beside the issued edition
+        _remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
     results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
     public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
