@@ -335,6 +335,11 @@ def test_withdrawing_a_release_replaces_its_pages_with_a_notice_and_takes_its_pd
         assert f"removed output/{lang}/{BELGIUM}.pdf" in err
     assert BELGIUM not in indexes(root)
     assert FRANCOPHONIE in indexes(root)
+    listed = json.loads((root / "output/releases.json").read_text(encoding="utf-8"))["releases"]
+    belgium = next(item for item in listed if item["slug"] == BELGIUM)
+    assert belgium["withdrawn"] == "2024-02-10" and belgium["titles"] == {}
+    for lang in LANGS:  # the versions stay on record, without links to files taken down
+        assert [sorted(v) for v in belgium["versions"][lang]] == [["approved", "approved_by", "sha256", "version"]]
     assert row(status(root), BELGIUM, "fr") == "withdrawn withdrawn"
     assert not approve(root, "fr").ok
 
@@ -342,6 +347,7 @@ def test_withdrawing_a_release_replaces_its_pages_with_a_notice_and_takes_its_pd
 def test_deleting_the_source_of_an_issued_release_is_an_error_and_nothing_is_taken_down(published, tmp_path):
     root = issued_copy(published, tmp_path / "p")
     before = editions(root)
+    listed = (root / "output/releases.json").read_bytes()
     (root / SOURCE).unlink()
     code, err = publish(root)
     assert code == 1
@@ -351,6 +357,7 @@ def test_deleting_the_source_of_an_issued_release_is_an_error_and_nothing_is_tak
     assert editions(root) == before
     for lang in LANGS:
         assert f"{lang}/{BELGIUM}.html" in indexes(root)
+    assert (root / "output/releases.json").read_bytes() == listed  # its versions included
 
 
 def test_deleting_a_release_never_issued_takes_its_drafts_down_and_says_so(published, tmp_path):

@@ -819,7 +819,10 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
         titles = {lang: report.titles.get((rel.slug, lang)) or before.get(lang) or rel.meta.title
                   for lang in project.languages if published(rel.slug, lang)}
         listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles,
-                       "versions": _versions(ws, rel.slug, previous.get(rel.slug, {}).get("versions", {}))})
+                       "versions": _versions(ws, rel.slug, previous.get(rel.slug, {}).get("versions", {}),
+                                             urls=rel.meta.withdrawn is None)})
+        if rel.meta.withdrawn is not None:  # its versions stay on record; their files are no longer online
+            listed[-1]["withdrawn"] = rel.meta.withdrawn.isoformat()
     gone = {slug for slug, _lang in ws.issued} - {rel.slug for rel in ws.releases} - ws.unreadable
     for slug in sorted((ws.unreadable | gone) & set(previous)):
         # Its editions from the last good run are still published: keep linking to them.
@@ -827,12 +830,16 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
                   if lang in project.languages and published(slug, lang)}
         if titles:
             listed.append({"slug": slug, "date": previous[slug]["date"], "titles": titles})
+            if slug in gone:  # its source is gone, its issued versions are still what is published
+                listed[-1]["versions"] = _versions(ws, slug, previous[slug].get("versions", {}))
     return sorted(listed, key=lambda item: (item["date"], item["slug"]), reverse=True)
 
 
-def _versions(ws: Workspace, slug: str, before: Mapping[str, list] | None = None) -> dict[str, list[dict]]:
-    """Every issued version of a release's editions, by language: when, by whom, its hash, its URLs.
-    An edition whose approvals cannot all be read keeps what the last run listed (``before``)."""
+def _versions(ws: Workspace, slug: str, before: Mapping[str, list] | None = None, *,
+              urls: bool = True) -> dict[str, list[dict]]:
+    """Every issued version of a release's editions, by language: when, by whom, its hash, its URLs
+    (none for a withdrawn release: its files are taken down).  An edition whose approvals cannot
+    all be read keeps what the last run listed (``before``)."""
     found = {}
     for lang in ws.project.languages:
         if _doubtful(ws, slug, lang):
@@ -844,6 +851,8 @@ def _versions(ws: Workspace, slug: str, before: Mapping[str, list] | None = None
                         "html": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.html",
                         "pdf": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.pdf"}
                        for v in versions]
+        if not urls:
+            found[lang] = [{k: v for k, v in version.items() if k not in ("html", "pdf")} for version in found[lang]]
     return {lang: versions for lang, versions in found.items() if versions}
 
 
