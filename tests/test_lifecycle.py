@@ -280,6 +280,24 @@ def test_rm_output_and_publish_reproduces_every_issued_edition_after_the_source_
 # ------------------------------------------------------------- approving
 
 
+def test_the_review_page_offers_the_approve_command_only_to_an_edition_that_passes_the_gate(published, tmp_path):
+    root = issued_copy(published, tmp_path / "p")
+    path = root / "locale/fr/LC_MESSAGES" / f"{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if "2024" in e.msgstr and e.comment == "type: paragraph")
+    entry.msgstr = entry.msgstr.replace("2024", "2025")  # a check error, nothing else
+    po.save(str(path))
+    code, err = publish(root)
+    assert code == 0, err
+    assert row(err, BELGIUM, "fr") == "issued, revision pending 1 check error(s)"
+    page = (root / "output/review" / f"{BELGIUM}.html").read_text(encoding="utf-8")
+    life = re.search(r'<table class="lifecycle">.*?</table>', page, re.S).group(0)
+    french = re.search(r"<tr[^>]*><td>French</td>.*?</tr>", life, re.S).group(0)
+    assert "issued, revision pending" in french and "1 check error(s)" in french
+    assert "make approve" not in french
+    assert not approve(root, "fr").ok
+
+
 def test_an_edition_that_does_not_pass_the_gate_cannot_be_approved(published, tmp_path, capsys):
     root = issued_copy(published, tmp_path / "p")
     edit_source_word(root)

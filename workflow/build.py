@@ -897,8 +897,9 @@ def _review_lifecycle(ws: Workspace, rel: Release, lang: str, report: Report, re
     versions = ws.issued.get((rel.slug, lang), [])
     listed = tuple(review_io.Version(v.version, v.approval.by, v.approval.day.isoformat(), v.approval.hash)
                    for v in versions)
+    # Only an edition that passes the gate can be approved (a check error alone keeps it out too).
     command = approve_command(rel.slug, lang) if plan.stage in (lifecycle.Stage.READY, lifecycle.Stage.PENDING) \
-        and not plan.why.split(";")[0].endswith(("not translated", "fuzzy", "refused by the checks")) else ""
+        and plan.why.startswith("awaiting approval") else ""
     draft = (f"{lang}/{rel.slug}.html" if plan.pending else f"../{lang}/{rel.slug}.html" if plan.draft else "")
     result.lifecycle[lang] = review_io.Lifecycle(lang, plan.stage.value, plan.why, listed, command, draft)
     if plan.pending and versions:
