@@ -235,6 +235,9 @@ def test_the_previous_version_stays_at_its_versioned_url_listed_on_the_edition_p
         earlier = re.search(r'<nav class="earlier-versions".*?</nav>', page, re.S).group(0)
         assert f'href="{BELGIUM}.v1.html"' in earlier and f'href="{BELGIUM}.v1.pdf"' in earlier
         assert '<time datetime="2026-12-02">' in earlier
+        label, colon = {"en": ("Earlier versions", ":"), "fr": ("Versions antérieures", "\u00a0:"),
+                        "km": ("កំណែមុនៗ", "\u17d6")}[lang]  # French spacing; the Khmer sign for a colon
+        assert f"<p>{label}{colon}</p>" in earlier and f"</time>{colon} <a" in earlier
 
 
 def test_releases_json_lists_every_version_with_its_date_and_hash(story):
