@@ -213,7 +213,8 @@ def test_the_review_page_shows_state_approver_command_and_the_diff_since_the_iss
 
 
 def test_approving_the_revision_issues_it_with_a_dated_correction_line_in_each_language(story):
-    lines = {"en": "Corrected on 9 February 2024", "fr": "Rectifié le 9 février 2024", "km": "បានកែតម្រូវនៅ ៩ កុម្ភៈ ២០២៤"}
+    lines = {"en": "Corrected on 9 February 2024", "fr": "Rectifié le 9 février 2024",
+             "km": "បានកែតម្រូវនៅ ៩ កុម្ភៈ ២០២៤"}
     for lang, line in lines.items():
         page = story.corrected[f"{lang}/{BELGIUM}.html"].decode("utf-8")
         assert f'<p class="correction">{line}</p>' in page
@@ -390,7 +391,8 @@ def test_deleting_a_release_never_issued_takes_its_drafts_down_and_says_so(publi
     (root / SOURCE).unlink()
     code, err = publish(root)
     assert code == 0, err
-    assert f"{SOURCE}: warning: this release is gone and none of its editions was issued: its drafts are taken down" in err
+    assert (f"{SOURCE}: warning: this release is gone and none of its editions was issued: its drafts are "
+            "taken down") in err
     assert editions(root) == {}
 
 
@@ -414,7 +416,8 @@ def test_with_approval_off_the_gate_alone_decides(published, tmp_path):
     assert " led " in (root / "output/en" / f"{FRANCOPHONIE}.html").read_text(encoding="utf-8")
     # Nothing to approve: the ledger and the approved texts stay as they are.
     records = {p: p.read_bytes() for p in [root / LEDGER, *(root / "content/issued").rglob("*.json")]}
-    code, _out, err = run_main("--root", str(root), "approve", "--release", FRANCOPHONIE, "--lang", "en", "--by", "Dara")
+    code, _out, err = run_main("--root", str(root), "approve", "--release", FRANCOPHONIE, "--lang", "en",
+                               "--by", "Dara")
     assert code == 1 and "pyproject.toml: error: approval = false under [tool.workflow]" in err
     assert {p: p.read_bytes() for p in records} == records and len(list((root / "content/issued").rglob("*"))) == 8
 
