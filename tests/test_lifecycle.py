@@ -451,6 +451,7 @@ def test_a_ledger_line_edited_into_something_unreadable_changes_nothing_publishe
     assert code == 1
     assert f"{LEDGER}:{number}: error: this approval line cannot be read; it is ignored, and what is published " \
            "of the edition it is about is kept as it is" in err
+    assert "correct it, or restore it from the repository's history ('git diff' shows what changed)" in err
     assert "not rebuilt" not in err and "0 PDF(s) typeset" in err
     assert public(root) == before
     assert "its approvals cannot all be read" in row(err, BELGIUM, "en")

@@ -118,9 +118,8 @@ def parse_ledger(text: str, *, path: str) -> tuple[list[Approval], list[Finding]
             problems.append(Finding(path, number, "this approval line cannot be read; it is ignored, and what is "
                                     "published of the edition it is about is kept as it is — each line "
                                     "is 6 fields separated by tabs: time (YYYY-MM-DDTHH:MM:SSZ), release, "
-                                    "language, version, sha256 (64 hex digits), name; restore it from the "
-                                    "repository's history, or delete it and approve again with 'make approve'",
-                                    "error"))
+                                    "language, version, sha256 (64 hex digits), name; correct it, or restore it "
+                                    "from the repository's history ('git diff' shows what changed)", "error"))
             continue
         approvals.append(Approval(when, slug, lang, int(version), digest, by.strip(), number))
     return approvals, problems
