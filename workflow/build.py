@@ -104,6 +104,9 @@ class Workspace:
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
     unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
     issued: dict[tuple[str, str], list[records.Issued]] = field(default_factory=dict)  #: (slug, lang) → versions
+    #: Editions whose approvals cannot all be used ((slug, lang), ``records.EVERY`` for any): not
+    #: rebuilt, not taken down, not approved, until the ledger is fixed.
+    doubtful: set[tuple[str, str]] = field(default_factory=set)
     glossary: checks.Glossary | None = None  #: the termbase (locale/glossary/<lang>.po)
     ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
 
@@ -183,7 +186,8 @@ def load_workspace(project: Project, report: Report) -> Workspace:
                 ws.broken.add((lang, domain))
                 continue
             ws.catalogs[(lang, domain)] = po
-    ws.issued = _read_records(project, report) if project.approval else {}  # off: the gate alone decides
+    if project.approval:  # off: the gate alone decides
+        ws.issued, ws.doubtful = _read_records(project, report, {r.slug for r in ws.releases} | ws.unreadable)
     try:
         ws.glossary = checks.load_glossary(project.root)
     except WorkflowError as exc:
@@ -192,19 +196,34 @@ def load_workspace(project: Project, report: Report) -> Workspace:
     return ws
 
 
-def _read_records(project: Project, report: Report) -> dict[tuple[str, str], list[records.Issued]]:
-    """The issued versions of every edition, from the approvals and their texts (all reported)."""
+def _read_records(project: Project, report: Report, releases: set[str]
+                  ) -> tuple[dict[tuple[str, str], list[records.Issued]], set[tuple[str, str]]]:
+    """The issued versions of every edition, from the approvals and their texts (all reported),
+    and the editions whose approvals cannot all be used."""
     shown = project.relative(records.ledger_path(project.content))
-    issued, problems = records.read_records(project.content, shown=shown)
+    issued, problems, doubtful = records.read_records(project.content, shown=shown, releases=releases,
+                                                      languages=project.languages)
     for finding in problems:
         report._add(finding)
+    known = releases | {slug for slug, _lang in issued}
+    every = records.EVERY
+    # A line that cannot be read names nothing this project has: it may be about any edition.
+    doubtful = {(slug, lang) if slug in known and lang in project.languages + (every,) else
+                (slug, every) if slug in known else (every, every) for slug, lang in doubtful}
     for (slug, lang), versions in list(issued.items()):
         if lang not in project.languages:
             report.error(shown, versions[-1].approval.line, f"an approval for the {lang} edition of {slug}, "
                          f"but {lang!r} is not one of this project's languages ({', '.join(project.languages)}); "
                          "it is not used — remove the line, or add the language to [tool.workflow] languages")
             del issued[(slug, lang)]
-    return issued
+    return issued, doubtful
+
+
+def _doubtful(ws: Workspace, slug: str, lang: str = records.EVERY) -> bool:
+    """Whether the approvals of an edition (any edition of ``slug``, without ``lang``) cannot all be used."""
+    every = records.EVERY
+    return bool({(slug, lang), (slug, every), (every, every)} & ws.doubtful) or \
+        (lang == every and any(s == slug for s, _l in ws.doubtful))
 
 
 # ----------------------------------------------------------- updating PO
@@ -521,6 +540,11 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
                      f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
         report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
         return
+    if _doubtful(ws, rel.slug, lang):
+        # The issued version cannot be told: what is published stays as it is, listed as it was.
+        report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
+                                                    f"(content/{records.LEDGER}): the published edition is kept")
+        return
     screen, plan = plan_edition(ws, rel, lang, renderer, report)
     problems = gate_problems(screen)
     if problems and plan.stage is not lifecycle.Stage.WITHDRAWN:
@@ -544,6 +568,8 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         printed = make_edition(ws, rel, lang, report, _print_filter(lang))
         pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
+    else:  # no revision pending (any more): its draft is not left online beside the issued edition
+        _remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
     results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
     public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
@@ -747,6 +773,9 @@ def _previous_listing(path: Path) -> dict[str, dict]:
             continue
         titles = {lang: title for lang, title in titles.items() if isinstance(lang, str) and isinstance(title, str)}
         listed[slug] = {"slug": slug, "date": day, "titles": titles}
+        versions = item.get("versions")
+        if isinstance(versions, dict):
+            listed[slug]["versions"] = {lang: kept for lang, kept in versions.items() if isinstance(kept, list)}
     return listed
 
 
@@ -770,7 +799,10 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
         titles = {lang: report.titles.get((rel.slug, lang)) or before.get(lang) or rel.meta.title
                   for lang in project.languages if published(rel.slug, lang)}
         listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles,
-                       "versions": _versions(ws, rel.slug)})
+                       "versions": _versions(ws, rel.slug, previous.get(rel.slug, {}).get("versions", {}),
+                                             urls=rel.meta.withdrawn is None)})
+        if rel.meta.withdrawn is not None:  # its versions stay on record; their files are no longer online
+            listed[-1]["withdrawn"] = rel.meta.withdrawn.isoformat()
     gone = {slug for slug, _lang in ws.issued} - {rel.slug for rel in ws.releases} - ws.unreadable
     for slug in sorted((ws.unreadable | gone) & set(previous)):
         # Its editions from the last good run are still published: keep linking to them.
@@ -778,19 +810,29 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
                   if lang in project.languages and published(slug, lang)}
         if titles:
             listed.append({"slug": slug, "date": previous[slug]["date"], "titles": titles})
+            if slug in gone:  # its source is gone, its issued versions are still what is published
+                listed[-1]["versions"] = _versions(ws, slug, previous[slug].get("versions", {}))
     return sorted(listed, key=lambda item: (item["date"], item["slug"]), reverse=True)
 
 
-def _versions(ws: Workspace, slug: str) -> dict[str, list[dict]]:
-    """Every issued version of a release's editions, by language: when, by whom, its hash, its URLs."""
+def _versions(ws: Workspace, slug: str, before: Mapping[str, list] | None = None, *,
+              urls: bool = True) -> dict[str, list[dict]]:
+    """Every issued version of a release's editions, by language: when, by whom, its hash, its URLs
+    (none for a withdrawn release: its files are taken down).  An edition whose approvals cannot
+    all be read keeps what the last run listed (``before``)."""
     found = {}
     for lang in ws.project.languages:
+        if _doubtful(ws, slug, lang):
+            found[lang] = list((before or {}).get(lang, []))
+            continue
         versions = ws.issued.get((slug, lang), [])
         found[lang] = [{"version": v.version, "approved": v.approval.at.isoformat(), "approved_by": v.approval.by,
                         "sha256": v.approval.hash,
                         "html": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.html",
                         "pdf": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.pdf"}
                        for v in versions]
+        if not urls:
+            found[lang] = [{k: v for k, v in version.items() if k not in ("html", "pdf")} for version in found[lang]]
     return {lang: versions for lang, versions in found.items() if versions}
 
 
@@ -835,8 +877,9 @@ def _review_lifecycle(ws: Workspace, rel: Release, lang: str, report: Report, re
     versions = ws.issued.get((rel.slug, lang), [])
     listed = tuple(review_io.Version(v.version, v.approval.by, v.approval.day.isoformat(), v.approval.hash)
                    for v in versions)
+    # Only an edition that passes the gate can be approved (a check error alone keeps it out too).
     command = approve_command(rel.slug, lang) if plan.stage in (lifecycle.Stage.READY, lifecycle.Stage.PENDING) \
-        and not plan.why.split(";")[0].endswith(("not translated", "fuzzy", "refused by the checks")) else ""
+        and plan.why.startswith("awaiting approval") else ""
     draft = (f"{lang}/{rel.slug}.html" if plan.pending else f"../{lang}/{rel.slug}.html" if plan.draft else "")
     result.lifecycle[lang] = review_io.Lifecycle(lang, plan.stage.value, plan.why, listed, command, draft)
     if plan.pending and versions:
@@ -894,6 +937,7 @@ def _gone(ws: Workspace, report: Report) -> None:
             slug = _VERSIONED.sub("", path.stem)
             if slug != "index" and slug not in present and slug not in issued:
                 stale.append(path)
+    stale = [path for path in stale if not _doubtful(ws, _VERSIONED.sub("", path.stem))]
     for slug in sorted({_VERSIONED.sub("", p.stem) for p in stale}):
         report.warn(f"content/{slug}.md", None, "this release is gone and none of its editions was issued: "
                     "its drafts are taken down")
@@ -908,7 +952,7 @@ def edition_states(project: Project) -> tuple[dict[tuple[str, str], lifecycle.Pl
     plans = {}
     for rel in ws.releases:
         for lang in project.languages:
-            if (lang, rel.slug) not in ws.broken:
+            if (lang, rel.slug) not in ws.broken and not _doubtful(ws, rel.slug, lang):
                 plans[(rel.slug, lang)] = plan_edition(ws, rel, lang, renderer, report)[1]
     return plans, ws, report
 
@@ -969,6 +1013,10 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
     if not by.strip():
         report.error(ledger, None, "an approval needs the name of who approves: BY=\"First Last\"")
         return report
+    if not project.approval:
+        report.error("pyproject.toml", None, "approval = false under [tool.workflow]: an edition that passes the "
+                     "checks is public without approval, so nothing is recorded; set approval = true to approve")
+        return report
     with publishing_lock(project.root / ".publish.lock"):
         ws = load_workspace(project, report)
         rel = next((r for r in ws.releases if r.slug == slug), None)
@@ -982,6 +1030,11 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
             return report
         if rel.meta.withdrawn:
             report.error(rel.path, rel.field_lines.get("withdrawn"), "this release is withdrawn: nothing to approve")
+            return report
+        if _doubtful(ws, slug, lang):
+            report.error(ledger, None, f"the approvals of the {lang} edition of {slug} cannot all be read (see "
+                         "above): fix that line first — approving now could hide an approved version or write "
+                         "over its texts")
             return report
         renderer = Renderer(_ui_tables(ws, report), project.languages, project.templates)
         edition = make_edition(ws, rel, lang, report)
@@ -999,8 +1052,8 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
                      latest.version, latest.by, latest.day.isoformat())
             return report
         when = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0)
-        approval = records.Approval(when, slug, lang, versions[-1].version + 1 if versions else 1, content.hash,
-                                    " ".join(by.split()))
+        approval = records.Approval(when, slug, lang, records.next_version(project.content, slug, lang, versions),
+                                    content.hash, " ".join(by.split()))
         issued = records.Issued(approval, content)
         snapshot = records.snapshot_path(project.content, slug, lang, approval.version)
         save(project, report, snapshot, records.snapshot_text(issued).encode("utf-8"))

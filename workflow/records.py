@@ -115,10 +115,11 @@ def parse_ledger(text: str, *, path: str) -> tuple[list[Approval], list[Finding]
             if not (_HASH.match(digest) and version.isdigit() and int(version) >= 1 and by.strip()):
                 raise ValueError
         except ValueError:
-            problems.append(Finding(path, number, "this approval line cannot be read; it is ignored — each line "
+            problems.append(Finding(path, number, "this approval line cannot be read; it is ignored, and what is "
+                                    "published of the edition it is about is kept as it is — each line "
                                     "is 6 fields separated by tabs: time (YYYY-MM-DDTHH:MM:SSZ), release, "
-                                    "language, version, sha256 (64 hex digits), name; restore it from the "
-                                    "repository's history or approve again with 'make approve'", "error"))
+                                    "language, version, sha256 (64 hex digits), name; correct it, or restore it "
+                                    "from the repository's history ('git diff' shows what changed)", "error"))
             continue
         approvals.append(Approval(when, slug, lang, int(version), digest, by.strip(), number))
     return approvals, problems
@@ -167,23 +168,62 @@ def snapshot_path(content_dir: Path, slug: str, lang: str, version: int) -> Path
     return content_dir / ISSUED / slug / f"{lang}.v{version}.json"
 
 
-def read_records(content_dir: Path, *, shown: str) -> tuple[dict[tuple[str, str], list[Issued]], list[Finding]]:
-    """Every issued version by (slug, lang), oldest first, and what is wrong with the records.
+#: In a set of editions in doubt: any release, or any language.
+EVERY = "*"
+
+
+def _named(raw: str) -> tuple[str, str]:
+    """The release and language a line that cannot be read seems to be about (EVERY: cannot tell).
+
+    >>> _named("2024-02-14T09:00:00Z  my-release  fr  1  abc  Sokha"), _named("nonsense")
+    (('my-release', 'fr'), ('*', '*'))
+    """
+    fields = [f.strip() for f in (raw.split("\t") if raw.count("\t") >= 2 else raw.split())]
+    return (fields[1], fields[2]) if len(fields) >= 3 and fields[1] and fields[2] else (EVERY, EVERY)
+
+
+def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = None,
+                 languages: tuple[str, ...] | None = None
+                 ) -> tuple[dict[tuple[str, str], list[Issued]], list[Finding], set[tuple[str, str]]]:
+    """Every issued version by (slug, lang), oldest first, what is wrong with the records, and the
+    editions whose records are in doubt ((slug, lang); EVERY for any release or language).
 
     ``shown`` is the ledger's path as users see it.  An approval whose texts are missing or do not
-    match its hash is reported and not used: the version before it stays the issued one.
+    match its hash, or a line that cannot be read, is reported and not used, and the editions it
+    may be about are in doubt: what was published of them must be kept as it is, since the version
+    before it is not the issued one.  ``releases`` and ``languages``, when given, are the project's:
+    an approval for anything else is reported as such, and puts nothing in doubt.
     """
     path = ledger_path(content_dir)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}, []
+        if any((content_dir / ISSUED).glob("*/*.json")):
+            return {}, [Finding(shown, None, f"the approvals are missing, but {ISSUED}/ holds approved texts; "
+                                "nothing is issued or taken down from them this time — restore the file from "
+                                "the repository", "error")], {(EVERY, EVERY)}
+        return {}, [], set()
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [Finding(shown, None, f"the approvals cannot be read ({exc}); nothing is issued from them "
-                            "this time — restore the file from the repository", "error")]
+        return {}, [Finding(shown, None, f"the approvals cannot be read ({exc}); nothing is issued or taken "
+                            "down from them this time — restore the file from the repository", "error")], \
+            {(EVERY, EVERY)}
     approvals, problems = parse_ledger(text, path=shown)
+    lines = text.splitlines()
+    doubtful = {_named(lines[f.line - 1]) for f in problems if f.line}
     issued: dict[tuple[str, str], list[Issued]] = {}
     for approval in approvals:
+        if languages is not None and approval.lang not in languages:
+            problems.append(Finding(shown, approval.line, f"an approval for the {approval.lang!r} edition of "
+                                    f"{approval.slug}, but {approval.lang!r} is not one of this project's languages "
+                                    f"({', '.join(languages)}); it is not used — correct the language, or remove "
+                                    "the line", "error"))
+            continue
+        known = releases is None or approval.slug in releases or (content_dir / ISSUED / approval.slug).is_dir()
+        if not known:
+            problems.append(Finding(shown, approval.line, f"an approval for {approval.slug!r}, but there is no such "
+                                    f"release (no content/{approval.slug}.md, no {ISSUED}/{approval.slug}/); it is "
+                                    "not used — correct the name, or remove the line", "error"))
+            continue
         snapshot = snapshot_path(content_dir, approval.slug, approval.lang, approval.version)
         try:
             content = parse_snapshot(snapshot.read_text(encoding="utf-8"), approval)
@@ -194,13 +234,25 @@ def read_records(content_dir: Path, *, shown: str) -> tuple[dict[tuple[str, str]
             problems.append(Finding(shown, approval.line, f"no approved text matches this approval (version "
                                     f"{approval.version} of {approval.slug} in {approval.lang}: "
                                     f"{ISSUED}/{approval.slug}/{approval.lang}.v{approval.version}.json is missing "
-                                    "or was changed since); it is not used — restore that file from the "
-                                    "repository, or remove the line and approve again", "error"))
+                                    "or was changed since); it is not used, and what is published of that edition "
+                                    "is kept as it is — restore that file from the repository, or remove the line "
+                                    "and approve again", "error"))
+            doubtful.add((approval.slug, approval.lang))
             continue
         if versions and versions[-1].version >= approval.version:
             problems.append(Finding(shown, approval.line, f"version {approval.version} of {approval.slug} in "
                                     f"{approval.lang} comes after version {versions[-1].version}; it is not "
-                                    "used — versions only go up", "error"))
+                                    "used, and what is published of that edition is kept as it is — versions only "
+                                    "go up: correct the number", "error"))
+            doubtful.add((approval.slug, approval.lang))
             continue
         versions.append(Issued(approval, content))
-    return {key: value for key, value in issued.items() if value}, problems
+    return {key: value for key, value in issued.items() if value}, problems, doubtful
+
+
+def next_version(content_dir: Path, slug: str, lang: str, versions: list[Issued]) -> int:
+    """The number of the next approved version: past every version issued and every approved text
+    kept, so that approving never writes over the texts of an earlier approval."""
+    kept = [int(m.group(1)) for p in (content_dir / ISSUED / slug).glob(f"{lang}.v*.json")
+            if (m := re.fullmatch(rf"{re.escape(lang)}\.v(\d+)\.json", p.name))]
+    return max([v.version for v in versions] + kept + [0]) + 1
