@@ -8,11 +8,12 @@ translated, as a word diff of the previous msgid (``#| msgid``) and the new one.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import polib
 
-from workflow import catalog, checks
+from workflow import catalog, checks, khmer
 from workflow.model import Release, Segment
 
 
@@ -72,19 +73,35 @@ class Review:
     revisions: dict[tuple[str, str], tuple[Change, ...]] = field(default_factory=dict)
 
 
+def _tokens(text: str) -> list[str]:
+    """Words with the spaces after them; Khmer, written without spaces, split at the segmenter's
+    word boundaries (else a one-word change would show as the whole sentence replaced)."""
+    tokens = []
+    for match in re.finditer(r"\S+\s*", text):
+        word = match.group()
+        if not khmer.has_khmer(word):
+            tokens.append(word)
+            continue
+        cuts = [0, *khmer.word_breaks(word), len(word)]
+        tokens += [word[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    return tokens
+
+
 def word_diff(old: str, new: str) -> tuple[Change, ...]:
-    """What changed from ``old`` to ``new``, word by word.
+    """What changed from ``old`` to ``new``, word by word (each word keeps the space after it).
 
     >>> [(c.op, c.text) for c in word_diff("a b c", "a x c")]
-    [('equal', 'a'), ('delete', 'b'), ('insert', 'x'), ('equal', 'c')]
+    [('equal', 'a '), ('delete', 'b '), ('insert', 'x '), ('equal', 'c')]
+    >>> [(c.op, c.text) for c in word_diff("កិច្ចប្រជុំនៅភ្នំពេញ", "កិច្ចប្រជុំនៅសៀមរាប")]
+    [('equal', 'កិច្ចប្រជុំនៅ'), ('delete', 'ភ្នំពេញ'), ('insert', 'សៀមរាប')]
     """
-    before, after = old.split(), new.split()
+    before, after = _tokens(old), _tokens(new)
     changes = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
         if op in ("equal", "delete", "replace") and i2 > i1:
-            changes.append(Change("equal" if op == "equal" else "delete", " ".join(before[i1:i2])))
+            changes.append(Change("equal" if op == "equal" else "delete", "".join(before[i1:i2])))
         if op in ("insert", "replace") and j2 > j1:
-            changes.append(Change("insert", " ".join(after[j1:j2])))
+            changes.append(Change("insert", "".join(after[j1:j2])))
     return tuple(changes)
 
 
@@ -140,7 +157,7 @@ def issued_changes(current: list[Segment], issued: list[Segment], translations: 
     >>> seg = lambda text: Segment(text, "paragraph", "x.md", 1)
     >>> changes = issued_changes([seg("A b.")], [seg("A c.")], {"A c.": "Un c."}, {"A b.": "Un b."})
     >>> [(c.op, c.text) for c in changes["A b."]]
-    [('equal', 'Un'), ('delete', 'c.'), ('insert', 'b.')]
+    [('equal', 'Un '), ('delete', 'c.'), ('insert', 'b.')]
     """
     old = [s.text for s in issued]
     new = [s.text for s in current]
