@@ -209,7 +209,7 @@ def test_the_review_page_shows_state_approver_command_and_the_diff_since_the_iss
     assert f"make approve RELEASE={BELGIUM} LANG=en BY=&#34;&lt;your name&gt;&#34;" in life
     assert f'href="en/{BELGIUM}.html"' in life  # the pending revision, from output/review/
     english = [p for p in re.findall(r'<p class="revision">.*?</p>', page, re.S) if "commitment" in p]
-    assert any("<del>commitments</del> <ins>commitment</ins>" in p for p in english), english
+    assert any("<del>commitments </del><ins>commitment </ins>" in p for p in english), english
 
 
 def test_approving_the_revision_issues_it_with_a_dated_correction_line_in_each_language(story):
