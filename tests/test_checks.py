@@ -199,6 +199,16 @@ def test_an_empty_translation_has_no_problem():
     assert check_entry("Text.", "", source_lang="en", lang="fr") == []
 
 
+@pytest.mark.parametrize("msgid, msgstr, said", [
+    (" Done", "Terminé", "the source starts with a space, the translation does not: match the source"),
+    ("Done", " Terminé", "the translation starts with a space, the source does not: match the source"),
+    ("Done ", "Terminé", "the source ends with a space, the translation does not: match the source"),
+    ("Done", "Terminé ", "the translation ends with a space, the source does not: match the source"),
+])
+def test_a_stray_or_missing_edge_space_is_said_in_plain_english(msgid, msgstr, said):
+    assert [p.message for p in check_entry(msgid, msgstr, source_lang="en", lang="fr")] == [said]
+
+
 def test_every_check_has_a_one_line_explanation():
     assert set(checks.CHECKS) == {"numbers", "markup", "links", "glossary", "untranslated-copy", "punctuation",
                                   "french-spacing", "khmer", "raw-html", "consistency", "unsafe"}

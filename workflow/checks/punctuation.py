@@ -93,9 +93,9 @@ def _spaces(msgid: str, msgstr: str) -> Iterator[Problem]:
                       "type one space")
     for side, src, tgt in (("starts", msgid[:1], msgstr[:1]), ("ends", msgid[-1:], msgstr[-1:])):
         if src.isspace() != tgt.isspace():
-            has = "has" if tgt.isspace() else "has not"
-            yield Problem("punctuation", Severity.WARNING, f"the translation {has} a space where the source {side} "
-                          f"{'without' if tgt.isspace() else 'with'} one: match the source")
+            spaced, bare = ("translation", "source") if tgt.isspace() else ("source", "translation")
+            yield Problem("punctuation", Severity.WARNING, f"the {spaced} {side} with a space, the {bare} does "
+                          "not: match the source")
 
 
 _FR_BEFORE = re.compile(r"(?<=[\w)\]»’”\"'.…%])( )([;:!?»])")
