@@ -149,6 +149,22 @@ def test_make_check_reads_every_real_catalog_without_crashing(capsys):
     assert {f["lang"] for f in data["findings"]} == {"km", "fr"}
 
 
+def test_a_po4a_catalog_takes_its_language_from_its_name(tmp_path, capsys):
+    """po4a names a catalog <name>.fr.po and leaves its Language header empty."""
+    path = corpus("po4a-markdown", "monero-site", "prove-payment.fr.po")
+    assert '"Language: \\n"' in path.read_text(encoding="utf-8")
+    assert main(["check", "--format", "json", str(path)]) in (0, 1)
+    data = json.loads(capsys.readouterr().out)
+    assert data["findings"] and {f["lang"] for f in data["findings"]} == {"fr"}
+
+    khmer = tmp_path / "guide.km.draft.po"  # the language part need not be the last one
+    khmer.write_text('msgid ""\nmsgstr ""\n"Language: \\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                     'msgid "Download"\nmsgstr "ទាញ\u200bយក"\n', encoding="utf-8")
+    assert main(["check", "--format", "json", str(khmer)]) == 0
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["lang"], finding["check"]) == ("km", "khmer")
+
+
 @pytest.mark.parametrize("name", ["Offline_Backup.fr.MALFORMED.po"])
 def test_make_check_names_the_line_of_a_broken_catalog(name, capsys):
     path = corpus("po4a-markdown", "monero-site", name)

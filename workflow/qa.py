@@ -6,8 +6,8 @@ disagree.  Across catalogs, the same source translated two ways in one language 
 naming both places (``checks.check_consistency``).
 
 Any PO file can be checked too (``python -m workflow check path/to/file.po``): its language comes
-from its ``Language`` header or, failing that, from its folder (``po/km/x.po``), its source
-language is English unless told otherwise.
+from its ``Language`` header or, failing that, from its name as po4a writes it (``guide.fr.po``) or
+its folder (``po/km/x.po``); its source language is English unless told otherwise.
 """
 
 from __future__ import annotations
@@ -128,15 +128,18 @@ def check_files(paths: list[Path], *, source_lang: str = "en", glossary_root: Pa
 
 
 def _language(po: polib.POFile, path: Path) -> str:
-    for candidate in (po.metadata.get("Language", ""), path.parent.name, path.stem):
+    """The header's ``Language``, else the language part of a po4a-style name (``guide.fr.po``,
+    even ``guide.fr.draft.po``), else the folder (``po/km/x.po``), else the name (``km.po``)."""
+    named = path.name.split(".")[1:-1][::-1]
+    for candidate in (po.metadata.get("Language", ""), *named, path.parent.name, path.stem):
         code = candidate.strip().replace("-", "_").split("_")[0].lower()
         try:
             return locales.check("km" if code == "kh" else code)
         except locales.UnknownLanguage:
             continue
     raise WorkflowError(str(path), None, "the file does not say which language it is in (no Language header, "
-                        "and neither its folder nor its name is km, en or fr)",
-                        "add a 'Language: km' header, or put it in a folder named after its language")
+                        "and neither its name, as in guide.fr.po, nor its folder says km, en or fr)",
+                        "add a 'Language: km' header, name it <name>.km.po, or put it in a folder named after its language")
 
 
 def consistency(ws: build.Workspace) -> list[QaFinding]:
