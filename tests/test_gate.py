@@ -10,12 +10,15 @@ reports the same findings the editions are built from.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import polib
 import pytest
 
-from tests.conftest import corpus, pdftotext, run, squash, tool
+from tests.conftest import ROOT, corpus, pdftotext, run, squash, tool
 from workflow.cli import main
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
@@ -89,8 +92,6 @@ def test_a_check_error_keeps_the_edition_a_draft_and_make_check_names_it(project
 
 
 def test_the_samples_pass_make_check_with_nothing_to_say(capsys):
-    from tests.conftest import ROOT
-
     assert main(["--root", str(ROOT), "check", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data == {"errors": 0, "warnings": 0, "findings": []}
@@ -137,6 +138,20 @@ def test_status_counts_refused_translations_as_not_done_and_khmer_words_by_the_s
     data = json.loads(capsys.readouterr().out)
     stats = {(c["lang"], c["catalog"]): c for c in data["catalogs"]}
     assert stats[("km", BELGIUM)]["words_left"] == len(entry.msgid.split())
+
+
+@pytest.mark.parametrize("command", [["status", "--format", "json"], ["check"]])
+def test_a_reader_that_stops_early_stops_us_quietly(command):
+    """``make status --format json | head -1``: the reader closes the pipe before we are done."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written: every write fails
+    try:
+        done = subprocess.run([sys.executable, "-m", "workflow", *command], cwd=ROOT, stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 1  # what was asked for was not all delivered
 
 
 def test_make_check_reads_every_real_catalog_without_crashing(capsys):
