@@ -277,6 +277,33 @@ def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
     assert sorted(f.translation for f in found) == ["“Ouvre un onglet”", "“Ouvrir un onglet”"]
 
 
+def test_make_check_judges_plural_entries_as_check_catalog_does(tmp_path):
+    """Each form of a plural entry against its source: msgstr[0] against the singular, the others
+    against msgid_plural; Khmer's one form says every number, so against msgid_plural."""
+    from workflow import pofile, qa
+
+    def header(lang: str, plurals: str) -> str:
+        return (f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                f'"Plural-Forms: {plurals}\\n"\n\n')
+
+    fr, km = tmp_path / "fr.po", tmp_path / "km.po"
+    fr.write_text(header("fr", "nplurals=2; plural=(n > 1);") +
+                  'msgid "%d file deleted."\nmsgid_plural "%d files deleted."\n'
+                  'msgstr[0] "%d fichier supprimé."\nmsgstr[1] "%d fichiers supprimés"\n', encoding="utf-8")
+    km.write_text(header("km", "nplurals=1; plural=0;") +
+                  'msgid "One item"\nmsgid_plural "%i items."\nmsgstr[0] "%i ធាតុ"\n\n'
+                  'msgid "Total %i item."\nmsgid_plural "Total %i items."\nmsgstr[0] "មាន %i ធាតុុ។"\n', encoding="utf-8")
+    for path, lang in ((fr, "fr"), (km, "km")):
+        po = pofile.read_po_bytes(path.read_bytes(), path=str(path))
+        expected = {(entry.linenum, p.check, p.message)
+                    for entry, problems in checks.check_catalog(po, source_lang="en", lang=lang) for p in problems}
+        found = qa.check_files([path])
+        assert expected and {(f.line, f.check, f.message) for f in found} == expected
+    [stop] = [f for f in qa.check_files([fr]) if f.check == "punctuation"]
+    assert stop.translation == "“%d fichiers supprimés”"  # the plural form, where the stop is missing
+    assert {f.check for f in qa.check_files([km])} == {"punctuation", "khmer"}
+
+
 def test_the_readme_gives_every_check_its_severity():
     """The README's table of checks: one row per check (and the gate's fuzzy and untranslated),
     whose severity column names every severity the check is seen to give in FIRES."""

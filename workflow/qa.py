@@ -55,9 +55,10 @@ class _Target:
 
 
 def _entries(target: _Target) -> Iterable[polib.POEntry]:
+    """The final translations of a catalog, plural entries included, as ``checks.check_catalog``
+    takes them: not obsolete, not fuzzy, some form translated."""
     for entry in target.po:
-        if entry.msgid and entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags \
-                and not entry.msgid_plural:
+        if entry.msgid and not entry.obsolete and "fuzzy" not in entry.flags and checks.forms(entry):
             yield entry
 
 
@@ -67,12 +68,17 @@ def _findings(targets: list[_Target], glossary: checks.Glossary | None) -> list[
     places: dict[tuple[str, int | None], tuple[_Target, polib.POEntry]] = {}
     for target in targets:
         for entry in _entries(target):
-            judged = build.judge(entry.msgid, entry.msgstr, source_lang=target.source_lang, lang=target.lang,
-                                 glossary=glossary, kind=checks.kind_of(entry))
-            found.extend(_finding(target, entry, problem) for problem in judged.problems)
+            seen: set[checks.Problem] = set()  # two forms of a plural entry may say the same thing
+            for source, text in checks.forms(entry):
+                judged = build.judge(source, text, source_lang=target.source_lang, lang=target.lang,
+                                     glossary=glossary, kind=checks.kind_of(entry))
+                for problem in judged.problems:
+                    if problem not in seen:
+                        seen.add(problem)
+                        found.append(_finding(target, entry, problem, source, text))
             if target.domain != UI_DOMAIN and target.source_lang != target.lang:
                 by_lang.setdefault(target.lang, []).append(
-                    (target.path, entry.linenum, _in_context(entry), entry.msgstr))
+                    (target.path, entry.linenum, _in_context(entry), _translation(entry)))
                 places[(target.path, entry.linenum)] = (target, entry)
     for entries in by_lang.values():
         for place, problems in checks.check_consistency(entries).items():
@@ -82,16 +88,26 @@ def _findings(targets: list[_Target], glossary: checks.Glossary | None) -> list[
 
 
 def _in_context(entry: polib.POEntry) -> str:
-    """The msgid as gettext keys it, after its ``msgctxt``: two contexts may need two translations."""
-    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+    """The source as gettext keys it, after its ``msgctxt`` (two contexts may need two translations);
+    a plural entry is kept apart from a plain one with the same msgid."""
+    key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+    return f"{key}\x00{entry.msgid_plural}" if entry.msgid_plural else key
 
 
-def _finding(target: _Target, entry: polib.POEntry, problem: checks.Problem) -> QaFinding:
+def _translation(entry: polib.POEntry) -> str:
+    """The translation as the consistency check compares it: a plural entry's forms in order."""
+    return " | ".join(text for _, text in checks.forms(entry)) if entry.msgid_plural else entry.msgstr
+
+
+def _finding(target: _Target, entry: polib.POEntry, problem: checks.Problem, source: str | None = None,
+             translation: str | None = None) -> QaFinding:
+    """``source`` and ``translation``: the form of a plural entry the problem was found in."""
     severity = "warning" if problem.severity is checks.Severity.WARNING else "error"
     message = problem.message + ("; it is not published: the source text stands in"
                                  if problem.severity is checks.Severity.REJECT else "")
     return QaFinding(target.domain, target.lang, target.path, entry.linenum, problem.check, severity, message,
-                     excerpt(entry.msgid, width=50), excerpt(entry.msgstr, width=50))
+                     excerpt(entry.msgid if source is None else source, width=50),
+                     excerpt(_translation(entry) if translation is None else translation, width=50))
 
 
 def check_project(project: Project) -> tuple[list[QaFinding], build.Report]:
@@ -147,7 +163,7 @@ def consistency(ws: build.Workspace) -> list[QaFinding]:
     targets = _targets(ws)
     found = []
     for lang in ws.project.languages:
-        entries = [(t.path, e.linenum, _in_context(e), e.msgstr) for t in targets
+        entries = [(t.path, e.linenum, _in_context(e), _translation(e)) for t in targets
                    if t.lang == lang and t.domain != UI_DOMAIN for e in _entries(t)]
         places = {(t.path, e.linenum): (t, e) for t in targets for e in _entries(t)}
         for place, problems in checks.check_consistency(entries).items():
