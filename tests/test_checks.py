@@ -6,9 +6,11 @@ import html
 from html.parser import HTMLParser
 
 import markdown
+import polib
 import pytest
 
 from workflow import checks, segment
+from workflow.checks import khmer as khmer_checks
 
 SOURCE = "Both sides agreed, see [the statement](https://www.mfaic.gov.kh/) or write to <press@mfaic.gov.kh>."
 
@@ -273,7 +275,7 @@ def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
                  'msgctxt "@action:button"\nmsgid "Run"\nmsgstr "Exécuter"\n\n'
                  'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvrir un onglet"\n', encoding="utf-8")
     b.write_text(header + 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvre un onglet"\n', encoding="utf-8")
-    found = [f for f in qa.check_files([a, b]) if f.check == "consistency"]
+    found = [f for f in qa.check_files([a, b]).findings if f.check == "consistency"]
     assert sorted(f.translation for f in found) == ["“Ouvre un onglet”", "“Ouvrir un onglet”"]
 
 
@@ -297,11 +299,47 @@ def test_make_check_judges_plural_entries_as_check_catalog_does(tmp_path):
         po = pofile.read_po_bytes(path.read_bytes(), path=str(path))
         expected = {(entry.linenum, p.check, p.message)
                     for entry, problems in checks.check_catalog(po, source_lang="en", lang=lang) for p in problems}
-        found = qa.check_files([path])
+        found = qa.check_files([path]).findings
         assert expected and {(f.line, f.check, f.message) for f in found} == expected
-    [stop] = [f for f in qa.check_files([fr]) if f.check == "punctuation"]
+    [stop] = [f for f in qa.check_files([fr]).findings if f.check == "punctuation"]
     assert stop.translation == "“%d fichiers supprimés”"  # the plural form, where the stop is missing
-    assert {f.check for f in qa.check_files([km])} == {"punctuation", "khmer"}
+    assert {f.check for f in qa.check_files([km]).findings} == {"punctuation", "khmer"}
+
+
+def test_warnings_of_one_kind_in_a_catalog_are_one_finding_with_every_line(tmp_path):
+    """Hand-typed U+200B in five entries: one warning saying so, how many and where (text and
+    JSON); a warning found once keeps its own message and excerpt; errors are never grouped."""
+    import json
+
+    from workflow import qa
+
+    header = 'msgid ""\nmsgstr ""\n"Language: km\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    entries = [("Download", "ទាញ\u200bយក"), ("Upload", "ផ្ទុក\u200bឡើង"), ("Open", "បើក"),
+               ("Delete", "លុុប\u200bចោល"), ("Save", "រក្សា\u200bទុក"), ("Close it", "បិទ  វា"),
+               ("Copy", "ចម្លង\u200b"), ("Paste", "បិិទ")]
+    path = tmp_path / "km.po"
+    path.write_text(header + "".join(f'msgid "{a}"\nmsgstr "{b}"\n\n' for a, b in entries), encoding="utf-8")
+    po = polib.pofile(str(path))
+    line = {e.msgid: e.linenum for e in po}
+    checked = qa.check_files([path])
+
+    [zwsp] = [f for f in checked.findings if "U+200B" in f.message]
+    assert zwsp.lines == tuple(line[m] for m in ("Download", "Upload", "Delete", "Save", "Copy"))
+    assert (zwsp.count, zwsp.line, zwsp.severity) == (5, line["Download"], "warning")
+    assert zwsp.message == khmer_checks.ZWSP_KIND and zwsp.translation == "“ទាញ\u200bយក”"
+    [double] = [f for f in checked.findings if f.check == "punctuation"]
+    assert (double.count, double.lines) == (1, (line["Close it"],)) and "a doubled space in “បិទ" in double.message
+    errors = [f for f in checked.findings if f.is_error]
+    assert [(f.line, f.count) for f in errors] == [(line["Delete"], 1), (line["Paste"], 1)]
+    assert (checked.errors, checked.warnings) == (2, 2)
+
+    text = qa.as_text(checked)
+    lines = ", ".join(str(n) for n in zwsp.lines)
+    assert f"{path}:{line['Download']}: warning: khmer: {khmer_checks.ZWSP_KIND}\n      in 5 entries, at lines {lines}" in text
+    assert text.endswith("2 error(s), 2 warning(s) in 1 catalog(s)\n")
+    data = json.loads(qa.as_json(checked))
+    assert [(f["lines"], f["count"]) for f in data["findings"] if "U+200B" in f["message"]] == [(list(zwsp.lines), 5)]
+    assert (data["errors"], data["warnings"]) == (2, 2)
 
 
 def test_the_readme_gives_every_check_its_severity():

@@ -81,15 +81,15 @@ def _summary(report: build.Report) -> None:
 def _check(project: project_io.Project, args: argparse.Namespace) -> int:
     try:
         if args.files:
-            findings, ok = qa.check_files(args.files, source_lang=args.source_lang, glossary_root=project.root), True
+            checked, ok = qa.check_files(args.files, source_lang=args.source_lang, glossary_root=project.root), True
         else:
-            findings, report = qa.check_project(project)
+            checked, report = qa.check_project(project)
             ok = report.ok
     except WorkflowError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
-    sys.stdout.write(qa.as_json(findings) if args.format == "json" else qa.as_text(findings))
-    return EXIT_OK if ok and not any(f.is_error for f in findings) else EXIT_FAILED
+    sys.stdout.write(qa.as_json(checked) if args.format == "json" else qa.as_text(checked))
+    return EXIT_OK if ok and not checked.errors else EXIT_FAILED
 
 
 def _status(project: project_io.Project, form: str = "text") -> int:
