@@ -336,10 +336,10 @@ def test_warnings_of_one_kind_in_a_catalog_are_one_finding_with_every_line(tmp_p
     text = qa.as_text(checked)
     lines = ", ".join(str(n) for n in zwsp.lines)
     assert f"{path}:{line['Download']}: warning: khmer: {khmer_checks.ZWSP_KIND}\n      in 5 entries, at lines {lines}" in text
-    assert text.endswith("2 error(s), 2 warning(s) in 1 catalog(s)\n")
+    assert text.endswith("2 error(s), 2 warning(s) in 1 of 1 catalog(s) checked\n")
     data = json.loads(qa.as_json(checked))
     assert [(f["lines"], f["count"]) for f in data["findings"] if "U+200B" in f["message"]] == [(list(zwsp.lines), 5)]
-    assert (data["errors"], data["warnings"]) == (2, 2)
+    assert (data["catalogs"], data["errors"], data["warnings"]) == ([str(path)], 2, 2)
 
 
 def test_the_readme_gives_every_check_its_severity():

@@ -92,9 +92,13 @@ def test_a_check_error_keeps_the_edition_a_draft_and_make_check_names_it(project
 
 
 def test_the_samples_pass_make_check_with_nothing_to_say(capsys):
+    catalogs = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("locale/*/LC_MESSAGES/*.po"))
     assert main(["--root", str(ROOT), "check", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data == {"errors": 0, "warnings": 0, "findings": []}
+    assert data == {"catalogs": catalogs, "errors": 0, "warnings": 0, "findings": []}
+    assert main(["--root", str(ROOT), "check"]) == 0
+    # how many were checked, not how many had something to say (that said "in 0 catalog(s)")
+    assert capsys.readouterr().out == f"0 error(s), 0 warning(s) in {len(catalogs)} catalog(s) checked\n"
 
 
 def test_a_french_draft_keeps_the_english_fallback_in_english(project_copy):
@@ -200,6 +204,8 @@ def test_the_report_of_a_real_catalog_stays_readable(capsys):
         assert len(warnings) == data["warnings"] <= 6, (path.name, len(warnings))
         assert len(errors) == data["errors"], path.name  # no error is folded away
         assert all(f["count"] == 1 for f in data["findings"] if f["severity"] == "error")
+        assert text.endswith(f"{data['errors']} error(s), {data['warnings']} warning(s) in 1 of 1 catalog(s) checked\n"
+                             if data["findings"] else "0 error(s), 0 warning(s) in 1 catalog(s) checked\n")
     zwsp = next(f for f in data["findings"] if "U+200B" in f["message"])  # the last: Weblate's Khmer
     assert zwsp["count"] == len(zwsp["lines"]) > 3
     assert f"in {zwsp['count']} entries, at lines {', '.join(map(str, zwsp['lines']))}; the first:" in text

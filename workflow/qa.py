@@ -250,7 +250,9 @@ def as_text(checked: Checked) -> str:
             lines.append(f"      source: {f.source}")
             lines.append(f"      translation: {f.translation}")
         lines.append("")
-    lines.append(f"{checked.errors} error(s), {checked.warnings} warning(s) in {len(groups)} catalog(s)")
+    catalogs = len(checked.catalogs)
+    where = f"{len(groups)} of {catalogs} catalog(s) checked" if groups else f"{catalogs} catalog(s) checked"
+    lines.append(f"{checked.errors} error(s), {checked.warnings} warning(s) in {where}")
     return "\n".join(lines) + "\n"
 
 
@@ -273,6 +275,6 @@ def _lines(numbers: tuple[int, ...]) -> str:
 
 def as_json(checked: Checked) -> str:
     """The same findings for machines; a group's ``lines`` are all there."""
-    data = {"errors": checked.errors, "warnings": checked.warnings,
+    data = {"catalogs": checked.catalogs, "errors": checked.errors, "warnings": checked.warnings,
             "findings": [asdict(f) for f in checked.findings]}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
