@@ -6,9 +6,11 @@ import html
 from html.parser import HTMLParser
 
 import markdown
+import polib
 import pytest
 
 from workflow import checks, segment
+from workflow.checks import khmer as khmer_checks
 
 SOURCE = "Both sides agreed, see [the statement](https://www.mfaic.gov.kh/) or write to <press@mfaic.gov.kh>."
 
@@ -199,6 +201,16 @@ def test_an_empty_translation_has_no_problem():
     assert check_entry("Text.", "", source_lang="en", lang="fr") == []
 
 
+@pytest.mark.parametrize("msgid, msgstr, said", [
+    (" Done", "Terminé", "the source starts with a space, the translation does not: match the source"),
+    ("Done", " Terminé", "the translation starts with a space, the source does not: match the source"),
+    ("Done ", "Terminé", "the source ends with a space, the translation does not: match the source"),
+    ("Done", "Terminé ", "the translation ends with a space, the source does not: match the source"),
+])
+def test_a_stray_or_missing_edge_space_is_said_in_plain_english(msgid, msgstr, said):
+    assert [p.message for p in check_entry(msgid, msgstr, source_lang="en", lang="fr")] == [said]
+
+
 def test_every_check_has_a_one_line_explanation():
     assert set(checks.CHECKS) == {"numbers", "markup", "links", "glossary", "untranslated-copy", "punctuation",
                                   "french-spacing", "khmer", "raw-html", "consistency", "unsafe"}
@@ -263,8 +275,71 @@ def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
                  'msgctxt "@action:button"\nmsgid "Run"\nmsgstr "Exécuter"\n\n'
                  'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvrir un onglet"\n', encoding="utf-8")
     b.write_text(header + 'msgctxt "@info"\nmsgid "Open a tab"\nmsgstr "Ouvre un onglet"\n', encoding="utf-8")
-    found = [f for f in qa.check_files([a, b]) if f.check == "consistency"]
+    found = [f for f in qa.check_files([a, b]).findings if f.check == "consistency"]
     assert sorted(f.translation for f in found) == ["“Ouvre un onglet”", "“Ouvrir un onglet”"]
+
+
+def test_make_check_judges_plural_entries_as_check_catalog_does(tmp_path):
+    """Each form of a plural entry against its source: msgstr[0] against the singular, the others
+    against msgid_plural; Khmer's one form says every number, so against msgid_plural."""
+    from workflow import pofile, qa
+
+    def header(lang: str, plurals: str) -> str:
+        return (f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                f'"Plural-Forms: {plurals}\\n"\n\n')
+
+    fr, km = tmp_path / "fr.po", tmp_path / "km.po"
+    fr.write_text(header("fr", "nplurals=2; plural=(n > 1);") +
+                  'msgid "%d file deleted."\nmsgid_plural "%d files deleted."\n'
+                  'msgstr[0] "%d fichier supprimé."\nmsgstr[1] "%d fichiers supprimés"\n', encoding="utf-8")
+    km.write_text(header("km", "nplurals=1; plural=0;") +
+                  'msgid "One item"\nmsgid_plural "%i items."\nmsgstr[0] "%i ធាតុ"\n\n'
+                  'msgid "Total %i item."\nmsgid_plural "Total %i items."\nmsgstr[0] "មាន %i ធាតុុ។"\n', encoding="utf-8")
+    for path, lang in ((fr, "fr"), (km, "km")):
+        po = pofile.read_po_bytes(path.read_bytes(), path=str(path))
+        expected = {(entry.linenum, p.check, p.message)
+                    for entry, problems in checks.check_catalog(po, source_lang="en", lang=lang) for p in problems}
+        found = qa.check_files([path]).findings
+        assert expected and {(f.line, f.check, f.message) for f in found} == expected
+    [stop] = [f for f in qa.check_files([fr]).findings if f.check == "punctuation"]
+    assert stop.translation == "“%d fichiers supprimés”"  # the plural form, where the stop is missing
+    assert {f.check for f in qa.check_files([km]).findings} == {"punctuation", "khmer"}
+
+
+def test_warnings_of_one_kind_in_a_catalog_are_one_finding_with_every_line(tmp_path):
+    """Hand-typed U+200B in five entries: one warning saying so, how many and where (text and
+    JSON); a warning found once keeps its own message and excerpt; errors are never grouped."""
+    import json
+
+    from workflow import qa
+
+    header = 'msgid ""\nmsgstr ""\n"Language: km\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    entries = [("Download", "ទាញ\u200bយក"), ("Upload", "ផ្ទុក\u200bឡើង"), ("Open", "បើក"),
+               ("Delete", "លុុប\u200bចោល"), ("Save", "រក្សា\u200bទុក"), ("Close it", "បិទ  វា"),
+               ("Copy", "ចម្លង\u200b"), ("Paste", "បិិទ")]
+    path = tmp_path / "km.po"
+    path.write_text(header + "".join(f'msgid "{a}"\nmsgstr "{b}"\n\n' for a, b in entries), encoding="utf-8")
+    po = polib.pofile(str(path))
+    line = {e.msgid: e.linenum for e in po}
+    checked = qa.check_files([path])
+
+    [zwsp] = [f for f in checked.findings if "U+200B" in f.message]
+    assert zwsp.lines == tuple(line[m] for m in ("Download", "Upload", "Delete", "Save", "Copy"))
+    assert (zwsp.count, zwsp.line, zwsp.severity) == (5, line["Download"], "warning")
+    assert zwsp.message == khmer_checks.ZWSP_KIND and zwsp.translation == "“ទាញ\u200bយក”"
+    [double] = [f for f in checked.findings if f.check == "punctuation"]
+    assert (double.count, double.lines) == (1, (line["Close it"],)) and "a doubled space in “បិទ" in double.message
+    errors = [f for f in checked.findings if f.is_error]
+    assert [(f.line, f.count) for f in errors] == [(line["Delete"], 1), (line["Paste"], 1)]
+    assert (checked.errors, checked.warnings) == (2, 2)
+
+    text = qa.as_text(checked)
+    lines = ", ".join(str(n) for n in zwsp.lines)
+    assert f"{path}:{line['Download']}: warning: khmer: {khmer_checks.ZWSP_KIND}\n      in 5 entries, at lines {lines}" in text
+    assert text.endswith("2 error(s), 2 warning(s) in 1 of 1 catalog(s) checked\n")
+    data = json.loads(qa.as_json(checked))
+    assert [(f["lines"], f["count"]) for f in data["findings"] if "U+200B" in f["message"]] == [(list(zwsp.lines), 5)]
+    assert (data["catalogs"], data["errors"], data["warnings"]) == ([str(path)], 2, 2)
 
 
 def test_the_readme_gives_every_check_its_severity():

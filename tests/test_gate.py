@@ -10,12 +10,15 @@ reports the same findings the editions are built from.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import polib
 import pytest
 
-from tests.conftest import corpus, pdftotext, run, squash, tool
+from tests.conftest import ROOT, corpus, pdftotext, run, squash, tool
 from workflow.cli import main
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
@@ -89,11 +92,13 @@ def test_a_check_error_keeps_the_edition_a_draft_and_make_check_names_it(project
 
 
 def test_the_samples_pass_make_check_with_nothing_to_say(capsys):
-    from tests.conftest import ROOT
-
+    catalogs = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("locale/*/LC_MESSAGES/*.po"))
     assert main(["--root", str(ROOT), "check", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data == {"errors": 0, "warnings": 0, "findings": []}
+    assert data == {"catalogs": catalogs, "errors": 0, "warnings": 0, "findings": []}
+    assert main(["--root", str(ROOT), "check"]) == 0
+    # how many were checked, not how many had something to say (that said "in 0 catalog(s)")
+    assert capsys.readouterr().out == f"0 error(s), 0 warning(s) in {len(catalogs)} catalog(s) checked\n"
 
 
 def test_a_french_draft_keeps_the_english_fallback_in_english(project_copy):
@@ -139,6 +144,20 @@ def test_status_counts_refused_translations_as_not_done_and_khmer_words_by_the_s
     assert stats[("km", BELGIUM)]["words_left"] == len(entry.msgid.split())
 
 
+@pytest.mark.parametrize("command", [["status", "--format", "json"], ["check"]])
+def test_a_reader_that_stops_early_stops_us_quietly(command):
+    """``make status --format json | head -1``: the reader closes the pipe before we are done."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written: every write fails
+    try:
+        done = subprocess.run([sys.executable, "-m", "workflow", *command], cwd=ROOT, stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 1  # what was asked for was not all delivered
+
+
 def test_make_check_reads_every_real_catalog_without_crashing(capsys):
     files = sorted(corpus("po").glob("*/*.po"))
     assert len(files) >= 8
@@ -147,6 +166,22 @@ def test_make_check_reads_every_real_catalog_without_crashing(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["findings"], "real catalogs have real mistakes"
     assert {f["lang"] for f in data["findings"]} == {"km", "fr"}
+
+
+def test_a_po4a_catalog_takes_its_language_from_its_name(tmp_path, capsys):
+    """po4a names a catalog <name>.fr.po and leaves its Language header empty."""
+    path = corpus("po4a-markdown", "monero-site", "prove-payment.fr.po")
+    assert '"Language: \\n"' in path.read_text(encoding="utf-8")
+    assert main(["check", "--format", "json", str(path)]) in (0, 1)
+    data = json.loads(capsys.readouterr().out)
+    assert data["findings"] and {f["lang"] for f in data["findings"]} == {"fr"}
+
+    khmer = tmp_path / "guide.km.draft.po"  # the language part need not be the last one
+    khmer.write_text('msgid ""\nmsgstr ""\n"Language: \\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                     'msgid "Download"\nmsgstr "ទាញ\u200bយក"\n', encoding="utf-8")
+    assert main(["check", "--format", "json", str(khmer)]) == 0
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["lang"], finding["check"]) == ("km", "khmer")
 
 
 @pytest.mark.parametrize("name", ["Offline_Backup.fr.MALFORMED.po"])
@@ -158,13 +193,19 @@ def test_make_check_names_the_line_of_a_broken_catalog(name, capsys):
 
 def test_the_report_of_a_real_catalog_stays_readable(capsys):
     """A catalog that repeats one warning hundreds of times (apt's Khmer team types U+200B on
-    purpose) shows a handful of them, then one line for the rest; every error stands."""
+    purpose) gets it once, with how many entries and where; every error stands on its own line."""
     for path in sorted(corpus("po").glob("*/*.po")):
         main(["check", str(path)])
         text = capsys.readouterr().out
-        warnings = [line for line in text.splitlines() if ": warning: " in line]
-        assert len(warnings) <= 15, (path.name, len(warnings))
         main(["check", "--format", "json", str(path)])
         data = json.loads(capsys.readouterr().out)
+        warnings = [line for line in text.splitlines() if ": warning: " in line]
         errors = [line for line in text.splitlines() if ": error: " in line]
+        assert len(warnings) == data["warnings"] <= 6, (path.name, len(warnings))
         assert len(errors) == data["errors"], path.name  # no error is folded away
+        assert all(f["count"] == 1 for f in data["findings"] if f["severity"] == "error")
+        assert text.endswith(f"{data['errors']} error(s), {data['warnings']} warning(s) in 1 of 1 catalog(s) checked\n"
+                             if data["findings"] else "0 error(s), 0 warning(s) in 1 catalog(s) checked\n")
+    zwsp = next(f for f in data["findings"] if "U+200B" in f["message"])  # the last: Weblate's Khmer
+    assert zwsp["count"] == len(zwsp["lines"]) > 3
+    assert f"in {zwsp['count']} entries, at lines {', '.join(map(str, zwsp['lines']))}; the first:" in text

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -80,15 +81,15 @@ def _summary(report: build.Report) -> None:
 def _check(project: project_io.Project, args: argparse.Namespace) -> int:
     try:
         if args.files:
-            findings, ok = qa.check_files(args.files, source_lang=args.source_lang, glossary_root=project.root), True
+            checked, ok = qa.check_files(args.files, source_lang=args.source_lang, glossary_root=project.root), True
         else:
-            findings, report = qa.check_project(project)
+            checked, report = qa.check_project(project)
             ok = report.ok
     except WorkflowError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
-    sys.stdout.write(qa.as_json(findings) if args.format == "json" else qa.as_text(findings))
-    return EXIT_OK if ok and not any(f.is_error for f in findings) else EXIT_FAILED
+    sys.stdout.write(qa.as_json(checked) if args.format == "json" else qa.as_text(checked))
+    return EXIT_OK if ok and not checked.errors else EXIT_FAILED
 
 
 def _status(project: project_io.Project, form: str = "text") -> int:
@@ -130,6 +131,26 @@ def main(argv: list[str] | None = None) -> int:
     except WorkflowError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    try:
+        status = _run(project, args)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_FAILED
+    return status
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (``make status --format json | head -1``): nothing is
+    wrong with the catalogs, so say nothing; what is left in the buffer goes nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # no file descriptor (a test's captured output): nothing will be flushed to a pipe
+
+
+def _run(project: project_io.Project, args: argparse.Namespace) -> int:
     if args.command == "status":
         return _status(project, args.format)
     if args.command == "check":

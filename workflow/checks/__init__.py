@@ -35,7 +35,7 @@ from workflow.checks.markup import Rendered, added_images, new_urls, raw_html, r
 check_consistency = _consistency.check_consistency
 
 __all__ = ["CHECKS", "Glossary", "Problem", "Rendered", "Severity", "added_images", "check_consistency",
-           "check_catalog", "check_entry", "kind_of", "load_glossary", "new_urls", "raw_html", "rejection", "rendered", "urls"]
+           "check_catalog", "check_entry", "forms", "kind_of", "load_glossary", "new_urls", "raw_html", "rejection", "rendered", "urls"]
 
 del _glossary, _markup
 
@@ -62,23 +62,39 @@ def kind_of(entry: polib.POEntry) -> str:
     return ""
 
 
+def forms(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(source, translation) for each translated form of a catalog entry.
+
+    A plain entry is its msgid and msgstr.  In a plural entry, ``msgstr[0]`` is checked against the
+    singular msgid and the other forms against ``msgid_plural``; a language with one form only
+    (Khmer: ``nplurals=1``) says every number, 1 included, with ``msgstr[0]``, which is checked
+    against ``msgid_plural`` (the source's general form, "%d files" rather than "One file").
+
+    >>> e = polib.POEntry(msgid="One file", msgid_plural="%d files", msgstr_plural={0: "Un fichier", 1: "%d fichiers"})
+    >>> forms(e)
+    [('One file', 'Un fichier'), ('%d files', '%d fichiers')]
+    >>> forms(polib.POEntry(msgid="One file", msgid_plural="%d files", msgstr_plural={0: "ឯកសារ %d"}))
+    [('%d files', 'ឯកសារ %d')]
+    """
+    if not entry.msgid_plural:
+        return [(entry.msgid, entry.msgstr)] if entry.msgstr else []
+    translated = sorted((int(n), text) for n, text in entry.msgstr_plural.items())
+    single = len(translated) == 1
+    return [(entry.msgid if n == 0 and not single else entry.msgid_plural, text) for n, text in translated if text]
+
+
 def check_catalog(po: polib.POFile, *, source_lang: str, lang: str,
                   glossary: Glossary | None = None) -> list[tuple[polib.POEntry, list[Problem]]]:
     """(entry, problems) for every final translation of a catalog that has a problem.
 
     Obsolete, fuzzy and untranslated entries are left out (the gate counts them itself); the
-    forms of a plural entry are each checked against the singular or plural source.
+    forms of a plural entry are each checked against the singular or plural source (:func:`forms`).
     """
     found = []
     for entry in po:
         if entry.obsolete or not entry.msgid or "fuzzy" in entry.flags:
             continue
-        if entry.msgid_plural:
-            pairs = [(entry.msgid if int(n) == 0 else entry.msgid_plural, text)
-                     for n, text in sorted(entry.msgstr_plural.items())]
-        else:
-            pairs = [(entry.msgid, entry.msgstr)]
-        problems = [p for msgid, text in pairs
+        problems = [p for msgid, text in forms(entry)
                     for p in check_entry(msgid, text, source_lang=source_lang, lang=lang, glossary=glossary,
                                          kind=kind_of(entry))]
         if problems:

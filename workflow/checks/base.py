@@ -34,6 +34,10 @@ class Problem:
     check: str  #: the check's name, a key of CHECKS
     severity: Severity
     message: str  #: one line: what is wrong, what to do, with a short excerpt
+    #: The kind of problem, one line without this entry's particulars (no excerpt, no count): the
+    #: warnings of one check and one kind in a catalog are reported as one finding that says this
+    #: and lists their lines.  "" when the message itself says it (the same message is one kind).
+    kind: str = ""
 
     def __str__(self) -> str:
         return f"{self.severity.value}: {self.check}: {self.message}"

@@ -117,6 +117,10 @@ def looks_legacy(text: str, source: str = "") -> bool:
     return len(odd) >= 2 and len(odd) * 5 >= len(tokens) * 2
 
 
+ZWSP_KIND = ("zero-width spaces (U+200B) typed by hand: remove them, the typesetter inserts the word breaks "
+             "itself")
+
+
 @check("khmer")
 def khmer_text(entry: Entry) -> Iterator[Problem]:
     """Khmer is valid Unicode Khmer: no COENG without a consonant, no sign without a base, no doubled sign, no legacy (Limon) text; no hand-typed U+200B."""
@@ -134,4 +138,4 @@ def khmer_text(entry: Entry) -> Iterator[Problem]:
     zwsp = text.count(khmer.ZWSP)
     if zwsp and not entry.msgid.count(khmer.ZWSP):
         yield Problem("khmer", Severity.WARNING, f"{zwsp} zero-width space(s) (U+200B) typed by hand: remove "
-                      "them, the typesetter inserts the word breaks itself")
+                      "them, the typesetter inserts the word breaks itself", kind=ZWSP_KIND)

@@ -136,6 +136,7 @@ def raw_html_tags(entry: Entry) -> Iterator[Problem]:
 
 
 _NAMES = {"strong": "bold (**…**)", "em": "italic (*…*)", "code": "code (`…`)", "br": "hard line break(s)"}
+_BR_KIND = "the translation has more or fewer hard line breaks than the source: keep them where the source has them"
 #: Markers that should have become markup: a leftover one did not render.
 _MARKERS = (("**", "**"), ("__", "__"), ("`", "`"), ("*", "*"))
 
@@ -151,7 +152,8 @@ def markup(entry: Entry) -> Iterator[Problem]:
             # A line broken elsewhere changes the layout, not what the text says.
             severity = Severity.WARNING if tag == "br" else Severity.ERROR
             yield Problem("markup", severity, f"the source has {src.tags[tag]} {name}, the translation "
-                          f"{tgt.tags[tag]}: keep the source's markup around the matching words")
+                          f"{tgt.tags[tag]}: keep the source's markup around the matching words",
+                          kind=_BR_KIND if tag == "br" else "")
     yield from _leftover_markers(src.text, tgt.text)
 
 

@@ -74,7 +74,8 @@ def _final_mark(entry: Entry) -> Iterator[Problem]:
                       f"{_NAMES[got]} ({excerpt(bare, len(bare), len(bare))}): end it with {mark}")
     elif not want and got == "." and entry.kind.startswith(_UNSTOPPED) and source.rstrip(_CLOSERS)[-1:] not in ";,":
         yield Problem("punctuation", Severity.WARNING, f"the translation ends with a full stop the source does not "
-                      f"have ({excerpt(bare, len(bare), len(bare))}): headings and titles have none")
+                      f"have ({excerpt(bare, len(bare), len(bare))}): headings and titles have none",
+                      kind="a full stop the source does not have ends the translation: headings and titles have none")
 
 
 def _latin_stops(text: str) -> Iterator[Problem]:
@@ -90,12 +91,13 @@ def _spaces(msgid: str, msgstr: str) -> Iterator[Problem]:
     double = re.search(r"\S( {2,})\S", msgstr)
     if double and not re.search(r"\S {2,}\S", msgid):
         yield Problem("punctuation", Severity.WARNING, f"a doubled space in {excerpt(msgstr, *double.span(1))}: "
-                      "type one space")
+                      "type one space", kind="a doubled space: type one space")
     for side, src, tgt in (("starts", msgid[:1], msgstr[:1]), ("ends", msgid[-1:], msgstr[-1:])):
         if src.isspace() != tgt.isspace():
-            has = "has" if tgt.isspace() else "has not"
-            yield Problem("punctuation", Severity.WARNING, f"the translation {has} a space where the source {side} "
-                          f"{'without' if tgt.isspace() else 'with'} one: match the source")
+            spaced, bare = ("translation", "source") if tgt.isspace() else ("source", "translation")
+            yield Problem("punctuation", Severity.WARNING, f"the {spaced} {side} with a space, the {bare} does "
+                          "not: match the source", kind="the translation and the source differ in a space at the "
+                          f"{'start' if side == 'starts' else 'end'}: match the source")
 
 
 _FR_BEFORE = re.compile(r"(?<=[\w)\]»’”\"'.…%])( )([;:!?»])")
@@ -122,4 +124,6 @@ def _fr_problem(text: str, match: re.Match[str], sign: str) -> Problem:
     where = "after" if sign == "«" else "before"
     return Problem("french-spacing", Severity.WARNING, f"a plain space {where} “{sign}” in "
                    f"{excerpt(text, match.start(), match.end(), width=15)} can break the line there: "
-                   "remove it (the typesetter sets the French no-break space) or type a no-break space")
+                   "remove it (the typesetter sets the French no-break space) or type a no-break space",
+                   kind="a plain space before ; : ! ? » or after « can break the line there: remove it (the "
+                   "typesetter sets the French no-break space) or type a no-break space")
