@@ -54,6 +54,10 @@ def test_one_fuzzy_entry_makes_a_draft_no_index_lists_and_confirming_it_lists_th
     for index in _indexes(project_copy):
         assert f"fr/{BELGIUM}.html" not in index
     assert f"en/{BELGIUM}.html" in _indexes(project_copy)[0]  # the final editions are listed
+    # Nor does a public edition's language switcher (or its hreflang links) lead to the draft.
+    for lang, other in (("en", "km"), ("km", "en")):
+        public = (project_copy / f"output/{lang}/{BELGIUM}.html").read_text(encoding="utf-8")
+        assert f"../fr/{BELGIUM}.html" not in public and f"../{other}/{BELGIUM}.html" in public
 
     po = polib.pofile(str(path))
     po.find(entry.msgid).flags.remove("fuzzy")
@@ -62,6 +66,7 @@ def test_one_fuzzy_entry_makes_a_draft_no_index_lists_and_confirming_it_lists_th
     page = (project_copy / "output/fr" / f"{BELGIUM}.html").read_text(encoding="utf-8")
     assert "noindex" not in page and "draft-banner" not in page
     assert f"fr/{BELGIUM}.html" in _indexes(project_copy)[3]
+    assert f"../fr/{BELGIUM}.html" in (project_copy / f"output/en/{BELGIUM}.html").read_text(encoding="utf-8")
     assert squash(banner) not in squash(run(tool("pdftotext"), "-raw", "-enc", "UTF-8", str(pdf), "-").stdout)
 
 

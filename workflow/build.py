@@ -526,8 +526,34 @@ def plan_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
     return screen, plan
 
 
+def _plan_for_build(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
+                    report: Report) -> tuple[Edition, lifecycle.Plan] | None:
+    """The edition and its plan, or None when it is not to be rebuilt (its catalog cannot be read,
+    or its approvals cannot all be read: what is published stays as it is)."""
+    if (lang, rel.slug) in ws.broken or _doubtful(ws, rel.slug, lang):
+        return None
+    return plan_edition(ws, rel, lang, renderer, report)
+
+
+def _public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edition, lifecycle.Plan] | None],
+                      previous: Mapping[str, dict]) -> tuple[str, ...]:
+    """The languages whose edition of ``rel`` is public after this run: planned as public, or not
+    rebuilt and still published as the last run listed it."""
+    listed = previous.get(rel.slug, {}).get("titles", {})
+    public = []
+    for lang in ws.project.languages:
+        planned = plans.get(lang)
+        if planned is not None:
+            if planned[1].stage.public:
+                public.append(lang)
+        elif lang in listed and (ws.project.output / lang / f"{rel.slug}.html").exists():
+            public.append(lang)
+    return tuple(public)
+
+
 def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pdfs: Typesetting,
-                  report: Report) -> None:
+                  report: Report, *, planned: tuple[Edition, lifecycle.Plan] | None = None,
+                  public: tuple[str, ...] | None = None) -> None:
     """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``).
 
     The HTML and the PDF of each page are published each on its own, so a PDF that cannot be
@@ -545,24 +571,25 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
                                                     f"(content/{records.LEDGER}): the published edition is kept")
         return
-    screen, plan = plan_edition(ws, rel, lang, renderer, report)
+    screen, plan = planned or plan_edition(ws, rel, lang, renderer, report)
     problems = gate_problems(screen)
     if problems and plan.stage is not lifecycle.Stage.WITHDRAWN:
         report.warn(project.relative(project.catalog_path(lang, rel.slug)), None,
                     f"{'; '.join(problems)}: the {lang} edition is a draft")
     out = project.output / lang
     pages = []
+    shown = EditionPage(languages=public)  # a public page links to the public editions only
     if plan.stage is lifecycle.Stage.WITHDRAWN:
-        pages.append(Page(rel, lang, screen, screen, renderer, False, out / f"{rel.slug}.html", None))
+        pages.append(Page(rel, lang, screen, screen, renderer, False, out / f"{rel.slug}.html", None, shown))
         _remove(project, report, _withdrawn_files(project, rel.slug, lang))
     elif plan.public is None:
         printed = make_edition(ws, rel, lang, report, _print_filter(lang))
         pages.append(Page(rel, lang, screen, printed, renderer, plan.draft, out / f"{rel.slug}.html",
-                          out / f"{rel.slug}.pdf"))
+                          out / f"{rel.slug}.pdf", EditionPage() if plan.draft else shown))
     for number, issued in enumerate(plan.versions):
         latest = number == len(plan.versions) - 1
         pages.append(_issued_page(ws, rel, issued, plan.versions[:number], renderer, report,
-                                  suffix="" if latest else f".v{issued.version}"))
+                                  suffix="" if latest else f".v{issued.version}", public=public))
     if plan.pending:
         review = project.output / "review" / lang
         printed = make_edition(ws, rel, lang, report, _print_filter(lang))
@@ -585,7 +612,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
 
 
 def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tuple[records.Issued, ...],
-                 current: Renderer, report: Report, *, suffix: str) -> Page:
+                 current: Renderer, report: Report, *, suffix: str, public: tuple[str, ...] | None = None) -> Page:
     """An issued version, rebuilt from the texts that were approved (not from today's catalogs)."""
     project, content = ws.project, issued.content
     approved = release_io.parse(content.source, path=rel.path, slug=rel.slug)
@@ -594,7 +621,7 @@ def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tu
     screen = make_edition(ws, approved, content.lang, report, table=content.translations)
     printed = make_edition(ws, approved, content.lang, report, _print_filter(content.lang), table=content.translations)
     earlier = tuple((v.approval.day, f"{rel.slug}.v{v.version}.html", f"{rel.slug}.v{v.version}.pdf") for v in before)
-    place = EditionPage(corrected=issued.approval.day if before else None, earlier=earlier)
+    place = EditionPage(corrected=issued.approval.day if before else None, earlier=earlier, languages=public)
     out = project.output / content.lang
     return Page(approved, content.lang, screen, printed, renderer, False, out / f"{rel.slug}{suffix}.html",
                 out / f"{rel.slug}{suffix}.pdf", place)
@@ -981,10 +1008,20 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
             return report  # without fonts and stylesheets no edition can be right; nothing else is touched
         pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
                            pdfjobs.read_manifest(project.output))
+        previous = _previous_listing(project.output / INDEX_FILE)
         for rel in ws.releases:
+            # Every edition of a release is planned before any is written: a public page's language
+            # switcher links only to the editions that are public too, never to a draft.
+            plans = {}
             for lang in project.languages:
                 try:
-                    build_edition(ws, rel, lang, renderer, pdfs, report)
+                    plans[lang] = _plan_for_build(ws, rel, lang, renderer, report)
+                except Exception as exc:  # one broken edition must not stop the others
+                    report.failure(exc, rel.path)
+            public = _public_languages(ws, rel, plans, previous)
+            for lang, planned in plans.items():
+                try:
+                    build_edition(ws, rel, lang, renderer, pdfs, report, planned=planned, public=public)
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
         typeset_all(project, pdfs, report, jobs or pdfjobs.default_workers())

@@ -106,6 +106,8 @@ class EditionPage:
     for_print: bool = False  #: the print rules inline, in the words of this very edition
     corrected: _dt.date | None = None  #: the day a correction replaced the previous version
     earlier: tuple[tuple[_dt.date, str, str], ...] = ()  #: (issued on, HTML, PDF) of the versions it replaced
+    #: The languages the switcher links to (a public page: the public editions); None: every one.
+    languages: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,8 @@ class Renderer:
             closing_iso=meta.closing_date.isoformat(),
             created=meta.date.isoformat(),
             modified=meta.closing_date.isoformat(),
-            editions=self.links(edition.release.slug),
+            editions=[link for link in self.links(edition.release.slug)
+                      if page.languages is None or link.lang in page.languages or link.lang == lang],
             draft=draft,
             fallback=edition.fallback,
             source_lang=meta.lang,
