@@ -242,6 +242,35 @@ def test_verbose_says_one_line_per_edition_and_no_library_debug(project_copy):
     assert len(result.stderr.splitlines()) < 40, result.stderr  # not Python-Markdown's debug log
 
 
+def test_verbose_says_each_edition_once_it_is_done_pdf_included(project_copy, capsys, monkeypatch):
+    """The line of an edition comes after its PDF: its time counts the typesetting (most of the
+    work) and its state is the one the summary gives, "failed" when the PDF fails."""
+    import dataclasses
+
+    from workflow import pdfjobs
+
+    real = pdfjobs._typeset
+
+    def slow_or_failing(job):
+        if job.key == (BELGIUM, "fr"):
+            raise typeset.TypesetError("WeasyPrint: made to fail by the test")
+        made = real(job)
+        return dataclasses.replace(made, seconds=made.seconds + 100)  # a slow PDF, without waiting for one
+
+    monkeypatch.setattr(pdfjobs, "_typeset", slow_or_failing)
+    assert main(["--root", str(project_copy), "-v", "publish", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    for slug in SLUGS:
+        for lang in LANGS:
+            lines = [line for line in err.splitlines() if re.match(rf"{lang}\s+{slug}\s+\S+\s+[\d.]+ s$", line)]
+            assert len(lines) == 1, err
+            state, seconds = lines[0].split()[2], float(lines[0].split()[3])
+            if (slug, lang) == (BELGIUM, "fr"):
+                assert state == "failed", lines
+            else:
+                assert state == "final" and seconds >= 100, lines
+
+
 def test_the_summary_says_final_draft_or_failed_and_why(project_copy):
     path = project_copy / f"locale/km/LC_MESSAGES/{BELGIUM}.po"
     po = polib.pofile(str(path))

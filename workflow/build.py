@@ -570,6 +570,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
     else:  # no revision pending (any more): its draft is not left online beside the issued edition
         _remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
+    queued = len(pdfs.jobs)
     results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
     public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
@@ -581,7 +582,13 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     outcome = Outcome(not plan.stage.public, html_ok, pdf_ok, why, time.perf_counter() - started,
                       stage=plan.stage.value)
     report.outcomes[(rel.slug, lang)] = outcome
-    log.debug("%-3s %-50s %-6s %5.2f s", lang, rel.slug, outcome.state, outcome.seconds)
+    if len(pdfs.jobs) == queued:  # nothing left to typeset: done; otherwise typeset_all says it, PDF included
+        _said_done(rel.slug, lang, outcome)
+
+
+def _said_done(slug: str, lang: str, outcome: Outcome) -> None:
+    """``-v``: one line per edition once it is done (its PDF too), with its state and time."""
+    log.debug("%-3s %-50s %-6s %5.2f s", lang, slug, outcome.state, outcome.seconds)
 
 
 def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tuple[records.Issued, ...],
@@ -692,8 +699,22 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
         report.typeset += 1
         kept[name] = {"input": pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
 
+    left = {job.key: 0 for job in pdfs.jobs}
+    for job in pdfs.jobs:
+        left[job.key] += 1
+
+    def done_and_said(job: pdfjobs.PdfJob, result) -> None:
+        done(job, result)
+        outcome = report.outcomes.get(job.key)
+        left[job.key] -= 1
+        if outcome is not None:  # the edition's time counts its PDFs' typesetting
+            outcome = dataclasses.replace(outcome, seconds=outcome.seconds + getattr(result, "seconds", 0.0))
+            report.outcomes[job.key] = outcome
+            if not left[job.key]:
+                _said_done(*job.key, outcome)
+
     try:
-        pdfjobs.run(pdfs.jobs, workers, done)
+        pdfjobs.run(pdfs.jobs, workers, done_and_said)
     finally:
         progress.close()
         for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
