@@ -42,7 +42,8 @@ from urllib.parse import unquote, urlsplit
 
 with warnings.catch_warnings():
     # Said at import time when the library is missing; ``speed_hint`` says it once, in our words.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=UserWarning)
+    # (WeasyPrint 70 says it as a DeprecationWarning; any category is ignored.)
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required")
     import weasyprint
     from weasyprint.text import ffi as _weasyprint_ffi
 from fontTools.ttLib import TTFont
