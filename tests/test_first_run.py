@@ -72,6 +72,19 @@ def test_weasyprints_own_warning_about_harfbuzz_subset_is_not_said_beside_the_hi
     assert result.returncode == 0 and "HarfBuzz-Subset will be required" not in result.stderr, result.stderr
 
 
+def test_the_readme_names_every_package_a_fresh_debian_machine_needs():
+    """The set-up table names make (a fresh Debian or Ubuntu has none) and every package .ci/run installs."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    packages_column = " ".join(line.split("|")[2] for line in readme.splitlines()
+                               if line.startswith(("| required", "| optional", "| tests only")))
+    named = set(re.findall(r"[\w.+-]+", " ".join(re.findall(r"`([^`]*)`", packages_column))))
+    assert {"make", "python3", "python3-venv"} <= named, packages_column
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    installed = re.search(r"apt-get install ((?:\\\n|[^\n])*)", ci).group(1).replace("\\\n", " ")
+    packages = {word for word in installed.split() if not word.startswith(("-", ">"))}
+    assert packages and packages <= named, packages - named
+
+
 # ---------------------------------------------------------------------- the policy
 
 @pytest.mark.parametrize("text, level, kind", [
