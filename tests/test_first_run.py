@@ -248,6 +248,7 @@ def test_a_refused_url_and_a_rejected_link_are_each_said_once(project_copy, caps
     main(["--root", str(project_copy), "publish"])
     err = capsys.readouterr().err
     assert err.count("https://evil.example/") == 1, err
+    assert err.count("the source text is published instead") == 1, err  # said once on its line too
     assert err.count(f"refused to load {(project_copy / 'seal.png').as_uri()} in the fr PDF") == 1, err
 
 

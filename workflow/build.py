@@ -367,7 +367,7 @@ def _report_problems(report: Report, po_path: str, line: int | None, judged: Jud
     a draft, which is reported but is no failure (``make check`` calls it an error)."""
     for problem in judged.problems:
         if problem.severity is checks.Severity.REJECT:
-            report.error(po_path, line, f"{problem.check}: {problem.message}; the source text is published instead")
+            report.error(po_path, line, f"{problem.check}: {problem.message}")  # it says the source is published
         elif problem.severity is checks.Severity.ERROR:
             report.warn(po_path, line, f"{problem.check}: {problem.message} (until it is fixed, the edition is a draft)")
         else:
