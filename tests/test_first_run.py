@@ -134,6 +134,25 @@ def test_an_ignored_rule_in_a_projects_stylesheet_is_named_by_file_and_line_once
     assert len(list((project_copy / "output").rglob("*.pdf"))) == 6
 
 
+def test_what_weasyprint_says_of_a_templates_own_style_and_links_is_never_silence(project_copy, capsys):
+    """A CSS rule in a style element of a project's edition.html, and a link of the template to no
+    anchor, are not in the stylesheets checked once nor in a release's text: still warnings, once."""
+    from workflow.render import template_file
+
+    page = template_file("edition.html").read_text(encoding="utf-8")
+    page = page.replace("</head>", "<style>h1 { text-colour: red; }</style>\n</head>", 1)
+    page = page.replace("</article>", '<a href="#not-in-any-release">top</a>\n</article>', 1)
+    assert page.count("text-colour") == 1 and page.count("#not-in-any-release") == 1
+    use_templates(project_copy, {"edition.html": page})
+    assert main(["--root", str(project_copy), "publish"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("text-colour") == 1, err
+    assert "templates/edition.html: warning: WeasyPrint will not use this: Ignored `text-colour" in err
+    said = [line for line in err.splitlines() if "#not-in-any-release" in line]
+    assert said and len(said) == len(set(said)) <= len(SLUGS), err  # once per release at most
+    assert len(list((project_copy / "output").rglob("*.pdf"))) == 6
+
+
 # -------------------------------------------------------------------- in-page links
 
 ANNEX_RELEASE = """---

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import polib
 
@@ -687,9 +688,15 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
             report.warn(job.source, None, f"refused to load {url} in the {job.lang} PDF: only the project's assets "
                         "may be used")
         for message in result.messages:
-            if message.level is typeset.Level.HINT or message.kind in ("anchor", "css"):
+            if message.level is typeset.Level.HINT or _said_with_its_line(report, job, message):
                 continue  # the speed hint is said once a run; anchors and stylesheets are checked once, with lines
-            report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
+            if message.kind == "css":  # a style element or attribute of the template: said once a run
+                report.warn(_template_name(project, "edition.html"), None,
+                            f"WeasyPrint will not use this: {message.text}")
+            elif message.kind == "anchor":  # not a link of the release's text: said once a release
+                report.warn(job.source, None, f"WeasyPrint, in its PDFs: {message.text}")
+            else:
+                report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
         try:
             save(project, report, job.path, result.pdf)
         except OSError as exc:
@@ -720,6 +727,19 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
         for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
             del kept[name]
         save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+
+
+def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:
+    """Whether WeasyPrint's message is one already reported where its line is known: a rule of a
+    checked stylesheet (``_check_stylesheet``), a link of the release's text to no heading
+    (``load_releases``).  Anything else it says is reported, never dropped."""
+    if message.kind == "css":
+        return any(f.message == f"WeasyPrint will not use this: {message.text}" for f in report.findings)
+    if message.kind == "anchor":
+        return any(f.path == job.source and f.message.startswith("the link to #")
+                   and unquote(f.message[len("the link to #"):].partition(" points nowhere")[0]) == message.anchor
+                   for f in report.findings)
+    return False
 
 
 def _pdf_failed(report: Report, key: tuple[str, str]) -> None:
