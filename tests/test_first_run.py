@@ -63,6 +63,28 @@ def test_without_harfbuzz_subset_every_pdf_is_made_and_one_hint_says_why_it_is_s
     assert squash(title) in squash(pdftotext(project_copy / "output/km" / f"{BELGIUM}.pdf"))
 
 
+def test_weasyprints_own_warning_about_harfbuzz_subset_is_not_said_beside_the_hint():
+    """WeasyPrint 70 warns at import (a DeprecationWarning) when the library is missing; the hint
+    says it once, in our words, so the warning stays silent even where warnings are shown."""
+    env = dict(os.environ, PYTHONPATH=f"{HIDE_SUBSET}{os.pathsep}{ROOT}")
+    result = subprocess.run([sys.executable, "-W", "always", "-c", "import workflow.typeset"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "HarfBuzz-Subset will be required" not in result.stderr, result.stderr
+
+
+def test_the_readme_names_every_package_a_fresh_debian_machine_needs():
+    """The set-up table names make (a fresh Debian or Ubuntu has none) and every package .ci/run installs."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    packages_column = " ".join(line.split("|")[2] for line in readme.splitlines()
+                               if line.startswith(("| required", "| optional", "| tests only")))
+    named = set(re.findall(r"[\w.+-]+", " ".join(re.findall(r"`([^`]*)`", packages_column))))
+    assert {"make", "python3", "python3-venv"} <= named, packages_column
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    installed = re.search(r"apt-get install ((?:\\\n|[^\n])*)", ci).group(1).replace("\\\n", " ")
+    packages = {word for word in installed.split() if not word.startswith(("-", ">"))}
+    assert packages and packages <= named, packages - named
+
+
 # ---------------------------------------------------------------------- the policy
 
 @pytest.mark.parametrize("text, level, kind", [
@@ -109,6 +131,25 @@ def test_an_ignored_rule_in_a_projects_stylesheet_is_named_by_file_and_line_once
     err = capsys.readouterr().err
     assert err.count("text-colour") == 1, err
     assert "templates/edition.css:13: warning:" in err
+    assert len(list((project_copy / "output").rglob("*.pdf"))) == 6
+
+
+def test_what_weasyprint_says_of_a_templates_own_style_and_links_is_never_silence(project_copy, capsys):
+    """A CSS rule in a style element of a project's edition.html, and a link of the template to no
+    anchor, are not in the stylesheets checked once nor in a release's text: still warnings, once."""
+    from workflow.render import template_file
+
+    page = template_file("edition.html").read_text(encoding="utf-8")
+    page = page.replace("</head>", "<style>h1 { text-colour: red; }</style>\n</head>", 1)
+    page = page.replace("</article>", '<a href="#not-in-any-release">top</a>\n</article>', 1)
+    assert page.count("text-colour") == 1 and page.count("#not-in-any-release") == 1
+    use_templates(project_copy, {"edition.html": page})
+    assert main(["--root", str(project_copy), "publish"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("text-colour") == 1, err
+    assert "templates/edition.html: warning: WeasyPrint will not use this: Ignored `text-colour" in err
+    said = [line for line in err.splitlines() if "#not-in-any-release" in line]
+    assert said and len(said) == len(set(said)) <= len(SLUGS), err  # once per release at most
     assert len(list((project_copy / "output").rglob("*.pdf"))) == 6
 
 
@@ -179,7 +220,9 @@ def test_markdowns_own_syntax_document_publishes_in_every_language(project_copy,
     # Its anchors are raw HTML headings (<h2 id="overview">), shown as text here: every in-page
     # link is reported once, with the line it is on (the file has 5 lines of front matter).
     lines = text.splitlines()
-    for target in ("overview", "philosophy", "html", "autolink", "backslash"):
+    targets = dict.fromkeys(re.findall(r"\]\(#([\w-]+)\)", text))
+    assert len(targets) == 19 and "p" in targets  # "#p" after "#philosophy": the line is the link's own
+    for target in targets:
         line = next(n for n, t in enumerate(lines, start=6) if f"(#{target})" in t)
         assert f"2024-06-01-markdown-syntax.md:{line}: warning: the link to #{target} points nowhere" in err
         assert err.count(f"the link to #{target} points") == 1
@@ -224,6 +267,7 @@ def test_a_refused_url_and_a_rejected_link_are_each_said_once(project_copy, caps
     main(["--root", str(project_copy), "publish"])
     err = capsys.readouterr().err
     assert err.count("https://evil.example/") == 1, err
+    assert err.count("the source text is published instead") == 1, err  # said once on its line too
     assert err.count(f"refused to load {(project_copy / 'seal.png').as_uri()} in the fr PDF") == 1, err
 
 
@@ -238,6 +282,35 @@ def test_verbose_says_one_line_per_edition_and_no_library_debug(project_copy):
                         if re.match(rf"{lang}\s+{slug}\s+final\s+[\d.]+ s$", line)]
             assert len(progress) == 1, result.stderr
     assert len(result.stderr.splitlines()) < 40, result.stderr  # not Python-Markdown's debug log
+
+
+def test_verbose_says_each_edition_once_it_is_done_pdf_included(project_copy, capsys, monkeypatch):
+    """The line of an edition comes after its PDF: its time counts the typesetting (most of the
+    work) and its state is the one the summary gives, "failed" when the PDF fails."""
+    import dataclasses
+
+    from workflow import pdfjobs
+
+    real = pdfjobs._typeset
+
+    def slow_or_failing(job):
+        if job.key == (BELGIUM, "fr"):
+            raise typeset.TypesetError("WeasyPrint: made to fail by the test")
+        made = real(job)
+        return dataclasses.replace(made, seconds=made.seconds + 100)  # a slow PDF, without waiting for one
+
+    monkeypatch.setattr(pdfjobs, "_typeset", slow_or_failing)
+    assert main(["--root", str(project_copy), "-v", "publish", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    for slug in SLUGS:
+        for lang in LANGS:
+            lines = [line for line in err.splitlines() if re.match(rf"{lang}\s+{slug}\s+\S+\s+[\d.]+ s$", line)]
+            assert len(lines) == 1, err
+            state, seconds = lines[0].split()[2], float(lines[0].split()[3])
+            if (slug, lang) == (BELGIUM, "fr"):
+                assert state == "failed", lines
+            else:
+                assert state == "final" and seconds >= 100, lines
 
 
 def test_the_summary_says_final_draft_or_failed_and_why(project_copy):

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import polib
 
@@ -367,7 +368,7 @@ def _report_problems(report: Report, po_path: str, line: int | None, judged: Jud
     a draft, which is reported but is no failure (``make check`` calls it an error)."""
     for problem in judged.problems:
         if problem.severity is checks.Severity.REJECT:
-            report.error(po_path, line, f"{problem.check}: {problem.message}; the source text is published instead")
+            report.error(po_path, line, f"{problem.check}: {problem.message}")  # it says the source is published
         elif problem.severity is checks.Severity.ERROR:
             report.warn(po_path, line, f"{problem.check}: {problem.message} (until it is fixed, the edition is a draft)")
         else:
@@ -597,6 +598,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
     else:  # no revision pending (any more): its draft is not left online beside the issued edition
         _remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
+    queued = len(pdfs.jobs)
     results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
     public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
@@ -608,7 +610,13 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     outcome = Outcome(not plan.stage.public, html_ok, pdf_ok, why, time.perf_counter() - started,
                       stage=plan.stage.value)
     report.outcomes[(rel.slug, lang)] = outcome
-    log.debug("%-3s %-50s %-6s %5.2f s", lang, rel.slug, outcome.state, outcome.seconds)
+    if len(pdfs.jobs) == queued:  # nothing left to typeset: done; otherwise typeset_all says it, PDF included
+        _said_done(rel.slug, lang, outcome)
+
+
+def _said_done(slug: str, lang: str, outcome: Outcome) -> None:
+    """``-v``: one line per edition once it is done (its PDF too), with its state and time."""
+    log.debug("%-3s %-50s %-6s %5.2f s", lang, slug, outcome.state, outcome.seconds)
 
 
 def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tuple[records.Issued, ...],
@@ -707,9 +715,15 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
             report.warn(job.source, None, f"refused to load {url} in the {job.lang} PDF: only the project's assets "
                         "may be used")
         for message in result.messages:
-            if message.level is typeset.Level.HINT or message.kind in ("anchor", "css"):
+            if message.level is typeset.Level.HINT or _said_with_its_line(report, job, message):
                 continue  # the speed hint is said once a run; anchors and stylesheets are checked once, with lines
-            report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
+            if message.kind == "css":  # a style element or attribute of the template: said once a run
+                report.warn(_template_name(project, "edition.html"), None,
+                            f"WeasyPrint will not use this: {message.text}")
+            elif message.kind == "anchor":  # not a link of the release's text: said once a release
+                report.warn(job.source, None, f"WeasyPrint, in its PDFs: {message.text}")
+            else:
+                report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
         try:
             save(project, report, job.path, result.pdf)
         except OSError as exc:
@@ -719,13 +733,40 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
         report.typeset += 1
         kept[name] = {"input": pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
 
+    left = {job.key: 0 for job in pdfs.jobs}
+    for job in pdfs.jobs:
+        left[job.key] += 1
+
+    def done_and_said(job: pdfjobs.PdfJob, result) -> None:
+        done(job, result)
+        outcome = report.outcomes.get(job.key)
+        left[job.key] -= 1
+        if outcome is not None:  # the edition's time counts its PDFs' typesetting
+            outcome = dataclasses.replace(outcome, seconds=outcome.seconds + getattr(result, "seconds", 0.0))
+            report.outcomes[job.key] = outcome
+            if not left[job.key]:
+                _said_done(*job.key, outcome)
+
     try:
-        pdfjobs.run(pdfs.jobs, workers, done)
+        pdfjobs.run(pdfs.jobs, workers, done_and_said)
     finally:
         progress.close()
         for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
             del kept[name]
         save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+
+
+def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:
+    """Whether WeasyPrint's message is one already reported where its line is known: a rule of a
+    checked stylesheet (``_check_stylesheet``), a link of the release's text to no heading
+    (``load_releases``).  Anything else it says is reported, never dropped."""
+    if message.kind == "css":
+        return any(f.message == f"WeasyPrint will not use this: {message.text}" for f in report.findings)
+    if message.kind == "anchor":
+        return any(f.path == job.source and f.message.startswith("the link to #")
+                   and unquote(f.message[len("the link to #"):].partition(" points nowhere")[0]) == message.anchor
+                   for f in report.findings)
+    return False
 
 
 def _pdf_failed(report: Report, key: tuple[str, str]) -> None:

@@ -208,13 +208,19 @@ def missing_anchors(release: Release, segments: list[Segment]) -> list[tuple[str
     ...           path="x.md", slug="x")
     >>> missing_anchors(r, extract(r))
     [('nowhere', 8)]
+    >>> r = parse("---\\ntitle: T\\ndate: 2024-01-01\\nlang: en\\n---\\n[a](#pa)\\n\\n[b](#p)\\n",
+    ...           path="x.md", slug="x")
+    >>> missing_anchors(r, extract(r))
+    [('pa', 6), ('p', 8)]
     """
     anchors = _Anchors(render_body(release.body))
     found = []
     for target in anchors.links:
         if target in anchors.ids:
             continue
-        line = next((s.line for s in segments if f"#{target}" in s.text), None)
+        # The whole name: "#p" must not find the line of "(#philosophy)".
+        link = re.compile(re.escape(f"#{target}") + r"(?![^\s)>\"'])")
+        line = next((s.line for s in segments if link.search(s.text)), None)
         found.append((target, line))
     return found
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator
@@ -41,7 +42,8 @@ from urllib.parse import unquote, urlsplit
 
 with warnings.catch_warnings():
     # Said at import time when the library is missing; ``speed_hint`` says it once, in our words.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=UserWarning)
+    # (WeasyPrint 70 says it as a DeprecationWarning; any category is ignored.)
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required")
     import weasyprint
     from weasyprint.text import ffi as _weasyprint_ffi
 from fontTools.ttLib import TTFont
@@ -229,6 +231,7 @@ class Typeset:
     pdf: bytes
     messages: tuple[Message, ...]  #: WARN and HINT messages, each once
     refused: tuple[str, ...]  #: URLs the sandbox refused, each once
+    seconds: float = 0.0  #: how long typesetting took (``-v`` adds it to the edition's time)
 
 
 @lru_cache(maxsize=1)
@@ -251,6 +254,7 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     FAIL message once, when the PDF would not be what was designed.
     """
     check_version()
+    started = time.perf_counter()
     fetcher = SandboxFetcher(allowed=allowed)
     with _weasyprint_messages() as logged, _source_date(epoch):
         options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
@@ -269,4 +273,4 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     if failures:
         unread = f" (could not read: {', '.join(refused)})" if refused else ""
         raise TypesetError("WeasyPrint: " + "; ".join(failures) + unread)
-    return Typeset(pdf, tuple(messages), refused)
+    return Typeset(pdf, tuple(messages), refused, time.perf_counter() - started)
