@@ -373,13 +373,21 @@ def test_deleting_the_source_of_an_issued_release_is_an_error_and_nothing_is_tak
     (root / SOURCE).unlink()
     code, err = publish(root)
     assert code == 1
-    assert (f"{SOURCE}: error: this release is gone but its editions were issued, so they stay published: to take "
-            "it down, put the file back with 'withdrawn: YYYY-MM-DD' in its front matter; to remove it for good, "
-            f"delete content/issued/{BELGIUM}/ and its lines in content/approvals.tsv") in err
+    assert (f"{SOURCE}: error: this release is gone but its editions were issued, so they stay published as they "
+            "are: put the file back (with 'withdrawn: YYYY-MM-DD' in its front matter to take it down); to remove it "
+            f"for good, delete content/issued/{BELGIUM}/ and its lines in content/approvals.tsv") in err
     assert editions(root) == before
     for lang in LANGS:
         assert f"{lang}/{BELGIUM}.html" in indexes(root)
     assert (root / "output/releases.json").read_bytes() == listed  # its versions included
+
+    # After a clean output/ the tool cannot tell whether it had been withdrawn: it says that the
+    # editions are not published again, rather than that they "stay published".
+    shutil.rmtree(root / "output")
+    code, err = publish(root)
+    assert code == 1 and not (root / "output/en" / f"{BELGIUM}.html").exists()
+    assert (f"{SOURCE}: error: this release is gone but its editions were issued, and none is in output/ now: they "
+            "are not published again without it: put the file back") in err
 
 
 def test_deleting_a_release_never_issued_takes_its_drafts_down_and_says_so(published, tmp_path):

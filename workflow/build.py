@@ -994,9 +994,14 @@ def _gone(ws: Workspace, report: Report) -> None:
     present = {rel.slug for rel in ws.releases} | ws.unreadable
     issued = {slug for slug, _lang in ws.issued} - present
     for slug in sorted(issued):
-        report.error(f"content/{slug}.md", None, f"this release is gone but its editions were issued, so they "
-                     "stay published: to take it down, put the file back with 'withdrawn: YYYY-MM-DD' in its "
-                     f"front matter; to remove it for good, delete content/{records.ISSUED}/{slug}/ and its lines "
+        online = [lang for lang in project.languages if (project.output / lang / f"{slug}.html").exists()]
+        # Without its source the tool cannot tell whether it was withdrawn: what is online stays as
+        # it is, and nothing is published again from the approved texts (after a clean output/).
+        said = ("so they stay published as they are" if online else
+                "and none is in output/ now: they are not published again without it")
+        report.error(f"content/{slug}.md", None, f"this release is gone but its editions were issued, {said}: "
+                     "put the file back (with 'withdrawn: YYYY-MM-DD' in its front matter to take it down); "
+                     f"to remove it for good, delete content/{records.ISSUED}/{slug}/ and its lines "
                      f"in content/{records.LEDGER}, then publish again")
     stale = []
     for folder in [project.output / lang for lang in project.languages] + [project.output / "review"] + \
