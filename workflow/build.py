@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import polib
 
 from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
-from workflow import pdfjobs, segment, typography
+from workflow import pdfjobs, runstate, segment, typography
 from workflow.fonts import font_paths
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, TypesetError, WorkflowError
@@ -1040,48 +1040,79 @@ def update_po(project: Project) -> Report:
 
 
 def publish(project: Project, *, jobs: int | None = None) -> Report:
-    """``make publish``: update the catalogs, then build every edition and the indexes."""
-    report = Report()
+    """``make publish``: update the catalogs, then build every edition and the indexes — or, when
+    nothing has changed since the last run that ended without error, say what it said
+    (``workflow.runstate``)."""
     with publishing_lock(project.root / ".publish.lock"):
         remove_stale_temporaries(project.scratch)
-        ws = load_workspace(project, report)
-        update_catalogs(ws, report)
-        renderer = Renderer(_ui_tables(ws, report), project.languages, project.templates)
         try:
-            assets = write_assets(project, renderer, report)
-        except (TypesetError, WorkflowError) as exc:
-            report.failure(exc, project.relative(project.output / "assets"))
-            return report  # without fonts and stylesheets no edition can be right; nothing else is touched
-        pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
-                           pdfjobs.read_manifest(project.output))
-        previous = _previous_listing(project.output / INDEX_FILE)
-        for rel in ws.releases:
-            # Every edition of a release is planned before any is written: a public page's language
-            # switcher links only to the editions that are public too, never to a draft.
-            plans = {}
-            for lang in project.languages:
-                try:
-                    plans[lang] = _plan_for_build(ws, rel, lang, renderer, report)
-                except Exception as exc:  # one broken edition must not stop the others
-                    report.failure(exc, rel.path)
-            public = _public_languages(ws, rel, plans, previous)
-            for lang, planned in plans.items():
-                try:
-                    build_edition(ws, rel, lang, renderer, pdfs, report, planned=planned, public=public)
-                except Exception as exc:  # one broken edition must not stop the others
-                    report.failure(exc, rel.path)
-        typeset_all(project, pdfs, report, jobs or pdfjobs.default_workers())
-        report.unchanged = pdfs.unchanged
-        _gone(ws, report)
-        from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
+            fonts = font_paths()
+        except TypesetError:
+            fonts = None  # the full run says what is wrong
+        last = runstate.read(project.output)
+        if fonts is not None and runstate.unchanged(last, runstate.inputs_digest(project, fonts), project.output):
+            return _replay(last)
+        report = _build_all(project, jobs)
+        if report.ok and fonts is not None:
+            record = runstate.text(runstate.inputs_digest(project, fonts), project.output, report.findings,
+                                   report.outcomes, report.hints, report.typeset + report.unchanged)
+            write_atomic(project.output / runstate.RECORD, record.encode("utf-8"), scratch=project.scratch)
+    return report
 
-        for finding in qa.consistency(ws):
-            report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
-        for step in (write_indexes, write_reviews):
+
+def _replay(last: runstate.LastRun) -> Report:
+    """The report of a run with nothing to do: what the last run said, said again."""
+    log.info("nothing has changed since the last publish: every edition is up to date")
+    report = Report(hints=list(last.hints), unchanged=last.pdfs)
+    for finding in last.findings:
+        report._add(Finding(**finding))
+    for item in last.outcomes:
+        fields = {k: v for k, v in item.items() if k not in ("slug", "lang")}
+        report.outcomes[(item["slug"], item["lang"])] = Outcome(**fields)
+    return report
+
+
+def _build_all(project: Project, jobs: int | None) -> Report:
+    """Every stage of a publish, for every release and language."""
+    report = Report()
+    ws = load_workspace(project, report)
+    update_catalogs(ws, report)
+    renderer = Renderer(_ui_tables(ws, report), project.languages, project.templates)
+    try:
+        assets = write_assets(project, renderer, report)
+    except (TypesetError, WorkflowError) as exc:
+        report.failure(exc, project.relative(project.output / "assets"))
+        return report  # without fonts and stylesheets no edition can be right; nothing else is touched
+    pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
+                       pdfjobs.read_manifest(project.output))
+    previous = _previous_listing(project.output / INDEX_FILE)
+    for rel in ws.releases:
+        # Every edition of a release is planned before any is written: a public page's language
+        # switcher links only to the editions that are public too, never to a draft.
+        plans = {}
+        for lang in project.languages:
             try:
-                step(ws, renderer, report)
-            except Exception as exc:  # the editions are published; say what could not be listed
-                report.failure(exc, project.relative(project.output))
+                plans[lang] = _plan_for_build(ws, rel, lang, renderer, report)
+            except Exception as exc:  # one broken edition must not stop the others
+                report.failure(exc, rel.path)
+        public = _public_languages(ws, rel, plans, previous)
+        for lang, planned in plans.items():
+            try:
+                build_edition(ws, rel, lang, renderer, pdfs, report, planned=planned, public=public)
+            except Exception as exc:  # one broken edition must not stop the others
+                report.failure(exc, rel.path)
+    typeset_all(project, pdfs, report, jobs or pdfjobs.default_workers())
+    report.unchanged = pdfs.unchanged
+    _gone(ws, report)
+    from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
+
+    for finding in qa.consistency(ws):
+        report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
+    for step in (write_indexes, write_reviews):
+        try:
+            step(ws, renderer, report)
+        except Exception as exc:  # the editions are published; say what could not be listed
+            report.failure(exc, project.relative(project.output))
     return report
 
 

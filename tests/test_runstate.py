@@ -1,0 +1,83 @@
+"""A publish with nothing to do (workflow.runstate): it says what the last run said and does
+nothing more, and anything that changed — an input, an output, the record itself — means a full run.
+
+Whether a run was full is read from the report (``typeset``, ``written``) and from the files,
+never from timing.
+"""
+
+from __future__ import annotations
+
+import polib
+
+from workflow import build, project as project_io, runstate
+from workflow.cli import main
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+
+
+def publish(root) -> build.Report:
+    return build.publish(project_io.load(root), jobs=1)
+
+
+def stamps(root) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in (root / "output").rglob("*") if p.is_file()}
+
+
+def test_nothing_changed_replays_the_last_report_and_touches_nothing(project_copy, capsys):
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.comment == "type: paragraph")
+    entry.msgstr += " "  # a space the source does not end with: a warning, not an error
+    po.save(str(path))
+    assert main(["--root", str(project_copy), "publish"]) == 0
+    first = capsys.readouterr().err
+    assert "warning" in first and (project_copy / "output" / runstate.RECORD).is_file()
+    before = stamps(project_copy)
+    assert main(["--root", str(project_copy), "publish"]) == 0
+    again = capsys.readouterr().err
+    assert "nothing has changed since the last publish" in again
+    said = lambda err: sorted(line for line in err.splitlines() if ": warning:" in line or "  fr  " in line)  # noqa: E731
+    assert said(again) == said(first)  # the same warnings and the same summary rows
+    assert stamps(project_copy) == before
+
+
+def test_an_output_removed_or_changed_means_a_full_run(project_copy):
+    publish(project_copy)
+    page = project_copy / "output/fr" / f"{BELGIUM}.html"
+    original = page.read_bytes()
+    page.unlink()
+    report = publish(project_copy)
+    assert page.read_bytes() == original and f"output/fr/{BELGIUM}.html" in report.written
+    page.write_bytes(original.replace(b"<body", b"<body data-x"))
+    report = publish(project_copy)
+    assert page.read_bytes() == original and report.written == [f"output/fr/{BELGIUM}.html"]
+    stray = project_copy / "output/fr/stray.html"
+    stray.write_text("x", encoding="utf-8")
+    assert publish(project_copy).outcomes  # a full run (it has something to say of every edition)
+
+
+def test_an_input_changed_means_a_full_run(project_copy):
+    publish(project_copy)
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Phnom Penh", "Siem Reap", 1), encoding="utf-8")
+    report = publish(project_copy)
+    assert "locale/templates/" + f"{BELGIUM}.pot" in report.written
+
+
+def test_a_damaged_record_means_a_full_run_never_an_error(project_copy):
+    publish(project_copy)
+    record = project_copy / "output" / runstate.RECORD
+    for damaged in ("", "{", '{"format": 1}', '{"format": 1, "inputs": 3, "outputs": []}', "[]", "\x00"):
+        record.write_text(damaged, encoding="utf-8")
+        report = publish(project_copy)
+        assert report.ok and report.written == [] and report.typeset == 0 and report.unchanged == 6
+        assert runstate.read(project_copy / "output") is not None  # written again whole
+
+
+def test_a_run_with_an_error_is_not_remembered(project_copy):
+    publish(project_copy)
+    (project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po").write_text('msgid "x\n', encoding="utf-8")
+    for _ in range(2):  # said every time, since the next run may well succeed
+        report = publish(project_copy)
+        assert not report.ok and any(f"fr/LC_MESSAGES/{BELGIUM}.po" in f.path for f in report.findings)
+        assert "nothing has changed" not in " ".join(map(str, report.findings))

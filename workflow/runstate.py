@@ -1,0 +1,112 @@
+"""A publish with nothing to do does nothing: the last run's inputs and outputs, remembered.
+
+``make publish`` is run again whenever a translator fixes a comma, and most runs change nothing.
+After each run, ``output/.last-run.json`` records a digest of everything the run read (every file
+under ``content/`` and ``locale/`` as they stand once the run has updated the catalogs, the
+settings, the project's own templates, this package's code and templates, the bundled fonts and
+the versions of the libraries that shape the output), the size and modification time of every
+file it left under ``output/``, and what it reported.  The next run compares: when the inputs are
+the same and every output is still as it was left, it says what the last run said, and reads,
+writes and typesets nothing more.  Anything else — an input changed, an output touched, added or
+removed, a missing or damaged record — means a full run: the record is an optimisation, never
+a source of truth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+RECORD = ".last-run.json"
+#: Libraries whose version changes what is published.
+_LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "polib", "pyyaml", "regex",
+              "fonttools", "pydyf")
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """What the last complete run read, left and said."""
+
+    inputs: str  #: digest of every input (``inputs_digest``)
+    outputs: dict[str, list[int]]  #: file under output/ → [size, mtime in ns]
+    findings: list[dict]  #: the report's findings, in order
+    outcomes: list[dict]  #: slug, lang and the Outcome's fields
+    hints: list[str]
+    pdfs: int  #: PDFs published (all up to date at the end of the run)
+
+
+def _walk(folder: Path, skip: set[str] = frozenset()) -> list[Path]:
+    found = []
+    if not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        found += [Path(dirpath) / name for name in sorted(filenames) if name not in skip]
+    return found
+
+
+def inputs_digest(project, fonts: dict[str, Path]) -> str:
+    """A digest of everything a publish of ``project`` reads (see the module's docstring)."""
+    digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0".encode())
+    package = Path(__file__).resolve().parent
+    folders = [project.content, project.locale, package]
+    if project.templates is not None:
+        folders.append(Path(project.templates))
+    for folder in folders:
+        for path in _walk(folder):
+            if path.suffix in (".pyc", ".mo") or "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    digest.update((project.root / "pyproject.toml").read_bytes())
+    for name, path in sorted(fonts.items()):
+        digest.update(f"{name}\0{path.name}\0".encode())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=-\0".encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return digest.hexdigest()
+
+
+def outputs(output: Path) -> dict[str, list[int]]:
+    """Every file under ``output/`` (the record itself aside): its size and modification time."""
+    found = {}
+    for path in _walk(output, skip={RECORD}):
+        stat = path.stat()
+        found[path.relative_to(output).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def read(output: Path) -> LastRun | None:
+    """The last run's record, or None (missing, damaged, or of another format)."""
+    try:
+        data = json.loads((output / RECORD).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT:
+            return None
+        return LastRun(str(data["inputs"]), {str(k): [int(v[0]), int(v[1])] for k, v in data["outputs"].items()},
+                       list(data["findings"]), list(data["outcomes"]), [str(h) for h in data["hints"]],
+                       int(data["pdfs"]))
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def unchanged(last: LastRun | None, inputs: str, output: Path) -> bool:
+    """Whether a publish now would do exactly what the last one did: nothing more."""
+    return last is not None and last.inputs == inputs and outputs(output) == last.outputs
+
+
+def text(inputs: str, output: Path, findings: list, outcomes: dict, hints: list[str], pdfs: int) -> str:
+    """The record of a run that just ended (``output`` as it left it)."""
+    data = {"format": _FORMAT, "inputs": inputs, "outputs": outputs(output),
+            "findings": [asdict(f) for f in findings],
+            "outcomes": [{"slug": slug, "lang": lang, **asdict(outcome)} for (slug, lang), outcome in
+                         sorted(outcomes.items())],
+            "hints": list(hints), "pdfs": pdfs}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
