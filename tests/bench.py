@@ -46,8 +46,10 @@ from pathlib import Path
 
 import polib
 
-from workflow import khmer, pdfjobs, release as release_io, segment
-from workflow.pofile import read_po
+from workflow import release as release_io, segment
+from workflow.lang import khmer
+from workflow.pdf import jobs as pdfjobs
+from workflow.po import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 N = int(os.environ.get("BENCH_N", "100"))
@@ -225,7 +227,8 @@ def repeat(name: str, prepare: Callable[[], None], run: Callable[[], Run | list[
 _CAPTURE = """
 import sys
 from pathlib import Path
-from workflow import build, pdfjobs, project
+from workflow import build, project
+from workflow.pdf import jobs as pdfjobs
 out = Path(sys.argv[2])
 jobs = []
 pdfjobs.run = lambda js, workers, done: jobs.extend(js)  # plan the PDFs, typeset none of them
@@ -305,7 +308,7 @@ _EXTRACT = """
 import sys
 from pathlib import Path
 from workflow import catalog, release, segment
-from workflow.pofile import dump_po
+from workflow.po import dump_po
 out = Path(sys.argv[1])
 for path in sys.argv[2:]:
     path = Path(path)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import polib
 
-from workflow import checks, pofile
+from workflow import checks
+from workflow import po as pofile
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "2024-02-07-cambodia-belgium-consultations"

@@ -157,7 +157,7 @@ def test_missing_and_unknown_language(project_copy, capsys):
 
 
 def test_missing_font_is_a_clear_error_and_nothing_is_touched(project_copy, capsys, monkeypatch):
-    from workflow import fonts
+    from workflow.pdf import fonts
 
     assert main(["--root", str(project_copy), "-q", "publish"]) == 0
     before = {p: p.read_bytes() for p in (project_copy / "output").rglob("*") if p.is_file()}

@@ -37,7 +37,7 @@ import pytest
 
 from tests.conftest import ROOT, run, tool
 from tests.test_security import PAYLOADS
-from workflow import khmer
+from workflow.lang import khmer
 from workflow.cli import main
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

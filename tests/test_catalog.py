@@ -14,7 +14,7 @@ from tests.conftest import run, tool, use_templates
 from workflow import catalog
 from workflow.cli import main
 from workflow.model import Segment
-from workflow.pofile import dump_po, read_po, write_po_file
+from workflow.po import dump_po, read_po, write_po_file
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
@@ -280,7 +280,7 @@ def _corpus_catalogs():
 def test_real_catalogs_keep_their_messages(path, tmp_path):
     """Weblate, Transifex, Poedit, KBabel, Launchpad and Lokalize exports: same messages after load and save."""
     from tests.conftest import corpus
-    from workflow.pofile import read_po_bytes
+    from workflow.po import read_po_bytes
 
     if path is None:
         corpus("po")
@@ -337,7 +337,7 @@ def test_a_text_twice_on_one_line_has_one_reference_and_the_template_stays_put(m
     """An aria-label and a heading with the same words on one template line: msgcat writes the
     reference once, so the template built again must equal the one read back (no new date)."""
     from workflow.model import Segment
-    from workflow.pofile import dump_po, read_po
+    from workflow.po import dump_po, read_po
 
     segments = [Segment("Earlier versions", "template string", "workflow/templates/edition.html", 55)] * 2
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

@@ -285,7 +285,8 @@ def test_make_check_keeps_two_contexts_of_one_source_apart(tmp_path):
 def test_make_check_judges_plural_entries_as_check_catalog_does(tmp_path):
     """Each form of a plural entry against its source: msgstr[0] against the singular, the others
     against msgid_plural; Khmer's one form says every number, so against msgid_plural."""
-    from workflow import pofile, qa
+    from workflow import qa
+    from workflow import po as pofile
 
     def header(lang: str, plurals: str) -> str:
         return (f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'

@@ -12,7 +12,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CORPUS, corpus
-from workflow import checks, khmer, pofile, qa
+from workflow import checks, qa
+from workflow.lang import khmer
+from workflow import po as pofile
 
 #: Warnings ``make check`` may report on one real catalog, counted after grouping.
 HANDFUL = 6

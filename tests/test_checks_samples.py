@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workflow import checks, pofile
+from workflow import checks
+from workflow import po as pofile
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po"))

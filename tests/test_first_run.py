@@ -2,7 +2,7 @@
 
 * Without HarfBuzz-Subset (a fresh Debian machine with Pango often lacks it), every PDF is still
   made, correct, and the run says once how to make it faster.
-* WeasyPrint's messages are sorted by the written policy in ``workflow.typeset``.
+* WeasyPrint's messages are sorted by the written policy in ``workflow.pdf.typeset``.
 * In-page links work in the HTML and the PDF; a link that points nowhere names its line.
 * A PDF that fails costs only itself; each finding is said once; ``-v`` says what is done.
 """
@@ -20,9 +20,9 @@ import pypdf
 import pytest
 
 from tests.conftest import ROOT, corpus, pdftotext, run, squash, tool, use_templates
-from workflow import typeset
+from workflow.pdf import typeset
 from workflow.cli import main
-from workflow.pofile import read_po
+from workflow.po import read_po
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 LANGS = ("km", "en", "fr")
@@ -67,7 +67,7 @@ def test_weasyprints_own_warning_about_harfbuzz_subset_is_not_said_beside_the_hi
     """WeasyPrint 70 warns at import (a DeprecationWarning) when the library is missing; the hint
     says it once, in our words, so the warning stays silent even where warnings are shown."""
     env = dict(os.environ, PYTHONPATH=f"{HIDE_SUBSET}{os.pathsep}{ROOT}")
-    result = subprocess.run([sys.executable, "-W", "always", "-c", "import workflow.typeset"], env=env,
+    result = subprocess.run([sys.executable, "-W", "always", "-c", "import workflow.pdf.typeset"], env=env,
                             capture_output=True, text=True)
     assert result.returncode == 0 and "HarfBuzz-Subset will be required" not in result.stderr, result.stderr
 
@@ -289,7 +289,7 @@ def test_verbose_says_each_edition_once_it_is_done_pdf_included(project_copy, ca
     work) and its state is the one the summary gives, "failed" when the PDF fails."""
     import dataclasses
 
-    from workflow import pdfjobs
+    from workflow.pdf import jobs as pdfjobs
 
     real = pdfjobs._typeset
 

@@ -1,4 +1,4 @@
-"""Tests for workflow.khmer: digits, cluster-safe word breaks, typesetting."""
+"""Tests for workflow.lang.khmer: digits, cluster-safe word breaks, typesetting."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ except ImportError:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workflow import khmer
+from workflow.lang import khmer
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KM_PO = CORPUS / "po" / "km"
@@ -350,12 +350,12 @@ def test_line_breaks_fall_at_produced_word_boundaries(render):
 
 
 def test_pdf_text_lines_are_the_layout_lines(render, tmp_path):
-    """With /ActualText (workflow.pdftext), poppler reads each PDF line exactly.
+    """With /ActualText (workflow.pdf.pdftext), poppler reads each PDF line exactly.
 
     This ties the line contents checked above to the PDF itself: line by line,
     pdftotext's text equals the laid-out line (spaces and ZWSP ignored).
     """
-    pdftext = pytest.importorskip("workflow.pdftext", reason="needs workflow/pdftext.py")
+    pdftext = pytest.importorskip("workflow.pdf.pdftext", reason="needs workflow/pdftext.py")
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
     document = render(khmer.insert_breaks(PARAGRAPH))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from workflow import locales
+from workflow.lang import locales
 
 
 @pytest.mark.parametrize("lang, expected", [

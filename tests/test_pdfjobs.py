@@ -1,4 +1,4 @@
-"""Incremental and parallel typesetting (workflow.pdfjobs): each PDF is made again only when what
+"""Incremental and parallel typesetting (workflow.pdf.jobs): each PDF is made again only when what
 made it changed, and its bytes do not depend on how many processes made them.
 
 Counts come from the run's own report (``typeset``, ``unchanged``, ``written``), never from
@@ -13,7 +13,8 @@ from pathlib import Path
 import polib
 
 from tests.conftest import use_templates
-from workflow import build, pdfjobs, runstate
+from workflow import build, runstate
+from workflow.pdf import jobs as pdfjobs
 from workflow import project as project_io
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"

@@ -19,7 +19,7 @@ pytest.importorskip('weasyprint')
 fontpkg = pytest.importorskip('fontpkg')
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from workflow import pdftext  # noqa: E402
+from workflow.pdf import pdftext  # noqa: E402
 
 ZW = '\u200b'  # ZERO WIDTH SPACE, put between Khmer words for line breaking
 

@@ -1,4 +1,4 @@
-"""workflow.pofile against the real judges: GNU msgcat / msgfmt (gettext 0.21).
+"""workflow.po against the real judges: GNU msgcat / msgfmt (gettext 0.21).
 
 The writer must print exactly what ``msgcat`` prints for the same catalog,
 so every test here compares with the real tool (and skips, saying why, when
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workflow import po_linebreak
-from workflow.pofile import PoSyntaxError, dump_po, dump_po_bytes, read_po, read_po_bytes, write_po_file
+from workflow.po import linebreak as po_linebreak
+from workflow.po import PoSyntaxError, dump_po, dump_po_bytes, read_po, read_po_bytes, write_po_file
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MALFORMED = CORPUS / "po4a-markdown" / "monero-site" / "Offline_Backup.fr.MALFORMED.po"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import random
 import re
@@ -17,6 +18,7 @@ import polib
 import pytest
 
 from tests.conftest import ROOT, run, tool, use_templates
+from workflow import runstate
 from workflow.cli import main
 from workflow.fsutil import publishing_lock
 
@@ -247,6 +249,8 @@ def _complete(path: Path, reference: dict[Path, bytes]) -> None:
         assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
     elif path.suffix == ".pdf":
         assert run(tool("pdfinfo"), str(path)).returncode == 0, path
+    elif path.name == runstate.RECORD:  # says when each file was written: whole, not the same
+        assert json.loads(path.read_text(encoding="utf-8"))["outputs"], path
     elif path in reference:
         assert path.read_bytes() == reference[path], path
 

@@ -15,9 +15,10 @@ import markdown
 import pytest
 
 from tests.conftest import GOLDEN, ROOT, corpus, run, tool
-from workflow import catalog, release, segment, typography
+from workflow import catalog, release, segment
+from workflow.lang import typography
 from workflow.model import TRANSLATABLE_KEYS, Meta, Release
-from workflow.pofile import dump_po, read_po_bytes
+from workflow.po import dump_po, read_po_bytes
 
 CASES = sorted((GOLDEN / "segment").glob("*.md"))
 SAMPLES = sorted((ROOT / "content").glob("*.md"))

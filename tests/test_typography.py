@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from workflow import segment
-from workflow.typography import NBSP, NNBSP, apply_to_html, english, french, text_rule
+from workflow.lang.typography import NBSP, NNBSP, apply_to_html, english, french, text_rule
 
 N, S = NBSP, NNBSP  # short names for the expected strings
 

@@ -21,12 +21,16 @@ from urllib.parse import unquote
 
 import polib
 
-from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
-from workflow import pdfjobs, runstate, segment, typography
-from workflow.fonts import font_paths
+from workflow import catalog, checks, lifecycle, records, release as release_io, review as review_io
+from workflow.lang import khmer
+from workflow.lang import locales
+from workflow import runstate, segment
+from workflow.pdf import jobs as pdfjobs
+from workflow.lang import typography
+from workflow.pdf.fonts import font_paths
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, TypesetError, WorkflowError
-from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
+from workflow.po import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import EditionPage, Renderer, extract_ui_strings, template_file
 
@@ -458,7 +462,7 @@ def _check_stylesheet(project: Project, report: Report, css: str, template: str,
     key = hashlib.sha256(css.encode("utf-8")).hexdigest()
     said = cache.get(key)
     if not (isinstance(said, list) and all(isinstance(m, list) and len(m) == 2 for m in said)):
-        from workflow import typeset
+        from workflow.pdf import typeset
 
         said = [[message.line, message.text] for message in typeset.check_stylesheet(css, base_url=assets)]
         cache[key] = said
@@ -680,7 +684,7 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
 
 def _check_glyphs(ws: Workspace, rel: Release, lang: str, print_html: str) -> None:
     """A character no bundled font has would print as an empty box: the PDF is not made."""
-    from workflow import typeset
+    from workflow.pdf import typeset
 
     missing = typeset.missing_glyphs(print_html, font_paths().values())
     if missing:
@@ -692,7 +696,7 @@ def _check_glyphs(ws: Workspace, rel: Release, lang: str, print_html: str) -> No
 
 def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: int) -> None:
     """Run the PDF jobs (in parallel), write each PDF, and note which editions' PDFs failed."""
-    from workflow import typeset
+    from workflow.pdf import typeset
 
     hint = typeset.speed_hint() if pdfs.jobs else None
     if hint:

@@ -2,7 +2,7 @@
 file as ``msgmerge --previous`` would, with a translation memory; statistics.
 
 This module works on ``polib`` objects and never touches the file system;
-``workflow.pofile`` reads and writes them.
+``workflow.po`` reads and writes them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polib
 from rapidfuzz import fuzz, process
 
-from workflow import locales
+from workflow.lang import locales
 from workflow.model import Segment
 
 #: Translator-comment prefix marking a translation filled in from the memory.
@@ -317,7 +317,7 @@ def count_words(text: str) -> int:
     >>> count_words("Phnom Penh, 7 February 2024"), count_words("ក្រសួងការបរទេស")
     (5, 2)
     """
-    from workflow import khmer
+    from workflow.lang import khmer
 
     count = 0
     for token in text.split():

@@ -10,7 +10,7 @@ Logging policy (everything goes to standard error; library code logs, never prin
 
 Other libraries' loggers (Python-Markdown, fontTools) are kept at WARNING or above even with
 ``-v``: their debug output says nothing to a user.  WeasyPrint's messages are collected per PDF
-and sorted by the policy in ``workflow.typeset``.
+and sorted by the policy in ``workflow.pdf.typeset``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow import locales
+from workflow.lang import locales
 from workflow.model import WorkflowError
 
 #: Name of the catalog holding the templates' own strings (letterhead, labels).

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import polib
 
-from workflow import build, checks, locales
+from workflow import build, checks
+from workflow.lang import locales
 from workflow.checks.base import excerpt
 from workflow.model import WorkflowError
-from workflow.pofile import PoSyntaxError, read_po_bytes
+from workflow.po import PoSyntaxError, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 
 

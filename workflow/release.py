@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from workflow import locales
+from workflow.lang import locales
 from workflow.model import KNOWN_KEYS, REQUIRED_KEYS, Meta, Release, WorkflowError
 
 _FENCE = re.compile(r"^---[ \t]*$")

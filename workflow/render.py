@@ -19,7 +19,7 @@ import nh3
 from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
-from workflow import locales
+from workflow.lang import locales
 from workflow.model import Edition, WorkflowError
 
 TEMPLATES = ("edition.html", "index.html", "page.css")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import polib
 
-from workflow import catalog, checks, khmer
+from workflow import catalog, checks
+from workflow.lang import khmer
 from workflow.model import Release, Segment
 
 

@@ -13,7 +13,7 @@ checked through the concepts whose French or Khmer rendering its text has.
 
 Fuzzy and empty entries are not approved and are ignored.  Matching forgives what inflection
 and typing change: case, accents, ’ or ', hyphen or space, a plural ``s``/``x``; Khmer is matched
-without its spaces, on word boundaries found by the segmenter (:mod:`workflow.khmer`), so
+without its spaces, on word boundaries found by the segmenter (:mod:`workflow.lang.khmer`), so
 ``ព្រះរាជាណាចក្របែលហ្ស៊ិក`` contains ``បែលហ្ស៊ិក`` but ``តុលាការ`` does not contain ``តុលា``.
 Where the source holds a longer term around a shorter one ("Kingdom of Cambodia" around
 "Cambodia"), only the longer one is required.  A form no rule can derive (French inflects a title
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow import khmer
+from workflow.lang import khmer
 from workflow.checks.base import Entry, Problem, Severity, check
 from workflow.model import WorkflowError
 
@@ -169,7 +169,7 @@ def load_glossary(root: Path) -> Glossary:
 
     A file that is not a valid PO catalog raises :class:`workflow.model.WorkflowError` with its line.
     """
-    from workflow import pofile
+    from workflow import po as pofile
 
     folder = Path(root) / GLOSSARY_DIR
     concepts: dict[tuple[str | None, str], dict[str, tuple[str, ...]]] = {}

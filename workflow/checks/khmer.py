@@ -12,7 +12,7 @@ text reaches a PO file as Latin gibberish with capitals inside words ("RksYgkarb
 Latin-1 signs glued to letters.  A "Khmer" translation without a Khmer letter that looks like it
 is reported as legacy text rather than as English.
 
-The typesetter inserts U+200B at word boundaries itself (:mod:`workflow.khmer`); one typed by
+The typesetter inserts U+200B at word boundaries itself (:mod:`workflow.lang.khmer`); one typed by
 hand is only a warning.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from workflow import khmer
+from workflow.lang import khmer
 from workflow.checks.base import Entry, Problem, Severity, check, excerpt
 
 

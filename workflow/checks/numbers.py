@@ -25,7 +25,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.dates import get_month_names
 
-from workflow import khmer, locales
+from workflow.lang import khmer
+from workflow.lang import locales
 from workflow.checks.base import Entry, Problem, Severity, check
 from workflow.checks.text import strip_noise
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from workflow import khmer
+from workflow.lang import khmer
 from workflow.checks.base import Entry, Problem, Severity, check, excerpt
 
 _CLOSERS = ")]}\"'”’»*_ \t\n\u00a0\u202f\u2009\u200b"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from workflow import khmer
+from workflow.lang import khmer
 from workflow.checks.base import Entry, Problem, Severity, check, excerpt
 from workflow.checks.text import View
 

@@ -1,6 +1,6 @@
 """The PO lexer (GNU po-lex.c) and the error every part of the reader raises.
 
-Part of :mod:`workflow.pofile`; :mod:`workflow.po_read` turns the tokens
+Part of :mod:`workflow.po`; :mod:`workflow.po.read` turns the tokens
 into messages.
 """
 

@@ -42,7 +42,7 @@ wrote it and a warning is logged.
 
 Usage::
 
-    from workflow import pdftext
+    from workflow.pdf import pdftext
     pdftext.write_pdf(HTML(string=html), 'out.pdf')   # fixed for this call
     with pdftext.patched():                            # fixed in the block
         HTML(string=html).write_pdf('out.pdf')
@@ -73,7 +73,7 @@ def _check_version():
     import weasyprint
     if weasyprint.__version__ != SUPPORTED_VERSION:
         raise RuntimeError(
-            f'workflow.pdftext patches WeasyPrint {SUPPORTED_VERSION} internals '
+            f'workflow.pdf.pdftext patches WeasyPrint {SUPPORTED_VERSION} internals '
             f'(weasyprint.draw.text.draw_first_line) but WeasyPrint '
             f'{weasyprint.__version__} is installed: pin weasyprint=='
             f'{SUPPORTED_VERSION} or re-check the patch against the new version')
@@ -93,7 +93,7 @@ def install():
             if getattr(text.draw_first_line, '_pdftext_original', None):
                 raise RuntimeError(
                     'weasyprint.draw.text.draw_first_line is already patched '
-                    'by another copy of workflow.pdftext')
+                    'by another copy of workflow.pdf.pdftext')
             _original = text.draw_first_line
             _wrapper = text.draw_first_line = _make_wrapper(_original)
         _depth += 1

@@ -8,7 +8,7 @@ the behaviour ported here: the tables below were derived from Unicode
 libunistring 1.0 (see tests/test_pofile.py, which re-checks them
 whenever libunistring is present).
 
-Part of :mod:`workflow.pofile`; only :mod:`workflow.po_write` uses it.
+Part of :mod:`workflow.po`; only :mod:`workflow.po.write` uses it.
 """
 
 from __future__ import annotations

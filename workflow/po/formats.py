@@ -5,8 +5,8 @@ format languages, range, wrap) and writes it back in msgcat's canonical
 order.  :func:`directive_interiors` finds the format directives of an
 entry's format language, inside which GNU never breaks a line.
 
-Part of :mod:`workflow.pofile`, shared by :mod:`workflow.po_read` and
-:mod:`workflow.po_write`.
+Part of :mod:`workflow.po`, shared by :mod:`workflow.po.read` and
+:mod:`workflow.po.write`.
 """
 
 from __future__ import annotations

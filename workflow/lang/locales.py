@@ -7,7 +7,7 @@ import datetime as _dt
 from babel import Locale
 from babel.dates import format_date
 
-from workflow import khmer
+from workflow.lang import khmer
 
 #: Babel locale used for each language's dates and names.  British English
 #: writes "7 February 2024", as the ministry does.

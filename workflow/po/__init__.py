@@ -6,7 +6,7 @@ project writes goes through :func:`dump_po`, whose output is exactly what
 GNU gettext 0.21 ``msgcat`` (default page width 79) prints for the same
 catalog: same entry and comment order, same flag normalisation, same
 escapes and -- the hard part -- the same line wrapping, which GNU does with
-libunistring's UAX #14 line breaker (ported in :mod:`workflow.po_linebreak`,
+libunistring's UAX #14 line breaker (ported in :mod:`workflow.po.linebreak`,
 tables included).
 
 Reading (:func:`read_po`, :func:`read_po_bytes`) follows GNU's PO grammar
@@ -29,7 +29,7 @@ Known, deliberate differences from ``msgcat`` (each covered by a test):
 * ``domain`` directives are rejected.
 
 GNU never breaks a line inside a format directive.  The directive parsers
-(in :mod:`workflow.po_formats`) reproduce gettext's for the c, objc,
+(in :mod:`workflow.po.formats`) reproduce gettext's for the c, objc,
 python, python-brace and php formats (checked against msgcat on thousands
 of adversarial strings); for java, csharp, scheme, lisp, sh, qt,
 qt-plural, kde, kde-kuit and perl-brace the same check found no
@@ -41,16 +41,16 @@ directive such as ``%%`` or ``% d``.
 
 This module is only the public face; the work is split by concern:
 
-* :mod:`workflow.po_lex` -- the lexer (GNU po-lex.c) and :class:`PoSyntaxError`;
-* :mod:`workflow.po_read` -- charset sniffing, GNU's grammar (po-gram.y),
+* :mod:`workflow.po.lex` -- the lexer (GNU po-lex.c) and :class:`PoSyntaxError`;
+* :mod:`workflow.po.read` -- charset sniffing, GNU's grammar (po-gram.y),
   msgfmt's parse-time checks, the polib objects and the details they
   carry for the writer (the header as read, comment lines as written);
-* :mod:`workflow.po_write` -- :func:`dump_po` and friends: entry order,
+* :mod:`workflow.po.write` -- :func:`dump_po` and friends: entry order,
   comments, flags, escaping and wrapping like gettext's wrap(), and
   :func:`write_po_file` through :func:`workflow.fsutil.write_atomic`;
-* :mod:`workflow.po_formats` -- the "#," flags (read and written) and the
+* :mod:`workflow.po.formats` -- the "#," flags (read and written) and the
   format-directive parsers that keep line breaks out of directives;
-* :mod:`workflow.po_linebreak` -- the libunistring 1.0 line-breaking port
+* :mod:`workflow.po.linebreak` -- the libunistring 1.0 line-breaking port
   and its Unicode tables.
 
 Imports only go one way: po_write -> po_read -> po_lex, both of them ->
@@ -60,8 +60,8 @@ Import from here, not from those modules: their names may move.
 
 from __future__ import annotations
 
-from workflow.po_lex import PoSyntaxError
-from workflow.po_read import PAGE_WIDTH, read_po, read_po_bytes
-from workflow.po_write import dump_po, dump_po_bytes, write_po_file
+from workflow.po.lex import PoSyntaxError
+from workflow.po.read import PAGE_WIDTH, read_po, read_po_bytes
+from workflow.po.write import dump_po, dump_po_bytes, write_po_file
 
 __all__ = ["PoSyntaxError", "read_po", "read_po_bytes", "dump_po", "dump_po_bytes", "write_po_file"]

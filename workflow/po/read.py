@@ -1,6 +1,6 @@
 """The PO reader: GNU gettext's PO grammar, producing polib objects.
 
-:func:`read_po` tokenizes (:mod:`workflow.po_lex`), parses the tokens into
+:func:`read_po` tokenizes (:mod:`workflow.po.lex`), parses the tokens into
 messages like GNU po-gram.y, applies msgfmt's parse-time checks (duplicate
 entries, msgid/msgstr newlines) and builds a ``polib.POFile``.
 :func:`read_po_bytes` first decodes the bytes with the charset the header
@@ -8,10 +8,10 @@ declares.
 
 What polib cannot represent exactly (comment lines as written, the header
 entry as read) rides along in ``entry._pofile_source`` and
-``po._pofile_header``; :mod:`workflow.po_write` uses them only while
+``po._pofile_header``; :mod:`workflow.po.write` uses them only while
 polib's fields still agree (:func:`header_entry` decides it for the header).
 
-Part of :mod:`workflow.pofile`, which is what the rest of the project imports.
+Part of :mod:`workflow.po`, which is what the rest of the project imports.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Iterable
 
 import polib
 
-from workflow.po_formats import Flags, flag_words
-from workflow.po_lex import PoSyntaxError, Token, tokenize
+from workflow.po.formats import Flags, flag_words
+from workflow.po.lex import PoSyntaxError, Token, tokenize
 
 __all__ = ["PAGE_WIDTH", "header_charset", "header_entry", "python_codec", "read_po", "read_po_bytes"]
 

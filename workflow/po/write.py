@@ -1,15 +1,15 @@
 """The PO writer: catalogs printed byte for byte as GNU ``msgcat`` prints them.
 
 :func:`dump_po` orders the entries (header first, obsolete ones last),
-normalises flags (:mod:`workflow.po_formats`), keeps comment lines as read
+normalises flags (:mod:`workflow.po.formats`), keeps comment lines as read
 while polib's fields still agree with them, and wraps every string like
 gettext's wrap(): cut after each "\\n", escape, then break at UAX #14
-opportunities (:mod:`workflow.po_linebreak`) so that lines fit 79 columns,
+opportunities (:mod:`workflow.po.linebreak`) so that lines fit 79 columns,
 never inside an escape sequence or a format directive.
 :func:`write_po_file` writes the encoded result with
 :func:`workflow.fsutil.write_atomic`.
 
-Part of :mod:`workflow.pofile`, which is what the rest of the project imports.
+Part of :mod:`workflow.po`, which is what the rest of the project imports.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Sequence
 import polib
 
 from workflow.fsutil import write_atomic
-from workflow.po_formats import Flags, directive_interiors
-from workflow.po_linebreak import POSSIBLE, PROHIBITED, UNDEFINED, char_width, width_breaks
-from workflow.po_read import PAGE_WIDTH, header_charset, header_entry, python_codec
+from workflow.po.formats import Flags, directive_interiors
+from workflow.po.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, char_width, width_breaks
+from workflow.po.read import PAGE_WIDTH, header_charset, header_entry, python_codec
 
 __all__ = ["dump_po", "dump_po_bytes", "write_po_file"]
 

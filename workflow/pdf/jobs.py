@@ -100,7 +100,7 @@ def up_to_date(job: PdfJob, digest: str, manifest: dict[str, dict[str, str]], ou
 
 def _typeset(job: PdfJob):
     """Run one job (in a worker or here): the Typeset result, or the TypesetError it raised."""
-    from workflow import typeset
+    from workflow.pdf import typeset
 
     return typeset.write_pdf(job.html, base_url=job.folder, allowed=(job.assets,), variant=job.variant,
                              identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key)
@@ -108,7 +108,7 @@ def _typeset(job: PdfJob):
 
 def _warm() -> None:
     """A worker imports WeasyPrint once, before its first document."""
-    from workflow import typeset  # noqa: F401
+    from workflow.pdf import typeset  # noqa: F401
 
 
 def run(jobs: list[PdfJob], workers: int, done: Callable[[PdfJob, object], None]) -> None:

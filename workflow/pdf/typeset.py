@@ -49,12 +49,12 @@ with warnings.catch_warnings():
 from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher, URLFetchingError
 
-from workflow import pdftext
+from workflow.pdf import pdftext
 from workflow.model import TypesetError  # noqa: F401  (raised here; defined without WeasyPrint for callers)
 
 log = logging.getLogger(__name__)
 
-#: The WeasyPrint release this module (and ``workflow.pdftext``) was written against.
+#: The WeasyPrint release this module (and ``workflow.pdf.pdftext``) was written against.
 WEASYPRINT_VERSION = "70.0"
 #: Characters that need no glyph.
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
