@@ -81,7 +81,7 @@ class Browser:
         self._write_lock = threading.Lock()
         self._cond = threading.Condition()
         self._replies: dict[int, dict] = {}
-        self._gone = False
+        self.take_down_gone = False
         self.events: list[dict] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -109,14 +109,14 @@ class Browser:
                                      "sessionId": message["sessionId"]})
                 self._cond.notify_all()
         with self._cond:
-            self._gone = True
+            self.take_down_gone = True
             self._cond.notify_all()
 
     def _wait(self, ready, timeout: float, what: str):
         with self._cond:
-            if not self._cond.wait_for(lambda: ready() or self._gone, timeout) or not ready():
+            if not self._cond.wait_for(lambda: ready() or self.take_down_gone, timeout) or not ready():
                 tail = self.log.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"Chromium: no {what} ({'it exited' if self._gone else f'{timeout} s'}); "
+                raise RuntimeError(f"Chromium: no {what} ({'it exited' if self.take_down_gone else f'{timeout} s'}); "
                                    f"its stderr ends with:\n{tail}")
             return ready()
 

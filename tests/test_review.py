@@ -47,11 +47,11 @@ def test_review_shows_every_segment_and_the_source_diff(project_copy):
 
 
 def test_the_review_page_shows_the_editions_own_judgement(monkeypatch):
-    """One function decides what a translation may be (workflow.build.judge): the review page
+    """One function decides what a translation may be (workflow.editions.judge): the review page
     asks it, so a cell can never say "final" where the edition publishes the source instead."""
     import polib
 
-    from workflow import build, checks, review
+    from workflow import checks, editions, review
     from workflow.model import Segment
 
     po = polib.POFile()
@@ -60,7 +60,7 @@ def test_the_review_page_shows_the_editions_own_judgement(monkeypatch):
     cell = lambda: review._cell("fr", segment, po, "en", None)  # noqa: E731
     assert cell().state == "final"
     for severity, state in ((checks.Severity.REJECT, "rejected"), (checks.Severity.ERROR, "error")):
-        problem = checks.Problem("numbers", severity, "judged so by build.judge")
+        problem = checks.Problem("numbers", severity, "judged so by editions.judge")
         text = None if severity is checks.Severity.REJECT else po[0].msgstr
-        monkeypatch.setattr(build, "judge", lambda *a, problem=problem, text=text, **k: build.Judged(text, (problem,)))
+        monkeypatch.setattr(editions, "judge", lambda *a, problem=problem, text=text, **k: editions.Judged(text, (problem,)))
         assert (cell().state, cell().note) == (state, str(problem))

@@ -173,7 +173,10 @@ def test_identity_catalogs_give_the_source_edition_field_by_field(project_copy):
     every catalog, each translated edition holds exactly what the source edition holds."""
     import polib
 
-    from workflow import build, project as project_io
+    from workflow import project as project_io
+    from workflow.editions import make_edition
+    from workflow.report import Report
+    from workflow.workspace import load_workspace
 
     for path in (project_copy / "locale").glob("*/LC_MESSAGES/*.po"):
         if path.stem == "ui":
@@ -185,14 +188,14 @@ def test_identity_catalogs_give_the_source_edition_field_by_field(project_copy):
                 entry.flags = [f for f in entry.flags if f != "fuzzy"]
         po.save(str(path))
     project = project_io.load(project_copy)
-    report = build.Report()
-    ws = build.load_workspace(project, report)
+    report = Report()
+    ws = load_workspace(project, report)
     assert report.ok and len(ws.releases) == 2
     for rel in ws.releases:
         for lang in project.languages:
             if lang == rel.meta.lang:
                 continue
-            edition = build.make_edition(ws, rel, lang, report)
+            edition = make_edition(ws, rel, lang, report)
             assert edition.untranslated == 0, (rel.slug, lang)
             # The source's text, set with the edition language's typography (French spaces, English quotes).
             rule = typography.text_rule(lang)

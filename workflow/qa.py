@@ -1,6 +1,6 @@
 """``make check``: every translated entry of every catalog judged, one report for people and machines.
 
-The judgement is ``workflow.build.judge`` — the very function that decides what an edition
+The judgement is ``workflow.editions.judge`` — the very function that decides what an edition
 publishes — so the report, the editions, the templates' strings and the review page never
 disagree.  Across catalogs, the same source translated two ways in one language is a warning
 naming both places (``checks.check_consistency``).
@@ -19,12 +19,14 @@ from pathlib import Path
 
 import polib
 
-from workflow import build, checks
-from workflow.lang import locales
+from workflow import checks, editions
 from workflow.checks.base import excerpt
+from workflow.lang import locales
 from workflow.model import WorkflowError
 from workflow.po import PoSyntaxError, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
+from workflow.report import Report
+from workflow.workspace import Workspace, load_workspace
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def _findings(targets: list[_Target], glossary: checks.Glossary | None) -> list[
         for entry in _entries(target):
             seen: set[checks.Problem] = set()  # two forms of a plural entry may say the same thing
             for source, text in checks.forms(entry):
-                judged = build.judge(source, text, source_lang=target.source_lang, lang=target.lang,
+                judged = editions.judge(source, text, source_lang=target.source_lang, lang=target.lang,
                                      glossary=glossary, kind=checks.kind_of(entry))
                 for problem in judged.problems:
                     if problem not in seen:
@@ -171,15 +173,15 @@ def _finding(target: _Target, entry: polib.POEntry, problem: checks.Problem, sou
                      (entry.linenum,) if entry.linenum else ())
 
 
-def check_project(project: Project) -> tuple[Checked, build.Report]:
+def check_project(project: Project) -> tuple[Checked, Report]:
     """Every catalog of the project: each release's in each of its target languages, and ui.po."""
-    report = build.Report()
-    ws = build.load_workspace(project, report)
+    report = Report()
+    ws = load_workspace(project, report)
     targets = _targets(ws)
     return Checked(_findings(targets, ws.glossary), [t.path for t in targets]), report
 
 
-def _targets(ws: build.Workspace) -> list[_Target]:
+def _targets(ws: Workspace) -> list[_Target]:
     project, targets = ws.project, []
     for (lang, domain), po in sorted(ws.catalogs.items()):
         rel = next((r for r in ws.releases if r.slug == domain), None)
@@ -220,7 +222,7 @@ def _language(po: polib.POFile, path: Path) -> str:
                         "add a 'Language: km' header, name it <name>.km.po, or put it in a folder named after its language")
 
 
-def consistency(ws: build.Workspace) -> list[QaFinding]:
+def consistency(ws: Workspace) -> list[QaFinding]:
     """Only the checks across catalogs (``make publish`` judges each entry as it builds), one
     finding per entry, as ``make publish`` reports them."""
     targets = _targets(ws)

@@ -115,7 +115,7 @@ def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str
         changes = word_diff(entry.previous_msgid, segment.text) if entry.previous_msgid else ()
         return Cell(lang, entry.msgstr, "fuzzy", changes, entry.tcomment or "")
     # The edition's own judgement, not a copy of it: refused, wrong, or final.
-    from workflow.build import judge  # build imports this module
+    from workflow.editions import judge  # imported when used: the editions stage renders with this module
 
     judged = judge(segment.text, entry.msgstr, source_lang=source_lang, lang=lang, glossary=glossary,
                    kind=segment.kind)

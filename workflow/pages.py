@@ -1,0 +1,434 @@
+"""The pages stage: write each edition's pages as its plan says (the issued versions from their
+approved texts, a draft or a pending revision for the reviewers, a withdrawal notice), each HTML
+now and each PDF as a job (``workflow.pdf.jobs``) run on every core; then take down what a
+withdrawal or a deleted release leaves behind.  A page that fails costs only itself."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from workflow import lifecycle, records
+from workflow import release as release_io
+from workflow.editions import gate_problems, make_edition, plan_edition, print_filter
+from workflow.model import Edition, Release, TypesetError, WorkflowError
+from workflow.pdf import jobs as pdfjobs
+from workflow.pdf.fonts import font_paths
+from workflow.project import Project
+from workflow.render import EditionPage, Renderer, template_file
+from workflow.report import Outcome, Report
+from workflow.workspace import Workspace, doubtful, save
+
+log = logging.getLogger(__name__)
+
+
+def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
+    """Fonts, the stylesheet and each language's print rules, beside the pages."""
+    assets = project.output / "assets"
+    files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
+    for name in ("edition.css", "review.css", "ornament.svg"):
+        files[name] = template_file(name, project.templates).read_bytes()
+    sources = {"edition.css": "edition.css", "review.css": "review.css"}
+    for lang in project.languages:
+        files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
+        sources[f"{lang}.css"] = "page.css"
+    in_use = {hashlib.sha256(files[name]).hexdigest() for name in sources}
+    for name, template in sources.items():
+        _check_stylesheet(project, report, files[name].decode("utf-8"), template, assets, in_use)
+    for name, data in files.items():
+        save(project, report, assets / name, data)
+    return assets
+
+
+def _template_name(project: Project, name: str) -> str:
+    """A template as users see it: its path in the project, or the package's own."""
+    path = template_file(name, project.templates)
+    shown = project.relative(path)
+    return shown if not Path(shown).is_absolute() else f"workflow/templates/{name}"
+
+
+#: What WeasyPrint said of each stylesheet, by the stylesheet's hash: no WeasyPrint when nothing changed.
+_CSS_CHECKS = ".stylesheets.json"
+
+
+def _check_stylesheet(project: Project, report: Report, css: str, template: str, assets: Path,
+                      in_use: set[str]) -> None:
+    """Rules WeasyPrint would ignore in a stylesheet, named by template file and line, once a run."""
+    cache_path = project.output / _CSS_CHECKS
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError, RecursionError):
+        cache = {}
+    key = hashlib.sha256(css.encode("utf-8")).hexdigest()
+    said = cache.get(key)
+    if not (isinstance(said, list) and all(isinstance(m, list) and len(m) == 2 for m in said)):
+        from workflow.pdf import typeset
+
+        said = [[message.line, message.text] for message in typeset.check_stylesheet(css, base_url=assets)]
+        cache[key] = said
+        cache = {k: v for k, v in cache.items() if k in in_use}  # older stylesheets' entries go
+        save(project, report, cache_path, (json.dumps(cache, sort_keys=True, indent=1) + "\n").encode())
+    for line, text in said:
+        report.warn(_template_name(project, template), line if isinstance(line, int) else None,
+                    f"WeasyPrint will not use this: {text}")
+
+
+def _epoch(day) -> int:
+    return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
+
+
+def _glyph_places(ws: Workspace, rel: Release, lang: str, missing: set[str]) -> list[tuple[str, int | None]]:
+    """Where the characters no font has come from: the catalog entries (or the release) holding them."""
+    project = ws.project
+    po = ws.catalogs.get((lang, rel.slug)) if lang != rel.meta.lang else None
+    places = [(project.relative(project.catalog_path(lang, rel.slug)), e.linenum)
+              for e in (po or []) if e.msgstr and set(e.msgstr) & missing]
+    return places or [(rel.path, None)]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One edition to write: its texts for the screen and for print, where, and how it is marked."""
+
+    rel: Release
+    lang: str
+    screen: Edition
+    printed: Edition
+    renderer: Renderer
+    draft: bool
+    html: Path
+    pdf: Path | None  #: None: no PDF (a withdrawal notice)
+    place: EditionPage = EditionPage()
+
+
+def plan_for_build(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
+                    report: Report) -> tuple[Edition, lifecycle.Plan] | None:
+    """The edition and its plan, or None when it is not to be rebuilt (its catalog cannot be read,
+    or its approvals cannot all be read: what is published stays as it is)."""
+    if (lang, rel.slug) in ws.broken or doubtful(ws, rel.slug, lang):
+        return None
+    return plan_edition(ws, rel, lang, renderer, report)
+
+
+def public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edition, lifecycle.Plan] | None],
+                      previous: Mapping[str, dict]) -> tuple[str, ...]:
+    """The languages whose edition of ``rel`` is public after this run: planned as public, or not
+    rebuilt and still published as the last run listed it."""
+    listed = previous.get(rel.slug, {}).get("titles", {})
+    public = []
+    for lang in ws.project.languages:
+        planned = plans.get(lang)
+        if planned is not None:
+            if planned[1].stage.public:
+                public.append(lang)
+        elif lang in listed and (ws.project.output / lang / f"{rel.slug}.html").exists():
+            public.append(lang)
+    return tuple(public)
+
+
+def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pdfs: Typesetting,
+                  report: Report, *, planned: tuple[Edition, lifecycle.Plan] | None = None,
+                  public: tuple[str, ...] | None = None) -> None:
+    """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``).
+
+    The HTML and the PDF of each page are published each on its own, so a PDF that cannot be
+    made leaves the HTML published (and the previous PDF in place), and the reverse.
+    """
+    project = ws.project
+    started = time.perf_counter()
+    if (lang, rel.slug) in ws.broken:
+        report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
+                     f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
+        report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
+        return
+    if doubtful(ws, rel.slug, lang):
+        # The issued version cannot be told: what is published stays as it is, listed as it was.
+        report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
+                                                    f"(content/{records.LEDGER}): the published edition is kept")
+        return
+    screen, plan = planned or plan_edition(ws, rel, lang, renderer, report)
+    problems = gate_problems(screen)
+    if problems and plan.stage is not lifecycle.Stage.WITHDRAWN:
+        report.warn(project.relative(project.catalog_path(lang, rel.slug)), None,
+                    f"{'; '.join(problems)}: the {lang} edition is a draft")
+    out = project.output / lang
+    pages = []
+    shown = EditionPage(languages=public)  # a public page links to the public editions only
+    if plan.stage is lifecycle.Stage.WITHDRAWN:
+        pages.append(Page(rel, lang, screen, screen, renderer, False, out / f"{rel.slug}.html", None, shown))
+        _remove(project, report, _withdrawn_files(project, rel.slug, lang))
+    elif plan.public is None:
+        printed = make_edition(ws, rel, lang, report, print_filter(lang))
+        pages.append(Page(rel, lang, screen, printed, renderer, plan.draft, out / f"{rel.slug}.html",
+                          out / f"{rel.slug}.pdf", EditionPage() if plan.draft else shown))
+    for number, issued in enumerate(plan.versions):
+        latest = number == len(plan.versions) - 1
+        pages.append(_issued_page(ws, rel, issued, plan.versions[:number], renderer, report,
+                                  suffix="" if latest else f".v{issued.version}", public=public))
+    if plan.pending:
+        review = project.output / "review" / lang
+        printed = make_edition(ws, rel, lang, report, print_filter(lang))
+        pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
+                          review / f"{rel.slug}.pdf", EditionPage(root="../../")))
+    else:  # no revision pending (any more): its draft is not left online beside the issued edition
+        _remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
+    queued = len(pdfs.jobs)
+    results = [_write_page(ws, page, pdfs, report) for page in pages]
+    html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
+    public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
+    report.editions[(rel.slug, lang)] = screen.state
+    report.titles[(rel.slug, lang)] = public.screen.strings["title"]
+    report.stages[(rel.slug, lang)] = plan
+    why = "; ".join(part for part in (plan.why if plan.stage is not lifecycle.Stage.WITHDRAWN else "",
+                                      "" if html_ok else "HTML failed", "" if pdf_ok else "PDF failed") if part)
+    outcome = Outcome(not plan.stage.public, html_ok, pdf_ok, why, time.perf_counter() - started,
+                      stage=plan.stage.value)
+    report.outcomes[(rel.slug, lang)] = outcome
+    if len(pdfs.jobs) == queued:  # nothing left to typeset: done; otherwise typeset_all says it, PDF included
+        _said_done(rel.slug, lang, outcome)
+
+
+def _said_done(slug: str, lang: str, outcome: Outcome) -> None:
+    """``-v``: one line per edition once it is done (its PDF too), with its state and time."""
+    log.debug("%-3s %-50s %-6s %5.2f s", lang, slug, outcome.state, outcome.seconds)
+
+
+def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tuple[records.Issued, ...],
+                 current: Renderer, report: Report, *, suffix: str, public: tuple[str, ...] | None = None) -> Page:
+    """An issued version, rebuilt from the texts that were approved (not from today's catalogs)."""
+    project, content = ws.project, issued.content
+    approved = release_io.parse(content.source, path=rel.path, slug=rel.slug)
+    approved = dataclasses.replace(approved, text=content.source)
+    renderer = current.with_strings(content.lang, content.ui)
+    screen = make_edition(ws, approved, content.lang, report, table=content.translations)
+    printed = make_edition(ws, approved, content.lang, report, print_filter(content.lang), table=content.translations)
+    earlier = tuple((v.approval.day, f"{rel.slug}.v{v.version}.html", f"{rel.slug}.v{v.version}.pdf") for v in before)
+    place = EditionPage(corrected=issued.approval.day if before else None, earlier=earlier, languages=public)
+    out = project.output / content.lang
+    return Page(approved, content.lang, screen, printed, renderer, False, out / f"{rel.slug}{suffix}.html",
+                out / f"{rel.slug}{suffix}.pdf", place)
+
+
+@dataclass
+class Typesetting:
+    """What the PDFs of one run share: the assets, what made them, the manifest, the jobs to run."""
+
+    assets: Path
+    assets_digest: str
+    engine: str
+    manifest: dict[str, dict[str, str]]
+    jobs: list[pdfjobs.PdfJob] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)  #: job path → its input digest
+    unchanged: int = 0  #: PDFs found up to date, not typeset
+
+
+def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) -> tuple[bool, bool]:
+    """The page's HTML now; its PDF as a job for later (or nothing, when it is up to date)."""
+    project, rel, lang = ws.project, page.rel, page.lang
+    html_ok = _publish(project, report, page.html,
+                       lambda: page.renderer.edition(page.screen, draft=page.draft, page=page.place).encode(),
+                       rel.path, f"the {lang} HTML edition of {rel.slug}")
+    if page.pdf is None:
+        return html_ok, True
+    print_place = dataclasses.replace(page.place, for_print=True)
+    try:
+        print_html = page.renderer.edition(page.printed, draft=page.draft, page=print_place)
+        _check_glyphs(ws, rel, lang, print_html)
+    except WorkflowError as exc:
+        report.failure(exc, rel.path)
+        return html_ok, False
+    # A stable identifier and the release's own dates (in the HTML's meta tags) make the PDF
+    # reproducible: the same inputs give the same bytes.
+    identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
+    job = pdfjobs.PdfJob(page.pdf, print_html, page.pdf.parent, pdfs.assets, project.pdf_variant, identifier,
+                         _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang),
+                         assets_key=pdfs.assets_digest)
+    digest = job.digest(pdfs.assets_digest, pdfs.engine)
+    pdfs.digests[job.path] = digest
+    if pdfjobs.up_to_date(job, digest, pdfs.manifest, project.output):
+        pdfs.unchanged += 1
+    else:
+        pdfs.jobs.append(job)
+    return html_ok, True
+
+
+def _check_glyphs(ws: Workspace, rel: Release, lang: str, print_html: str) -> None:
+    """A character no bundled font has would print as an empty box: the PDF is not made."""
+    from workflow.pdf import typeset
+
+    missing = typeset.missing_glyphs(print_html, font_paths().values())
+    if missing:
+        names = ", ".join(sorted(f"U+{ord(c):04X}" for c in missing))
+        places = _glyph_places(ws, rel, lang, missing)
+        raise WorkflowError(places[0][0], places[0][1], f"no bundled font has a glyph for {names}",
+                            "remove or replace the character")
+
+
+def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: int) -> None:
+    """Run the PDF jobs (in parallel), write each PDF, and note which editions' PDFs failed."""
+    from workflow.pdf import typeset
+
+    hint = typeset.speed_hint() if pdfs.jobs else None
+    if hint:
+        report.hint(hint)
+    progress = _progress(len(pdfs.jobs))
+    kept = {name: entry for name, entry in pdfs.manifest.items()
+            if (project.output / name) in pdfs.digests or (project.output / name).exists()}
+
+    def done(job: pdfjobs.PdfJob, result) -> None:
+        progress.update(1)
+        name = job.path.relative_to(project.output).as_posix()
+        if isinstance(result, Exception):
+            kept.pop(name, None)
+            what = f"the {job.lang} PDF of {job.key[0]}"
+            previous = " (the previous one is kept)" if job.path.exists() else ""
+            report.error(job.source, None, f"{what} was not made{previous}: {result}")
+            _pdf_failed(report, job.key)
+            return
+        for url in result.refused:
+            report.warn(job.source, None, f"refused to load {url} in the {job.lang} PDF: only the project's assets "
+                        "may be used")
+        for message in result.messages:
+            if message.level is typeset.Level.HINT or _said_with_its_line(report, job, message):
+                continue  # the speed hint is said once a run; anchors and stylesheets are checked once, with lines
+            if message.kind == "css":  # a style element or attribute of the template: said once a run
+                report.warn(_template_name(project, "edition.html"), None,
+                            f"WeasyPrint will not use this: {message.text}")
+            elif message.kind == "anchor":  # not a link of the release's text: said once a release
+                report.warn(job.source, None, f"WeasyPrint, in its PDFs: {message.text}")
+            else:
+                report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
+        try:
+            save(project, report, job.path, result.pdf)
+        except OSError as exc:
+            report.error(job.source, None, f"the {job.lang} PDF of {job.key[0]} could not be written: {exc}")
+            _pdf_failed(report, job.key)
+            return
+        report.typeset += 1
+        kept[name] = {"input": pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
+
+    left = {job.key: 0 for job in pdfs.jobs}
+    for job in pdfs.jobs:
+        left[job.key] += 1
+
+    def done_and_said(job: pdfjobs.PdfJob, result) -> None:
+        done(job, result)
+        outcome = report.outcomes.get(job.key)
+        left[job.key] -= 1
+        if outcome is not None:  # the edition's time counts its PDFs' typesetting
+            outcome = dataclasses.replace(outcome, seconds=outcome.seconds + getattr(result, "seconds", 0.0))
+            report.outcomes[job.key] = outcome
+            if not left[job.key]:
+                _said_done(*job.key, outcome)
+
+    try:
+        pdfjobs.run(pdfs.jobs, workers, done_and_said)
+    finally:
+        progress.close()
+        for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
+            del kept[name]
+        save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+
+
+def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:
+    """Whether WeasyPrint's message is one already reported where its line is known: a rule of a
+    checked stylesheet (``_check_stylesheet``), a link of the release's text to no heading
+    (``load_releases``).  Anything else it says is reported, never dropped."""
+    if message.kind == "css":
+        return any(f.message == f"WeasyPrint will not use this: {message.text}" for f in report.findings)
+    if message.kind == "anchor":
+        return any(f.path == job.source and f.message.startswith("the link to #")
+                   and unquote(f.message[len("the link to #"):].partition(" points nowhere")[0]) == message.anchor
+                   for f in report.findings)
+    return False
+
+
+def _pdf_failed(report: Report, key: tuple[str, str]) -> None:
+    outcome = report.outcomes.get(key)
+    if outcome is not None and outcome.pdf:
+        why = "; ".join(filter(None, [outcome.why, "PDF failed"]))
+        report.outcomes[key] = dataclasses.replace(outcome, pdf=False, why=why)
+
+
+def _progress(total: int):
+    """A progress bar on a terminal; nothing elsewhere (CI, pipes: -v prints a line per edition)."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="typesetting", unit="pdf", disable=total == 0 or not sys.stderr.isatty(),
+                leave=False, file=sys.stderr)
+
+
+def _withdrawn_files(project: Project, slug: str, lang: str) -> list[Path]:
+    """What a withdrawal takes out of the published folder (the texts stay in content/issued/)."""
+    out = project.output / lang
+    return ([out / f"{slug}.pdf"] + sorted(out.glob(f"{slug}.v*.html")) + sorted(out.glob(f"{slug}.v*.pdf"))
+            + [project.output / "review" / lang / f"{slug}.{suffix}" for suffix in ("html", "pdf")])
+
+
+def _remove(project: Project, report: Report, paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_file():
+            path.unlink()
+            report.written.append(project.relative(path))
+            log.info("removed %s", project.relative(path))
+
+
+def _publish(project: Project, report: Report, path: Path, make: Callable[[], bytes], source: str,
+             what: str) -> bool:
+    """Make one output and write it; on failure report it, keep what was there, return False."""
+    try:
+        data = make()
+        save(project, report, path, data)
+        return True
+    except (TypesetError, WorkflowError, OSError) as exc:
+        kept = " (the previous one is kept)" if path.exists() else ""
+        if isinstance(exc, WorkflowError):  # it names its own file (a template, a catalog): said once
+            report.failure(exc, source)
+        else:
+            report.error(source, None, f"{what} was not made{kept}: {exc}")
+        return False
+
+
+_VERSIONED = re.compile(r"\.v\d+$")
+
+
+def take_down_gone(ws: Workspace, report: Report) -> None:
+    """Releases whose source file is gone: an issued one is an error (nothing issued disappears
+    silently); the drafts of one never issued are taken down, and the run says so."""
+    project = ws.project
+    present = {rel.slug for rel in ws.releases} | ws.unreadable
+    issued = {slug for slug, _lang in ws.issued} - present
+    for slug in sorted(issued):
+        online = [lang for lang in project.languages if (project.output / lang / f"{slug}.html").exists()]
+        # Without its source the tool cannot tell whether it was withdrawn: what is online stays as
+        # it is, and nothing is published again from the approved texts (after a clean output/).
+        said = ("so they stay published as they are" if online else
+                "and none is in output/ now: they are not published again without it")
+        report.error(f"content/{slug}.md", None, f"this release is gone but its editions were issued, {said}: "
+                     "put the file back (with 'withdrawn: YYYY-MM-DD' in its front matter to take it down); "
+                     f"to remove it for good, delete content/{records.ISSUED}/{slug}/ and its lines "
+                     f"in content/{records.LEDGER}, then publish again")
+    stale = []
+    for folder in [project.output / lang for lang in project.languages] + [project.output / "review"] + \
+            [project.output / "review" / lang for lang in project.languages]:
+        for path in sorted(folder.glob("*.html")) + sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
+            slug = _VERSIONED.sub("", path.stem)
+            if slug != "index" and slug not in present and slug not in issued:
+                stale.append(path)
+    stale = [path for path in stale if not doubtful(ws, _VERSIONED.sub("", path.stem))]
+    for slug in sorted({_VERSIONED.sub("", p.stem) for p in stale}):
+        report.warn(f"content/{slug}.md", None, "this release is gone and none of its editions was issued: "
+                    "its drafts are taken down")
+    _remove(project, report, stale)

@@ -1,0 +1,95 @@
+"""The catalogs stage: rebuild every template from its source and merge it into each language's
+catalog (``msgmerge --previous`` with a translation memory), writing a catalog only when its
+content changes, so another tool's wrapping is left alone."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import polib
+
+from workflow import catalog
+from workflow.model import Segment, WorkflowError
+from workflow.po import PoSyntaxError, dump_po, read_po
+from workflow.project import UI_DOMAIN, Project
+from workflow.render import extract_ui_strings
+from workflow.report import Report
+from workflow.workspace import Workspace, read_catalog, save
+
+log = logging.getLogger(__name__)
+
+
+def _write_catalog(path: Path, po: polib.POFile, old: polib.POFile | None, project: Project,
+                   report: Report) -> polib.POFile:
+    """Write a catalog only when its content changed (another tool's wrapping is left alone).
+
+    Returns the catalog as it now stands on disk, with line numbers for messages.
+    """
+    if old is not None and catalog.same_content(old, po, ignore=()):
+        return old
+    text = dump_po(po)
+    save(project, report, path, text.encode("utf-8"))
+    return read_po(text, path=project.relative(path))
+
+
+def _memories(ws: Workspace) -> dict[str, catalog.Memory]:
+    memories = {}
+    for lang in ws.project.languages:
+        memory = catalog.Memory(ws.project.fuzzy_threshold)
+        for (clang, domain), po in sorted(ws.catalogs.items()):
+            if clang == lang and domain != UI_DOMAIN:
+                memory.add(po, domain)
+        memories[lang] = memory
+    return memories
+
+
+def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: polib.POFile | None,
+                   languages: list[str], memories: dict[str, catalog.Memory], report: Report) -> None:
+    project = ws.project
+    _write_catalog(project.template_path(domain), template, old_pot, project, report)
+    for lang in languages:
+        if (lang, domain) in ws.broken:
+            continue  # reported when read; never overwrite a translator's file we cannot parse
+        old = ws.catalogs.get((lang, domain))
+        memory = memories.get(lang) if domain != UI_DOMAIN else None
+        merged = catalog.merge(template, old, lang=lang, project_id=domain, memory=memory,
+                               threshold=project.fuzzy_threshold)
+        ws.catalogs[(lang, domain)] = _write_catalog(project.catalog_path(lang, domain), merged, old,
+                                                     project, report)
+
+
+def ui_template(previous: polib.POFile | None, project: Project) -> polib.POFile:
+    """The templates' own strings (letterhead, labels) as a template of their own; a project's own
+    templates are referred to by their path in the project, not on this machine."""
+    segments = [Segment(msgid, "template string", project.relative(Path(path)) if Path(path).is_absolute() else path,
+                        line)
+                for path, line, msgid in extract_ui_strings(project.templates)]
+    return catalog.build_template(segments, project_id=UI_DOMAIN, previous=previous)
+
+
+def update_catalogs(ws: Workspace, report: Report) -> None:
+    """Rebuild every template from its source and merge it into each language's catalog."""
+    project = ws.project
+    memories = _memories(ws)
+    for rel in ws.releases:
+        try:
+            previous = read_catalog(project.template_path(rel.slug), project)
+        except PoSyntaxError:
+            previous = None  # a template is ours to rewrite
+        template = catalog.build_template(ws.segments[rel.slug], project_id=rel.slug, previous=previous)
+        targets = [lang for lang in project.languages if lang != rel.meta.lang]
+        _update_domain(ws, rel.slug, template, previous, targets, memories, report)
+    try:
+        previous = read_catalog(project.template_path(UI_DOMAIN), project)
+    except PoSyntaxError:
+        previous = None  # a template is ours to rewrite
+    # The templates are written in English; an English catalog too lets the office reword the
+    # letterhead without touching a template.
+    ui_langs = list(project.languages)
+    try:
+        template = ui_template(previous, project)
+    except WorkflowError as exc:
+        report.failure(exc, UI_DOMAIN)
+        return
+    _update_domain(ws, UI_DOMAIN, template, previous, ui_langs, memories, report)

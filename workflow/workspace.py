@@ -1,0 +1,152 @@
+"""The first stage: read what the project holds — releases (front matter, Markdown, segments),
+catalogs, approvals and their texts, the glossary — into one ``Workspace``.  Whatever cannot be
+read is reported with its file and line, and left out; nothing here writes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from workflow import checks, records, segment
+from workflow import release as release_io
+from workflow.fsutil import write_atomic
+from workflow.model import Release, Segment, WorkflowError
+from workflow.po import PoSyntaxError, read_po_bytes
+from workflow.project import UI_DOMAIN, Project
+from workflow.report import Report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Workspace:
+    """Everything read from disk for one run."""
+
+    project: Project
+    releases: list[Release] = field(default_factory=list)
+    segments: dict[str, list[Segment]] = field(default_factory=dict)  #: by release slug
+    catalogs: dict[tuple[str, str], polib.POFile] = field(default_factory=dict)  #: (lang, domain)
+    broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
+    unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
+    issued: dict[tuple[str, str], list[records.Issued]] = field(default_factory=dict)  #: (slug, lang) → versions
+    #: Editions whose approvals cannot all be used ((slug, lang), ``records.EVERY`` for any): not
+    #: rebuilt, not taken down, not approved, until the ledger is fixed.
+    doubtful: set[tuple[str, str]] = field(default_factory=set)
+    glossary: checks.Glossary | None = None  #: the termbase (locale/glossary/<lang>.po)
+    ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
+
+
+def save(project: Project, report: Report, path: Path, data: bytes) -> None:
+    """Write a file atomically, only if its bytes change, and note it in the report."""
+    if write_atomic(path, data, scratch=project.scratch):
+        report.written.append(project.relative(path))
+
+
+def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
+    """Every release that can be read and segmented, with its segments; the others are reported."""
+    releases, segments = [], {}
+    for path in project.unread_content():
+        report.warn(project.relative(path), None, f"not read: only files ending in '.md' are releases; "
+                    f"rename it to {path.stem}.md to publish it, or move it out of content/")
+    for path in project.release_paths():
+        rel = project.relative(path)
+        try:
+            release = release_io.read(path.read_bytes(), path=rel, slug=path.stem)
+            if release.slug == UI_DOMAIN:
+                raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
+                                    "rename the file")
+            segments[release.slug] = segment.extract(release)
+            releases.append(release)
+            for target, line in segment.missing_anchors(release, segments[release.slug]):
+                report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
+                            f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
+        except (WorkflowError, OSError) as exc:
+            report.failure(exc, rel)
+    return releases, segments
+
+
+def read_catalog(path: Path, project: Project) -> polib.POFile | None:
+    """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError."""
+    if not path.exists():
+        return None
+    return read_po_bytes(path.read_bytes(), path=project.relative(path))
+
+
+def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | None:
+    """The release a catalog was made for, when it is not ``domain`` (a file put in the wrong place)."""
+    if domain == UI_DOMAIN:
+        return None
+    named = po.metadata.get("Project-Id-Version", "").strip()
+    slugs = {r.slug for r in ws.releases}
+    if named != domain and named in slugs | {UI_DOMAIN}:
+        return named
+    ours = {s.text for s in ws.segments.get(domain, [])}
+    theirs = {e.msgid for e in po if e.msgid and not e.obsolete and e.msgstr}
+    if theirs and ours and not theirs & ours and named != domain:
+        return named or "another document"
+    return None
+
+
+def load_workspace(project: Project, report: Report) -> Workspace:
+    releases, segments = load_releases(project, report)
+    unreadable = {path.stem for path in project.release_paths()} - {rel.slug for rel in releases}
+    ws = Workspace(project, releases, segments, unreadable=unreadable)
+    for lang in project.languages:
+        for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
+            path = project.catalog_path(lang, domain)
+            try:
+                po = read_catalog(path, project)
+            except PoSyntaxError as exc:
+                report.failure(exc, project.relative(path))
+                ws.broken.add((lang, domain))
+                continue
+            if po is None:
+                continue
+            other = _belongs_elsewhere(po, domain, ws)
+            if other:
+                report.error(project.relative(path), 1, f"this catalog was made for {other!r}, not for "
+                             f"{domain!r}; put it back in its own file (it is left as it is, and not used)")
+                ws.broken.add((lang, domain))
+                continue
+            ws.catalogs[(lang, domain)] = po
+    if project.approval:  # off: the gate alone decides
+        ws.issued, ws.doubtful = _read_records(project, report, {r.slug for r in ws.releases} | ws.unreadable)
+    try:
+        ws.glossary = checks.load_glossary(project.root)
+    except WorkflowError as exc:
+        report.failure(exc, "locale/glossary")
+        ws.glossary = checks.Glossary.from_rows([])
+    return ws
+
+
+def _read_records(project: Project, report: Report, releases: set[str]
+                  ) -> tuple[dict[tuple[str, str], list[records.Issued]], set[tuple[str, str]]]:
+    """The issued versions of every edition, from the approvals and their texts (all reported),
+    and the editions whose approvals cannot all be used."""
+    shown = project.relative(records.ledger_path(project.content))
+    issued, problems, doubtful = records.read_records(project.content, shown=shown, releases=releases,
+                                                      languages=project.languages)
+    for finding in problems:
+        report._add(finding)
+    known = releases | {slug for slug, _lang in issued}
+    every = records.EVERY
+    # A line that cannot be read names nothing this project has: it may be about any edition.
+    doubtful = {(slug, lang) if slug in known and lang in project.languages + (every,) else
+                (slug, every) if slug in known else (every, every) for slug, lang in doubtful}
+    for (slug, lang), versions in list(issued.items()):
+        if lang not in project.languages:
+            report.error(shown, versions[-1].approval.line, f"an approval for the {lang} edition of {slug}, "
+                         f"but {lang!r} is not one of this project's languages ({', '.join(project.languages)}); "
+                         "it is not used — remove the line, or add the language to [tool.workflow] languages")
+            del issued[(slug, lang)]
+    return issued, doubtful
+
+
+def doubtful(ws: Workspace, slug: str, lang: str = records.EVERY) -> bool:
+    """Whether the approvals of an edition (any edition of ``slug``, without ``lang``) cannot all be used."""
+    every = records.EVERY
+    return bool({(slug, lang), (slug, every), (every, every)} & ws.doubtful) or \
+        (lang == every and any(s == slug for s, _l in ws.doubtful))
