@@ -24,11 +24,12 @@ import polib
 from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
 from workflow import pdfjobs, segment, typography
 from workflow.fonts import font_paths
-from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
+from workflow.fsutil import (MAX_CATALOG_BYTES, MAX_RELEASE_BYTES, RefusedInput, publishing_lock, read_input,
+                             remove_stale_temporaries, write_atomic)
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, TypesetError, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
-from workflow.render import EditionPage, Renderer, extract_ui_strings, template_file
+from workflow.render import EditionPage, Renderer, extract_ui_strings, read_template, template_file
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,8 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     for path in project.release_paths():
         rel = project.relative(path)
         try:
-            release = release_io.read(path.read_bytes(), path=rel, slug=path.stem)
+            release = release_io.read(read_input(path, limit=MAX_RELEASE_BYTES, root=project.root, shown=rel,
+                                                 what="release"), path=rel, slug=path.stem)
             if release.slug == UI_DOMAIN:
                 raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
                                     "rename the file")
@@ -138,16 +140,27 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
             for target, line in segment.missing_anchors(release, segments[release.slug]):
                 report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
                             f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
+        except RefusedInput as exc:
+            if not exc.outside:
+                report.failure(exc, rel)
+            else:  # not this project's release: skipped, and what was published of it is kept
+                report.warn(exc.path, None, f"{exc.message} (skipped) — {exc.hint}")
         except (WorkflowError, OSError) as exc:
             report.failure(exc, rel)
     return releases, segments
 
 
 def read_catalog(path: Path, project: Project) -> polib.POFile | None:
-    """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError."""
+    """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
+    a file that is not one (a named pipe, a device, a link out of the project, a file too big)."""
     if not path.exists():
         return None
-    return read_po_bytes(path.read_bytes(), path=project.relative(path))
+    shown = project.relative(path)
+    try:
+        data = read_input(path, limit=MAX_CATALOG_BYTES, root=project.root, shown=shown, what="catalog")
+    except FileNotFoundError:
+        return None
+    return read_po_bytes(data, path=shown)
 
 
 def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | None:
@@ -174,7 +187,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project)
-            except PoSyntaxError as exc:
+            except (PoSyntaxError, WorkflowError) as exc:
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))
                 continue
@@ -284,14 +297,14 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     for rel in ws.releases:
         try:
             previous = read_catalog(project.template_path(rel.slug), project)
-        except PoSyntaxError:
+        except (PoSyntaxError, WorkflowError):
             previous = None  # a template is ours to rewrite
         template = catalog.build_template(ws.segments[rel.slug], project_id=rel.slug, previous=previous)
         targets = [lang for lang in project.languages if lang != rel.meta.lang]
         _update_domain(ws, rel.slug, template, previous, targets, memories, report)
     try:
         previous = read_catalog(project.template_path(UI_DOMAIN), project)
-    except PoSyntaxError:
+    except (PoSyntaxError, WorkflowError):
         previous = None  # a template is ours to rewrite
     # The templates are written in English; an English catalog too lets the office reword the
     # letterhead without touching a template.
@@ -422,7 +435,7 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
     for name in ("edition.css", "review.css", "ornament.svg"):
-        files[name] = template_file(name, project.templates).read_bytes()
+        files[name] = read_template(name, project.templates)
     sources = {"edition.css": "edition.css", "review.css": "review.css"}
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
@@ -1141,7 +1154,7 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
         snapshot = records.snapshot_path(project.content, slug, lang, approval.version)
         save(project, report, snapshot, records.snapshot_text(issued).encode("utf-8"))
         path = records.ledger_path(project.content)
-        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        existing = records.read_text(path, project.content) if path.exists() else ""
         save(project, report, path, records.ledger_text(existing, approval).encode("utf-8"))
         log.info("approved version %d of the %s edition of %s (sha256 %s…); 'make publish' issues it",
                  approval.version, lang, slug, content.hash[:12])
