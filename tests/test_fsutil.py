@@ -162,12 +162,12 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
     with open(big, "wb") as handle:
         handle.truncate(2 << 30)  # 2 GB, sparse: it takes no disk and would take 2 GB to read
     error = _refused(big, what="catalog")
-    assert str(error) == (f"{big}: is 2,147,483,648 bytes more than the 10,485,760 bytes (10 MB) a catalog may "
+    assert str(error) == (f"{big}: is 2,147,483,648 bytes, more than the 10,485,760 bytes (10 MB) a catalog may "
                           "have; it is not read — check that it is the right catalog: a real one is far smaller")
     assert _peak_kb_after(lambda: _refused(big)) < 100_000  # nothing of it was held in memory
     small = tmp_path / "small.po"
     small.write_bytes(b"x" * 11)
-    assert "is 11 bytes more than the 10 bytes" in str(_refused(small, limit=10))
+    assert "is 11 bytes, more than the 10 bytes" in str(_refused(small, limit=10))
 
 
 def _peak_kb_after(action) -> int:
@@ -213,3 +213,13 @@ def test_write_atomic_replaces_a_fifo_without_blocking_and_never_reads_a_device(
     link.symlink_to("/dev/zero")
     assert write_atomic(link, b"page")
     assert not link.is_symlink() and link.read_bytes() == b"page"
+
+
+def test_a_link_to_nothing_is_refused_and_a_missing_file_is_missing(tmp_path):
+    (tmp_path / "content").mkdir()
+    dangling = tmp_path / "content" / "a.md"
+    dangling.symlink_to("gone.md")
+    error = _refused(dangling, root=tmp_path, shown="content/a.md", what="release")
+    assert str(error) == (f"content/a.md: is a link to {tmp_path / 'content' / 'gone.md'}, which does not exist; "
+                          "it is not read — restore the release it leads to, or put the release itself in its place")
+    assert not error.outside

@@ -92,7 +92,7 @@ def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str |
     socket or a folder is refused from its ``stat``, a file is opened without blocking and its
     opened descriptor checked again, and at most ``limit + 1`` bytes are read, so that a file that
     grows while it is read is refused too.  A file that does not exist raises
-    ``FileNotFoundError``; one that cannot be opened a :class:`RefusedInput` with the reason.
+    ``FileNotFoundError`` (a link to nothing: a :class:`RefusedInput`); one that cannot be opened a :class:`RefusedInput` with the reason.
     """
     path = Path(path)
     name = shown if shown is not None else str(path)
@@ -103,6 +103,9 @@ def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str |
     try:
         mode = os.stat(resolved).st_mode
     except FileNotFoundError:
+        if path.is_symlink():
+            raise RefusedInput(name, f"is a link to {resolved}, which does not exist; it is not read",
+                               f"restore the {what} it leads to, or put the {what} itself in its place") from None
         raise
     except OSError as exc:
         raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}'s permissions") from None
@@ -144,7 +147,7 @@ def _a(what: str) -> str:
 
 
 def _too_big(name: str, size: int | None, limit: int, what: str) -> RefusedInput:
-    said = f"is {size:,} bytes" if size is not None else "grew while it was read to"
+    said = f"is {size:,} bytes," if size is not None else "grew while it was read to"
     return RefusedInput(name, f"{said} more than the {limit:,} bytes ({limit / _MB:g} MB) {_a(what)} may have; "
                         "it is not read", f"check that it is the right {what}: a real one is far smaller")
 
