@@ -266,3 +266,21 @@ def test_a_2_gb_catalog_is_refused_unread_and_kept(project):
     assert _published(project, BELGIUM) and _published(project, FRANCOPHONIE, ("en", "fr"))
     del before[f"locale/km/LC_MESSAGES/{FRANCOPHONIE}.po"]
     assert _translations(project) == before
+
+
+def test_what_output_keeps_between_runs_is_never_waited_for(project):
+    """The list of releases, the stylesheet checks and the PDF manifest are read back by the next run:
+    a named pipe or a link to a device in their place is taken for nothing known, and replaced."""
+    assert main(["--root", str(project), "-q", "publish"]) == 0
+    output = project / "output"
+    for name in ("releases.json", ".stylesheets.json", ".manifest.json"):
+        (output / name).unlink()
+    os.mkfifo(output / "releases.json")
+    os.mkfifo(output / ".stylesheets.json")
+    (output / ".manifest.json").symlink_to("/dev/zero")
+    code, err, peak = _publish_in_child(project)
+    assert code == 0, err
+    assert peak < 1_000_000
+    assert all((output / name).is_file() and not (output / name).is_symlink()
+               for name in ("releases.json", ".stylesheets.json", ".manifest.json"))
+    assert _published(project, BELGIUM) and _published(project, FRANCOPHONIE)

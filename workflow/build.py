@@ -24,8 +24,8 @@ import polib
 from workflow import catalog, checks, khmer, lifecycle, locales, records, release as release_io, review as review_io
 from workflow import pdfjobs, segment, typography
 from workflow.fonts import font_paths
-from workflow.fsutil import (MAX_CATALOG_BYTES, MAX_RELEASE_BYTES, RefusedInput, publishing_lock, read_input,
-                             remove_stale_temporaries, write_atomic)
+from workflow.fsutil import (MAX_CATALOG_BYTES, MAX_RECORD_BYTES, MAX_RELEASE_BYTES, RefusedInput, publishing_lock,
+                             read_input, remove_stale_temporaries, write_atomic)
 from workflow.model import TRANSLATABLE_KEYS, Edition, Finding, Release, Segment, State, TypesetError, WorkflowError
 from workflow.pofile import PoSyntaxError, dump_po, read_po, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
@@ -464,9 +464,9 @@ def _check_stylesheet(project: Project, report: Report, css: str, template: str,
     """Rules WeasyPrint would ignore in a stylesheet, named by template file and line, once a run."""
     cache_path = project.output / _CSS_CHECKS
     try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = json.loads(read_input(cache_path, limit=MAX_RECORD_BYTES).decode("utf-8"))
         cache = cache if isinstance(cache, dict) else {}
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, RecursionError, WorkflowError):
         cache = {}
     key = hashlib.sha256(css.encode("utf-8")).hexdigest()
     said = cache.get(key)
@@ -837,8 +837,8 @@ INDEX_FILE = "releases.json"
 def _previous_listing(path: Path) -> dict[str, dict]:
     """What the last run listed, by slug; anything malformed in the file is left out."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(read_input(path, limit=MAX_RECORD_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError, WorkflowError):
         return {}
     items = data.get("releases") if isinstance(data, dict) else None
     listed = {}
