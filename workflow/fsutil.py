@@ -33,7 +33,7 @@ _MB = 1 << 20
 #: the largest real files measured are a 3 KB release in content/, a 29 KB Markdown document and
 #: a 212 KB catalog in ../shared/corpus.  A release of 1 MB is about 350 pages of text; its
 #: catalog, translated into Khmer (three bytes a character) with the source text beside it and
-#: the previous text of fuzzy entries, stays under 5 MB, so catalogs get twice that.
+#: the previous text of fuzzy entries, comes to about 5 MB, so catalogs get twice that.
 MAX_RELEASE_BYTES = 1 * _MB
 #: A PO or POT file: a release's catalog or template, ui.po, a glossary file.
 MAX_CATALOG_BYTES = 10 * _MB
