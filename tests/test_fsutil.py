@@ -223,3 +223,10 @@ def test_a_link_to_nothing_is_refused_and_a_missing_file_is_missing(tmp_path):
     assert str(error) == (f"content/a.md: is a link to {tmp_path / 'content' / 'gone.md'}, which does not exist; "
                           "it is not read — restore the release it leads to, or put the release itself in its place")
     assert not error.outside
+
+
+def test_a_loop_of_links_is_refused(tmp_path):
+    (tmp_path / "a.po").symlink_to("b.po")
+    (tmp_path / "b.po").symlink_to("a.po")
+    error = _refused(tmp_path / "a.po", root=tmp_path, shown="a.po", what="catalog")
+    assert str(error) == "a.po: is a link that leads back to itself; it is not read — put the catalog itself in its place"

@@ -163,11 +163,15 @@ def test_a_content_entry_linked_to_a_folder_outside_is_not_published(project, ou
     assert _published(project, "2024-05-04-inside") and _published(project, BELGIUM)
 
 
-def test_a_folder_named_like_a_release_is_an_error_naming_it(project, capsys):
+def test_a_folder_or_a_loop_named_like_a_release_is_an_error_naming_it(project, capsys):
     (project / "content" / "2024-05-05-folder.md").mkdir()
+    (project / "content" / "2024-05-06-loop.md").symlink_to("2024-05-06-loop.md")
     assert main(["--root", str(project), "publish"]) == 1
+    err = capsys.readouterr().err
     assert ("content/2024-05-05-folder.md: error: is a folder, not a release; it is not read "
-            "— replace it with the release itself") in capsys.readouterr().err
+            "— replace it with the release itself") in err
+    assert "content/2024-05-06-loop.md: error: is a link that leads back to itself" in err
+    assert "Traceback" not in err
     assert _published(project, BELGIUM) and _published(project, FRANCOPHONIE)
 
 
@@ -284,3 +288,16 @@ def test_what_output_keeps_between_runs_is_never_waited_for(project):
     assert all((output / name).is_file() and not (output / name).is_symlink()
                for name in ("releases.json", ".stylesheets.json", ".manifest.json"))
     assert _published(project, BELGIUM) and _published(project, FRANCOPHONIE)
+
+
+def test_check_refuses_a_named_file_that_is_not_a_file(project, outside):
+    fifo = outside / "fr.po"
+    os.mkfifo(fifo)
+    code, err, _ = _publish_in_child(project, "check", str(fifo))
+    assert code == 1
+    assert f"{fifo}: is a named pipe (FIFO), not a catalog; it is not read" in err
+    huge = outside / "km.po"
+    with open(huge, "wb") as handle:
+        handle.truncate(TWO_GB)
+    code, err, peak = _publish_in_child(project, "check", str(huge))
+    assert code == 1 and "is 2,147,483,648 bytes, more than" in err and peak < 1_000_000

@@ -96,7 +96,11 @@ def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str |
     """
     path = Path(path)
     name = shown if shown is not None else str(path)
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 says RuntimeError for a loop of links
+        raise RefusedInput(name, "is a link that leads back to itself; it is not read",
+                           f"put the {what} itself in its place") from None
     if root is not None and not any(_within(resolved, tree) for tree in _allowed_trees(path, Path(root))):
         raise RefusedInput(name, f"is a link to {resolved}, outside the project; it is not read",
                            f"put the {what} itself in the project instead of a link to it", outside=True)

@@ -65,12 +65,14 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and PO references."""
-        for where, root in ((Path(os.path.abspath(path)), self.root), (path.resolve(), self.root.resolve())):
-            try:  # as it is named in the project first: a link is named, not what it leads to
-                return where.relative_to(root).as_posix()
-            except ValueError:
-                pass
-        return str(path)
+        try:  # as it is named in the project: a link is named, not what it leads to
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except (ValueError, RuntimeError, OSError):  # RuntimeError: a loop of links (Python 3.11)
+            return str(path)
 
     def release_paths(self) -> list[Path]:
         return sorted(p for p in self.content.glob("*.md") if not p.name.startswith("."))
