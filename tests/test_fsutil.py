@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
+from workflow.fsutil import (MAX_CATALOG_BYTES, RefusedInput, publishing_lock, read_input, remove_stale_temporaries,
+                             write_atomic)
 
 
 def test_write_atomic_writes_only_when_the_bytes_change(tmp_path):
@@ -77,3 +78,155 @@ def test_the_lock_serializes_and_a_killed_holder_is_recovered(tmp_path, caplog):
         assert lock.read_text() == str(os.getpid())
     assert any("interrupted run" in r.getMessage() and str(holder.pid) in r.getMessage() for r in caplog.records)
     assert lock.read_text() == ""
+
+
+# ------------------------------------------------------------ reading input
+
+def _refused(path, **kwargs) -> RefusedInput:
+    kwargs.setdefault("limit", MAX_CATALOG_BYTES)
+    with pytest.raises(RefusedInput) as caught:
+        read_input(path, **kwargs)
+    return caught.value
+
+
+def test_read_input_reads_a_regular_file_and_a_link_inside_the_project(tmp_path):
+    (tmp_path / "locale").mkdir()
+    po = tmp_path / "locale" / "fr.po"
+    po.write_bytes(b"msgid \"\"\n")
+    link = tmp_path / "locale" / "km.po"
+    link.symlink_to("fr.po")
+    assert read_input(po, limit=100, root=tmp_path) == b"msgid \"\"\n"
+    assert read_input(link, limit=100, root=tmp_path) == b"msgid \"\"\n"
+    assert read_input(po, limit=9) == b"msgid \"\"\n"  # exactly the limit is allowed
+    with pytest.raises(FileNotFoundError):
+        read_input(tmp_path / "locale" / "missing.po", limit=100, root=tmp_path)
+
+
+def test_a_top_folder_linked_elsewhere_is_part_of_the_project(tmp_path):
+    """An office may keep locale/ in a translations checkout of its own and link it in."""
+    elsewhere = tmp_path / "translations"
+    (elsewhere / "fr").mkdir(parents=True)
+    (elsewhere / "fr" / "x.po").write_bytes(b"x")
+    (elsewhere / "secret").write_bytes(b"root:x:0:0")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "locale").symlink_to(elsewhere)
+    assert read_input(project / "locale" / "fr" / "x.po", limit=10, root=project) == b"x"
+    (project / "content").mkdir()
+    (project / "content" / "a.md").symlink_to(elsewhere / "secret")
+    assert _refused(project / "content" / "a.md", root=project).outside
+
+
+def test_a_link_out_of_the_project_is_refused_unread_and_named(tmp_path):
+    (tmp_path / "content").mkdir()
+    link = tmp_path / "content" / "a.md"
+    link.symlink_to("/etc/passwd")
+    error = _refused(link, root=tmp_path, shown="content/a.md", what="release")
+    assert error.outside
+    assert str(error).startswith("content/a.md: is a link to /etc/passwd, outside the project; it is not read")
+    assert "root:" not in str(error)
+    escape = tmp_path / "content" / "b.md"
+    escape.symlink_to("../../" + tmp_path.name + "-elsewhere")
+    assert _refused(escape, root=tmp_path).outside
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_a_device_is_refused_without_reading(tmp_path, target):
+    link = tmp_path / "a.md"
+    link.symlink_to(target)
+    assert "is a device, not a release; it is not read" in str(_refused(link, what="release"))
+    assert _refused(link, root=tmp_path).outside  # in a project it is already outside
+
+
+def test_a_fifo_a_socket_and_a_folder_are_refused_without_blocking(tmp_path):
+    import socket
+
+    fifo = tmp_path / "x.po"
+    os.mkfifo(fifo)
+    # No writer: an open without O_NONBLOCK, or a read, would wait forever.
+    assert "is a named pipe (FIFO), not a catalog" in str(_refused(fifo, root=tmp_path, what="catalog"))
+    folder = tmp_path / "y.po"
+    folder.mkdir()
+    assert "is a folder, not a catalog" in str(_refused(folder, root=tmp_path, what="catalog"))
+    sock_path = tmp_path / "z.po"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(sock_path))
+        assert "is a socket" in str(_refused(sock_path, root=tmp_path))
+    finally:
+        server.close()
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
+    big = tmp_path / "big.po"
+    with open(big, "wb") as handle:
+        handle.truncate(2 << 30)  # 2 GB, sparse: it takes no disk and would take 2 GB to read
+    error = _refused(big, what="catalog")
+    assert str(error) == (f"{big}: is 2,147,483,648 bytes, more than the 10,485,760 bytes (10 MB) a catalog may "
+                          "have; it is not read — check that it is the right catalog: a real one is far smaller")
+    assert _peak_kb_after(lambda: _refused(big)) < 100_000  # nothing of it was held in memory
+    small = tmp_path / "small.po"
+    small.write_bytes(b"x" * 11)
+    assert "is 11 bytes, more than the 10 bytes" in str(_refused(small, limit=10))
+
+
+def _peak_kb_after(action) -> int:
+    """How much the peak resident memory grew (kB) while ``action`` ran, in a child process."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+
+    def child():
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        action()
+        queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+
+    process = ctx.Process(target=child)
+    process.start()
+    grown = queue.get(timeout=60)
+    process.join(60)
+    return grown
+
+
+def test_a_file_that_grows_while_it_is_read_is_caught(tmp_path, monkeypatch):
+    """The size is checked from fstat, and then at most limit + 1 bytes are read."""
+    path = tmp_path / "growing.po"
+    path.write_bytes(b"12345")
+    real_fstat = os.fstat
+
+    def stale_fstat(fd):  # the file was 5 bytes when looked at, it is 50 when read
+        info = real_fstat(fd)
+        path.write_bytes(b"x" * 50) if path.stat().st_size == 5 else None
+        return info
+
+    monkeypatch.setattr(os, "fstat", stale_fstat)
+    assert "grew while it was read to more than the 10 bytes" in str(_refused(path, limit=10))
+
+
+def test_write_atomic_replaces_a_fifo_without_blocking_and_never_reads_a_device(tmp_path):
+    fifo = tmp_path / "ui.pot"
+    os.mkfifo(fifo)
+    assert write_atomic(fifo, b"new")
+    assert fifo.read_bytes() == b"new"
+    link = tmp_path / "page.html"
+    link.symlink_to("/dev/zero")
+    assert write_atomic(link, b"page")
+    assert not link.is_symlink() and link.read_bytes() == b"page"
+
+
+def test_a_link_to_nothing_is_refused_and_a_missing_file_is_missing(tmp_path):
+    (tmp_path / "content").mkdir()
+    dangling = tmp_path / "content" / "a.md"
+    dangling.symlink_to("gone.md")
+    error = _refused(dangling, root=tmp_path, shown="content/a.md", what="release")
+    assert str(error) == (f"content/a.md: is a link to {tmp_path / 'content' / 'gone.md'}, which does not exist; "
+                          "it is not read — restore the release it leads to, or put the release itself in its place")
+    assert not error.outside
+
+
+def test_a_loop_of_links_is_refused(tmp_path):
+    (tmp_path / "a.po").symlink_to("b.po")
+    (tmp_path / "b.po").symlink_to("a.po")
+    error = _refused(tmp_path / "a.po", root=tmp_path, shown="a.po", what="catalog")
+    assert str(error) == "a.po: is a link that leads back to itself; it is not read — put the catalog itself in its place"

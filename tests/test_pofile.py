@@ -442,3 +442,14 @@ def test_line_breaks_match_libunistring():
         lib.u8_possible_linebreaks_v2(raw, len(raw), b"UTF-8", out)
         offsets = [len(text[:i].encode("utf-8")) for i in range(len(text))]
         assert po_linebreak.possible_breaks(text, False) == [out.raw[o] for o in offsets], repr(text)
+
+
+def test_an_unknown_word_is_shown_only_when_it_is_a_slip_of_a_keyword():
+    """A file that is not a catalog at all (a system file copied in) is never quoted."""
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po('msgid "a"\nmsgtsr "b"\n', path="x.po")
+    assert caught.value.message == "unknown keyword 'msgtsr'"
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po_bytes(b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n", path="x.po")
+    assert caught.value.line == 1 and "root" not in caught.value.message
+    assert "is this a PO file?" in caught.value.message

@@ -192,7 +192,7 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
         snapshot = records.snapshot_path(project.content, slug, lang, approval.version)
         save(project, report, snapshot, records.snapshot_text(issued).encode("utf-8"))
         path = records.ledger_path(project.content)
-        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        existing = records.read_text(path, project.content) if path.exists() else ""
         save(project, report, path, records.ledger_text(existing, approval).encode("utf-8"))
         log.info("approved version %d of the %s edition of %s (sha256 %s…); 'make publish' issues it",
                  approval.version, lang, slug, content.hash[:12])

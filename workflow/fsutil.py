@@ -1,4 +1,11 @@
-"""Crash-safe file writing and the publishing lock.
+"""Safe reading of the project's input, crash-safe file writing and the publishing lock.
+
+Every file of the project the tool reads (releases, catalogs and templates, the glossary, the
+approvals and their texts, a project's own templates, the settings) goes through
+:func:`read_input`: only a regular file inside the project, and no bigger than its limit, is
+read; a named pipe, a device, a socket, a folder, a link leading out of the project or a file
+above its limit is refused with a :class:`RefusedInput` that names it, says why and what to do,
+without blocking, without reading it and without showing any of its content.
 
 Every file the tool writes goes to a temporary file in the same folder and is
 renamed into place, so a build killed at any moment leaves either the old
@@ -16,7 +23,137 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workflow.model import WorkflowError
+
 log = logging.getLogger(__name__)
+
+_MB = 1 << 20
+
+#: Limits on the size of what is read, far above anything real, checked before a byte is read:
+#: the largest real files measured are a 3 KB release in content/, a 29 KB Markdown document and
+#: a 212 KB catalog in ../shared/corpus.  A release of 1 MB is about 350 pages of text; its
+#: catalog, translated into Khmer (three bytes a character) with the source text beside it and
+#: the previous text of fuzzy entries, comes to about 5 MB, so catalogs get twice that.
+MAX_RELEASE_BYTES = 1 * _MB
+#: A PO or POT file: a release's catalog or template, ui.po, a glossary file.
+MAX_CATALOG_BYTES = 10 * _MB
+#: The approvals ledger (content/approvals.tsv, about 100 bytes an approval) and each approved
+#: text (content/issued/<slug>/<lang>.v<n>.json, the size of an edition's translations).
+MAX_RECORD_BYTES = 10 * _MB
+#: A template (HTML, CSS, SVG) of a project's own templates folder, and pyproject.toml.
+MAX_TEMPLATE_BYTES = 1 * _MB
+
+
+class RefusedInput(WorkflowError):
+    """A file of the project that is not read: not a regular file, leading out of the project,
+    or above its size limit.  ``outside``: it is a link to somewhere outside the project."""
+
+    def __init__(self, path: str, message: str, hint: str, *, outside: bool = False):
+        super().__init__(path, None, message, hint)
+        self.outside = outside
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _allowed_trees(path: Path, root: Path) -> list[Path]:
+    """Where a file of the project may lead: the project, and the top folder it is listed in
+    (``locale/`` may be a link to a translations checkout that the office keeps elsewhere)."""
+    trees = [root.resolve()]
+    try:
+        parts = path.absolute().relative_to(root.absolute()).parts
+    except ValueError:
+        return trees
+    if len(parts) > 1:  # a folder, not the file itself
+        trees.append((root / parts[0]).resolve())
+    return trees
+
+
+def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str | None = None,
+               what: str = "file") -> bytes:
+    """The bytes of one input file, read only if it is a regular file no bigger than ``limit``
+    bytes and, with ``root``, inside that project (after following links).
+
+    Raises :class:`RefusedInput` (a :class:`WorkflowError` naming ``shown``, default the path)
+    for anything else, before reading it and without ever blocking: a named pipe, a device, a
+    socket or a folder is refused from its ``stat``, a file is opened without blocking and its
+    opened descriptor checked again, and at most ``limit + 1`` bytes are read, so that a file that
+    grows while it is read is refused too.  A file that does not exist raises
+    ``FileNotFoundError`` (a link to nothing: a :class:`RefusedInput`); one that cannot be opened a :class:`RefusedInput` with the reason.
+    """
+    path = Path(path)
+    name = shown if shown is not None else str(path)
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 says RuntimeError for a loop of links
+        raise RefusedInput(name, "is a link that leads back to itself; it is not read",
+                           f"put the {what} itself in its place") from None
+    if root is not None and not any(_within(resolved, tree) for tree in _allowed_trees(path, Path(root))):
+        raise RefusedInput(name, f"is a link to {resolved}, outside the project; it is not read",
+                           f"put the {what} itself in the project instead of a link to it", outside=True)
+    try:
+        mode = os.stat(resolved).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise RefusedInput(name, f"is a link to {resolved}, which does not exist; it is not read",
+                               f"restore the {what} it leads to, or put the {what} itself in its place") from None
+        raise
+    except OSError as exc:
+        raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}'s permissions") from None
+    if not stat.S_ISREG(mode):
+        raise RefusedInput(name, f"is {_kind(mode)}, not {_a(what)}; it is not read",
+                           f"replace it with the {what} itself")
+    try:
+        fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}'s permissions") from None
+    try:
+        info = os.fstat(fd)  # what was opened, whatever the path leads to now
+        if not stat.S_ISREG(info.st_mode):
+            raise RefusedInput(name, f"is {_kind(info.st_mode)}, not {_a(what)}; it is not read",
+                               f"replace it with the {what} itself")
+        if info.st_size > limit:
+            raise _too_big(name, info.st_size, limit, what)
+        chunks, total = [], 0
+        while True:
+            try:
+                chunk = os.read(fd, min(limit + 1 - total, max(info.st_size - total + 1, 1 << 16)))
+            except OSError as exc:
+                raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise _too_big(name, None, limit, what)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _a(what: str) -> str:
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
+def _too_big(name: str, size: int | None, limit: int, what: str) -> RefusedInput:
+    said = f"is {size:,} bytes," if size is not None else "grew while it was read to"
+    return RefusedInput(name, f"{said} more than the {limit:,} bytes ({limit / _MB:g} MB) {_a(what)} may have; "
+                        "it is not read", f"check that it is the right {what}: a real one is far smaller")
 
 
 def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> bool:
@@ -28,11 +165,10 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> boo
     keeps its permissions; a new one gets 0666 less the umask, as ``open`` gives.
     """
     path = Path(path)
-    try:
-        if path.read_bytes() == data:
-            return False
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except (FileNotFoundError, IsADirectoryError):
+    same, mode = _holds(path, data)
+    if same:
+        return False
+    if mode is None:
         mode = 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = scratch if scratch is not None else path.parent
@@ -50,6 +186,29 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> boo
         raise
     _fsync_directory(path.parent)
     return True
+
+
+def _holds(path: Path, data: bytes) -> tuple[bool, int | None]:
+    """Whether ``path`` is a regular file holding exactly ``data``, and its permissions (None: no
+    regular file there).  Never blocks on a named pipe, and reads a file only when its size is
+    that of ``data``: whatever stands at ``path`` that is not such a file is replaced."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False, None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return False, None
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_size != len(data):
+            return False, mode
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(len(data) + 1) == data, mode
+    except OSError:
+        return False, None
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -13,6 +13,7 @@ from workflow import lifecycle, segment
 from workflow import release as release_io
 from workflow import review as review_io
 from workflow.editions import approve_command, make_edition
+from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.lang import locales
 from workflow.model import Release, WorkflowError
 from workflow.render import Renderer
@@ -29,8 +30,8 @@ INDEX_FILE = "releases.json"
 def previous_listing(path: Path) -> dict[str, dict]:
     """What the last run listed, by slug; anything malformed in the file is left out."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(read_input(path, limit=MAX_RECORD_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError, WorkflowError):
         return {}
     items = data.get("releases") if isinstance(data, dict) else None
     listed = {}

@@ -20,11 +20,12 @@ from urllib.parse import unquote
 from workflow import lifecycle, records
 from workflow import release as release_io
 from workflow.editions import gate_problems, make_edition, plan_edition, print_filter
+from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.model import Edition, Release, TypesetError, WorkflowError
 from workflow.pdf import jobs as pdfjobs
 from workflow.pdf.fonts import font_paths
 from workflow.project import Project
-from workflow.render import EditionPage, Renderer, template_file
+from workflow.render import EditionPage, Renderer, read_template, template_file
 from workflow.report import Outcome, Report
 from workflow.workspace import Workspace, doubtful, save
 
@@ -36,7 +37,7 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
     for name in ("edition.css", "review.css", "ornament.svg"):
-        files[name] = template_file(name, project.templates).read_bytes()
+        files[name] = read_template(name, project.templates)
     sources = {"edition.css": "edition.css", "review.css": "review.css"}
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
@@ -65,9 +66,9 @@ def _check_stylesheet(project: Project, report: Report, css: str, template: str,
     """Rules WeasyPrint would ignore in a stylesheet, named by template file and line, once a run."""
     cache_path = project.output / _CSS_CHECKS
     try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = json.loads(read_input(cache_path, limit=MAX_RECORD_BYTES).decode("utf-8"))
         cache = cache if isinstance(cache, dict) else {}
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, RecursionError, WorkflowError):
         cache = {}
     key = hashlib.sha256(css.encode("utf-8")).hexdigest()
     said = cache.get(key)

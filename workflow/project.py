@@ -5,11 +5,13 @@ All paths are resolved here, at the edge; the stages take values, not paths.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.lang import locales
+from workflow.fsutil import MAX_TEMPLATE_BYTES, read_input
 from workflow.model import WorkflowError
 
 #: Name of the catalog holding the templates' own strings (letterhead, labels).
@@ -63,9 +65,13 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and PO references."""
+        try:  # as it is named in the project: a link is named, not what it leads to
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # RuntimeError: a loop of links (Python 3.11)
             return str(path)
 
     def release_paths(self) -> list[Path]:
@@ -85,7 +91,10 @@ def load(root: Path) -> Project:
     settings = dict(_DEFAULTS)
     if pyproject.exists():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_input(pyproject, limit=MAX_TEMPLATE_BYTES, root=root,
+                                            what="settings file").decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise WorkflowError(str(pyproject), None, "not valid UTF-8", "save it as UTF-8") from exc
         except tomllib.TOMLDecodeError as exc:
             raise WorkflowError(str(pyproject), None, f"not valid TOML: {exc}") from exc
         settings.update(data.get("tool", {}).get("workflow", {}))

@@ -22,6 +22,7 @@ import polib
 from workflow import checks, editions
 from workflow.checks.base import excerpt
 from workflow.lang import locales
+from workflow.fsutil import MAX_CATALOG_BYTES, read_input
 from workflow.model import WorkflowError
 from workflow.po import PoSyntaxError, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
@@ -196,7 +197,7 @@ def check_files(paths: list[Path], *, source_lang: str = "en", glossary_root: Pa
     targets = []
     for path in paths:
         try:
-            po = read_po_bytes(path.read_bytes(), path=str(path))
+            po = read_po_bytes(read_input(path, limit=MAX_CATALOG_BYTES, what="catalog"), path=str(path))
         except PoSyntaxError as exc:
             raise WorkflowError(exc.path, exc.line, exc.message, "fix the file, then check it again") from exc
         except OSError as exc:

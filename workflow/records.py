@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflow.fsutil import MAX_RECORD_BYTES, RefusedInput, read_input
 from workflow.model import Finding
 
 LEDGER = "approvals.tsv"
@@ -168,6 +169,14 @@ def snapshot_path(content_dir: Path, slug: str, lang: str, version: int) -> Path
     return content_dir / ISSUED / slug / f"{lang}.v{version}.json"
 
 
+def read_text(path: Path, content_dir: Path, *, shown: str | None = None, what: str = "file") -> str:
+    """A file of the records (the ledger, an approved text), read only if it is a regular file of
+    the project below :data:`workflow.fsutil.MAX_RECORD_BYTES`.  Raises ``FileNotFoundError``,
+    :class:`workflow.fsutil.RefusedInput` or ``UnicodeDecodeError``."""
+    return read_input(path, limit=MAX_RECORD_BYTES, root=Path(content_dir).parent, shown=shown,
+                      what=what).decode("utf-8")
+
+
 #: In a set of editions in doubt: any release, or any language.
 EVERY = "*"
 
@@ -196,13 +205,16 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
     """
     path = ledger_path(content_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, content_dir, shown=shown, what="approvals ledger")
     except FileNotFoundError:
         if any((content_dir / ISSUED).glob("*/*.json")):
             return {}, [Finding(shown, None, f"the approvals are missing, but {ISSUED}/ holds approved texts; "
                                 "nothing is issued or taken down from them this time — restore the file from "
                                 "the repository", "error")], {(EVERY, EVERY)}
         return {}, [], set()
+    except RefusedInput as exc:
+        return {}, [Finding(shown, None, f"{exc.message}; nothing is issued or taken down from the approvals "
+                            f"this time — {exc.hint}", "error")], {(EVERY, EVERY)}
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [Finding(shown, None, f"the approvals cannot be read ({exc}); nothing is issued or taken "
                             "down from them this time — restore the file from the repository", "error")], \
@@ -225,8 +237,13 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
                                     "not used — correct the name, or remove the line", "error"))
             continue
         snapshot = snapshot_path(content_dir, approval.slug, approval.lang, approval.version)
+        shown_snapshot = f"{Path(shown).parent.as_posix()}/{ISSUED}/{approval.slug}/{snapshot.name}"
         try:
-            content = parse_snapshot(snapshot.read_text(encoding="utf-8"), approval)
+            content = parse_snapshot(read_text(snapshot, content_dir, shown=shown_snapshot, what="approved text"),
+                                     approval)
+        except RefusedInput as exc:
+            problems.append(Finding(exc.path, None, f"{exc.message} — {exc.hint}", "error"))
+            content = None
         except (OSError, UnicodeDecodeError):
             content = None
         versions = issued.setdefault((approval.slug, approval.lang), [])

@@ -7,6 +7,7 @@ catalog; the release's words arrive already translated in an ``Edition``.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +21,7 @@ from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
 from workflow.lang import locales
+from workflow.fsutil import MAX_TEMPLATE_BYTES, read_input
 from workflow.model import Edition, WorkflowError
 
 TEMPLATES = ("edition.html", "index.html", "page.css")
@@ -63,8 +65,40 @@ def template_dirs(override: Path | None = None) -> list[Path]:
 
 
 def template_file(name: str, override: Path | None = None) -> Path:
-    """The file that provides template ``name``."""
-    return next(d / name for d in template_dirs(override) if (d / name).is_file())
+    """The file that provides template ``name``: anything of that name in the project's folder
+    (a named pipe or a folder there is refused when read, not passed over in silence)."""
+    return next(d / name for d in template_dirs(override) if (d / name).exists())
+
+
+def read_template(name: str, override: Path | None = None) -> bytes:
+    """The bytes of template ``name``.  One of the project's own templates is read only if it is a
+    regular file in its templates folder (a link may not lead out of it) below
+    :data:`workflow.fsutil.MAX_TEMPLATE_BYTES`; raises :class:`workflow.fsutil.RefusedInput`."""
+    path = template_file(name, override)
+    own = override is not None and path.parent == override
+    return read_input(path, limit=MAX_TEMPLATE_BYTES, root=override if own else None, what="template")
+
+
+class _Loader(jinja2.BaseLoader):
+    """Jinja2's templates, each read with :func:`read_template`."""
+
+    def __init__(self, override: Path | None):
+        self.override = override
+
+    def get_source(self, environment, template):
+        pieces = jinja2.loaders.split_template_path(template)  # no '..' out of the folders
+        name = "/".join(pieces)
+        try:
+            path = template_file(name, self.override)
+        except StopIteration:
+            raise jinja2.TemplateNotFound(template) from None
+        data = read_template(name, self.override)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WorkflowError(str(path), data.count(b"\n", 0, exc.start) + 1, "invalid UTF-8",
+                                "save the template as UTF-8") from None
+        return text, str(path), lambda: True
 
 
 def _template_error(exc: jinja2.TemplateError, name: str, override: Path | None) -> WorkflowError:
@@ -82,12 +116,12 @@ def extract_ui_strings(override: Path | None = None) -> Iterator[tuple[str, int,
     """(template file, line, msgid) for every ``_()`` call in the templates."""
     for name in TEMPLATES:
         path = template_file(name, override)
-        with path.open("rb") as handle:
-            try:
-                found = list(babel_extract(handle, ["_", "gettext"], [], {}))
-            except jinja2.TemplateSyntaxError as exc:
-                exc.filename = str(path)
-                raise _template_error(exc, name, override) from exc
+        handle = io.BytesIO(read_template(name, override))
+        try:
+            found = list(babel_extract(handle, ["_", "gettext"], [], {}))
+        except jinja2.TemplateSyntaxError as exc:
+            exc.filename = str(path)
+            raise _template_error(exc, name, override) from exc
         package = path.parent == template_dirs()[0]
         shown = f"workflow/templates/{name}" if package else str(path)
         for line, _func, message, _comments in found:
@@ -160,7 +194,7 @@ class Renderer:
     def _environment(self, lang: str) -> jinja2.Environment:
         if lang not in self._environments:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(template_dirs(self.override)),
+                loader=_Loader(self.override),
                 autoescape=jinja2.select_autoescape(["html"]),
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],

@@ -17,10 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+
+from workflow.model import WorkflowError
 
 RECORD = ".last-run.json"
 #: Libraries whose version changes what is published.
@@ -51,6 +54,33 @@ def _walk(folder: Path, skip: set[str] = frozenset()) -> list[Path]:
     return found
 
 
+#: Inputs larger than this are known by their size and time, not read (the readers refuse them).
+_HASHED_BYTES = 64 * 1024 * 1024
+
+
+def _file_digest(path: Path) -> bytes:
+    """What one input is: the hash of a regular file's bytes; for anything else — a link, a named
+    pipe, a device, a file too big to be an input — what it is and its stat, never its content
+    (reading a named pipe would block, a device never end)."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = os.stat(path)  # the run reads through links inside the project: follow their changes
+            return f"link:{os.readlink(path)}:{target.st_mode}:{target.st_size}:{target.st_mtime_ns}".encode()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _HASHED_BYTES:
+            return f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}".encode()
+    digest = hashlib.sha256()
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+    finally:
+        os.close(fd)
+    return digest.digest()
+
+
 def inputs_digest(project, fonts: dict[str, Path]) -> str:
     """A digest of everything a publish of ``project`` reads (see the module's docstring)."""
     digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0".encode())
@@ -62,8 +92,8 @@ def inputs_digest(project, fonts: dict[str, Path]) -> str:
         for path in _walk(folder):
             if path.suffix in (".pyc", ".mo") or "__pycache__" in path.parts:
                 continue
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    digest.update((project.root / "pyproject.toml").read_bytes())
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + _file_digest(path))
+    digest.update(_file_digest(project.root / "pyproject.toml"))
     for name, path in sorted(fonts.items()):
         digest.update(f"{name}\0{path.name}\0".encode())
     for library in _LIBRARIES:
@@ -87,13 +117,15 @@ def outputs(output: Path) -> dict[str, list[int]]:
 def read(output: Path) -> LastRun | None:
     """The last run's record, or None (missing, damaged, or of another format)."""
     try:
-        data = json.loads((output / RECORD).read_text(encoding="utf-8"))
+        from workflow.fsutil import MAX_RECORD_BYTES, read_input
+
+        data = json.loads(read_input(output / RECORD, limit=MAX_RECORD_BYTES).decode("utf-8"))
         if data.get("format") != _FORMAT:
             return None
         return LastRun(str(data["inputs"]), {str(k): [int(v[0]), int(v[1])] for k, v in data["outputs"].items()},
                        list(data["findings"]), list(data["outcomes"]), [str(h) for h in data["hints"]],
                        int(data["pdfs"]))
-    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, AttributeError):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, AttributeError, WorkflowError):
         return None
 
 

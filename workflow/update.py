@@ -75,14 +75,14 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     for rel in ws.releases:
         try:
             previous = read_catalog(project.template_path(rel.slug), project)
-        except PoSyntaxError:
+        except (PoSyntaxError, WorkflowError):
             previous = None  # a template is ours to rewrite
         template = catalog.build_template(ws.segments[rel.slug], project_id=rel.slug, previous=previous)
         targets = [lang for lang in project.languages if lang != rel.meta.lang]
         _update_domain(ws, rel.slug, template, previous, targets, memories, report)
     try:
         previous = read_catalog(project.template_path(UI_DOMAIN), project)
-    except PoSyntaxError:
+    except (PoSyntaxError, WorkflowError):
         previous = None  # a template is ours to rewrite
     # The templates are written in English; an English catalog too lets the office reword the
     # letterhead without touching a template.

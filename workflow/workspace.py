@@ -12,7 +12,13 @@ import polib
 
 from workflow import checks, records, segment
 from workflow import release as release_io
-from workflow.fsutil import write_atomic
+from workflow.fsutil import (
+    MAX_CATALOG_BYTES,
+    MAX_RELEASE_BYTES,
+    RefusedInput,
+    read_input,
+    write_atomic,
+)
 from workflow.model import Release, Segment, WorkflowError
 from workflow.po import PoSyntaxError, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
@@ -54,7 +60,8 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     for path in project.release_paths():
         rel = project.relative(path)
         try:
-            release = release_io.read(path.read_bytes(), path=rel, slug=path.stem)
+            release = release_io.read(read_input(path, limit=MAX_RELEASE_BYTES, root=project.root, shown=rel,
+                                                 what="release"), path=rel, slug=path.stem)
             if release.slug == UI_DOMAIN:
                 raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
                                     "rename the file")
@@ -63,16 +70,27 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
             for target, line in segment.missing_anchors(release, segments[release.slug]):
                 report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
                             f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
+        except RefusedInput as exc:
+            if not exc.outside:
+                report.failure(exc, rel)
+            else:  # not this project's release: skipped, and what was published of it is kept
+                report.warn(exc.path, None, f"{exc.message} (skipped) — {exc.hint}")
         except (WorkflowError, OSError) as exc:
             report.failure(exc, rel)
     return releases, segments
 
 
 def read_catalog(path: Path, project: Project) -> polib.POFile | None:
-    """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError."""
+    """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
+    a file that is not one (a named pipe, a device, a link out of the project, a file too big)."""
     if not path.exists():
         return None
-    return read_po_bytes(path.read_bytes(), path=project.relative(path))
+    shown = project.relative(path)
+    try:
+        data = read_input(path, limit=MAX_CATALOG_BYTES, root=project.root, shown=shown, what="catalog")
+    except FileNotFoundError:
+        return None
+    return read_po_bytes(data, path=shown)
 
 
 def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | None:
@@ -99,7 +117,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project)
-            except PoSyntaxError as exc:
+            except (PoSyntaxError, WorkflowError) as exc:
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))
                 continue

@@ -170,6 +170,7 @@ def load_glossary(root: Path) -> Glossary:
     A file that is not a valid PO catalog raises :class:`workflow.model.WorkflowError` with its line.
     """
     from workflow import po as pofile
+    from workflow.fsutil import MAX_CATALOG_BYTES, read_input
 
     folder = Path(root) / GLOSSARY_DIR
     concepts: dict[tuple[str | None, str], dict[str, tuple[str, ...]]] = {}
@@ -177,7 +178,8 @@ def load_glossary(root: Path) -> Glossary:
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else ():
         shown = str(GLOSSARY_DIR / path.name)
         try:
-            po = pofile.read_po_bytes(path.read_bytes(), path=shown)
+            po = pofile.read_po_bytes(read_input(path, limit=MAX_CATALOG_BYTES, root=Path(root), shown=shown,
+                                                 what="glossary file"), path=shown)
         except pofile.PoSyntaxError as exc:
             raise WorkflowError(shown, exc.line, exc.message, "fix the line or re-export the glossary "
                                 "from your translation tool") from exc

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from workflow.fsutil import MAX_RECORD_BYTES, read_input
+from workflow.model import WorkflowError
+
 MANIFEST = ".manifest.json"
 #: Fewest PDFs per worker for a pool to be worth starting.
 JOBS_PER_WORKER = 4
@@ -74,8 +77,8 @@ def tree_digest(folder: Path) -> str:
 def read_manifest(output: Path) -> dict[str, dict[str, str]]:
     """PDF (relative to output/) → {"input": digest, "output": sha256}; anything unreadable is dropped."""
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(read_input(output / MANIFEST, limit=MAX_RECORD_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError, WorkflowError):
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("pdfs"), dict):
         return {}

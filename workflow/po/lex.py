@@ -6,6 +6,7 @@ into messages.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -40,6 +41,14 @@ _KEYWORDS = {"domain", "msgctxt", "msgid", "msgid_plural", "msgstr"}
 _ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
             "a": "\a", "\\": "\\", '"': '"'}
 _BLANKS = " \t\r\f\v"
+
+
+def _unknown_keyword(word: str) -> str:
+    """The message for a word that is no PO keyword: the word itself only when it is a slip of a
+    keyword (``msgtsr``), never a word of a file that may not be a catalog at all."""
+    if difflib.get_close_matches(word, _KEYWORDS, n=1, cutoff=0.6):
+        return f"unknown keyword {word!r}"
+    return "unknown keyword (a word that is not msgctxt, msgid, msgid_plural or msgstr; is this a PO file?)"
 
 
 def tokenize(text: str, path: str, codec: str = "utf-8") -> list[Token]:
@@ -96,7 +105,7 @@ def _tokenize_line(line: str, number: int, path: str, codec: str, tokens: list[T
         elif char.isascii() and (char.isalpha() or char == "_"):
             word = _WORD.match(line, i).group()
             if word not in _KEYWORDS:
-                raise PoSyntaxError(path, number, f"unknown keyword {word!r}")
+                raise PoSyntaxError(path, number, _unknown_keyword(word))
             tokens.append(Token("keyword", word, number, obsolete, previous))
             i += len(word)
         elif char.isascii() and char.isdigit():
