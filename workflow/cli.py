@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def args_command_typesets(report: build.Report) -> bool:
     return bool(report.outcomes)
 
 
-def _summary(report: build.Report) -> None:
+def _summary(report: build.Report, started: float) -> None:
     errors = [f for f in report.findings if f.severity == "error"]
     warnings = [f for f in report.findings if f.severity == "warning"]
     if report.outcomes:
@@ -72,7 +73,12 @@ def _summary(report: build.Report) -> None:
     for hint in report.hints:
         log.info("hint: %s", hint)
     if args_command_typesets(report):
-        log.info("%d PDF(s) typeset, %d unchanged", report.typeset, report.unchanged)
+        states = [outcome.state for outcome in report.outcomes.values()]
+        public = sum(state in ("issued", "final", "issued, revision pending") for state in states)
+        log.info("%d edition(s): %d public, %d draft or awaiting approval, %d withdrawn, %d failed; "
+                 "%d PDF(s) typeset, %d unchanged; %.1f s", len(states), public,
+                 sum(state in ("draft", "ready for approval") for state in states), states.count("withdrawn"),
+                 states.count("failed"), report.typeset, report.unchanged, time.perf_counter() - started)
     log.info("%d file(s) written, %d warning(s), %d error(s)", len(report.written), len(warnings), len(errors))
     if errors:
         log.error("%d error(s); fix the files named above and run again.", len(errors))
@@ -119,6 +125,7 @@ def _ours_or_warning(record: logging.LogRecord) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     args = _parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     try:
-        status = _run(project, args)
+        status = _run(project, args, started)
         sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
     except BrokenPipeError:
         _quiet_stdout()
@@ -150,7 +157,7 @@ def _quiet_stdout() -> None:
         pass  # no file descriptor (a test's captured output): nothing will be flushed to a pipe
 
 
-def _run(project: project_io.Project, args: argparse.Namespace) -> int:
+def _run(project: project_io.Project, args: argparse.Namespace, started: float) -> int:
     if args.command == "status":
         return _status(project, args.format)
     if args.command == "check":
@@ -165,5 +172,5 @@ def _run(project: project_io.Project, args: argparse.Namespace) -> int:
         report = build.publish(project, jobs=args.jobs)
     else:
         report = build.update_po(project)
-    _summary(report)
+    _summary(report, started)
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -361,14 +361,34 @@ def _pdf_failed(report: Report, key: tuple[str, str]) -> None:
         report.outcomes[key] = dataclasses.replace(outcome, pdf=False, why=why)
 
 
+class _PlainProgress:
+    """Progress as plain lines, for logs (CI, a pipe): one at every tenth of the PDFs."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.said = total, 0, 0
+
+    def update(self, count: int) -> None:
+        self.done += count
+        tenth = self.done * 10 // self.total
+        if tenth > self.said:
+            self.said = tenth
+            log.info("typesetting: %d of %d PDF(s)", self.done, self.total)
+
+    def close(self) -> None:
+        pass
+
+
 def _progress(total: int):
-    """A progress bar on a terminal; nothing elsewhere (CI, pipes: -v prints a line per edition)."""
+    """A progress bar on a terminal (tqdm); elsewhere (CI, a pipe), a plain line at every tenth
+    when there are enough PDFs for it to matter."""
     import sys
 
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="typesetting", unit="pdf", disable=total == 0 or not sys.stderr.isatty(),
-                leave=False, file=sys.stderr)
+    if sys.stderr.isatty() or total < 20:
+        return tqdm(total=total, desc="typesetting", unit="pdf", disable=total == 0 or not sys.stderr.isatty(),
+                    leave=False, file=sys.stderr)
+    return _PlainProgress(total)
 
 
 def _withdrawn_files(project: Project, slug: str, lang: str) -> list[Path]:
