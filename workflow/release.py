@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 
 import yaml
 
@@ -15,14 +16,62 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+#: YAML types that are never text: with an explicit tag (``!!int 5``) they are kept as written
+#: and refused where text or a date is expected, never converted (``!!int`` of 5,000 digits,
+#: ``!!binary`` of anything).
+_NOT_TEXT = {"int": "a number", "float": "a number", "bool": "true or false", "binary": "binary data",
+             "timestamp": "a time stamp"}
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """A scalar with an explicit YAML tag that is not text, as written."""
+
+    tag: str
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, leaving dates as text so that a bad date gets our own message."""
+    """YAML's safe loader, with every plain scalar read as the text it is (``title: 2024``,
+    ``title: yes`` and ``reference: 0123`` stay as written, and a bad date gets our own
+    message); only an empty value or ``~``/``null`` is nothing."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _tagged(name: str):
+    def construct(loader: _Loader, node: yaml.Node) -> _Tagged:
+        return _Tagged(name, loader.construct_scalar(node))
+    return construct
+
+
+for _name in _NOT_TEXT:
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_name}", _tagged(_name))
+
+
+def _load(front: list[str]) -> tuple[object, dict[object, list[int]]]:
+    """The front matter's value, and the lines of each top-level key (two when it is given twice).
+
+    The front matter starts on line 2 of the file."""
+    loader = _Loader("\n".join(front))
+    try:
+        node = loader.get_single_node()
+        lines: dict[object, list[int]] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    lines.setdefault(loader.construct_object(key), []).append(key.start_mark.line + 2)
+        return (loader.construct_document(node) if node is not None else None), lines
+    finally:
+        loader.dispose()
 
 
 def _split(text: str, path: str) -> tuple[list[str], list[str], int]:
@@ -47,7 +96,15 @@ def _key_lines(front: list[str]) -> dict[str, int]:
     return found
 
 
+def _shown(key) -> str:
+    return "'~' (an empty key)" if key is None else repr(str(key))
+
+
 def _date(value, key: str, path: str, line: int | None) -> _dt.date:
+    if isinstance(value, _Tagged) and value.tag == "timestamp":
+        # "!!timestamp 2024-02-07" or "!!timestamp 2024-02-07 10:00:00": its day
+        match = re.match(r"^\s*(\d{4}-\d{2}-\d{2})(?:[Tt ]|\s*$)", value.value)
+        value = match.group(1) if match else value.value
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -57,15 +114,35 @@ def _date(value, key: str, path: str, line: int | None) -> _dt.date:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise WorkflowError(path, line, f"{key}: {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2024-02-07")
+    if isinstance(value, _Tagged):
+        raise WorkflowError(path, line, f"{key}: the tag !!{value.tag} makes {_short(value.value)} "
+                            f"{_NOT_TEXT[value.tag]}, not a date", f"remove '!!{value.tag}' and write the date "
+                            "as YYYY-MM-DD, e.g. 2024-02-07")
+    if not isinstance(value, str):
+        raise WorkflowError(path, line, f"{key}: expected a date, found {_kind(value)}",
+                            "write it as YYYY-MM-DD, e.g. 2024-02-07")
+    raise WorkflowError(path, line, f"{key}: {_short(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2024-02-07")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """A value as a message quotes it: at most ``limit`` characters of it."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _kind(value) -> str:
+    return {list: "a list", dict: "a mapping", set: "a set"}.get(type(value), type(value).__name__)
 
 
 def _text(value, key: str, path: str, line: int | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, (str, int, float)):
-        return " ".join(str(value).split())
-    raise WorkflowError(path, line, f"{key}: expected text, found {type(value).__name__}",
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, _Tagged):
+        raise WorkflowError(path, line, f"{key}: the tag !!{value.tag} makes {_short(value.value)} "
+                            f"{_NOT_TEXT[value.tag]}, not text", f"remove '!!{value.tag}' (quote the value if "
+                            "it should stay as written)")
+    raise WorkflowError(path, line, f"{key}: expected text, found {_kind(value)}",
                         "quote the value or write it on one line")
 
 
@@ -77,7 +154,7 @@ def parse(text: str, *, path: str, slug: str) -> Release:
     front, body, body_line = _split(text, path)
     lines = _key_lines(front)
     try:
-        data = yaml.load("\n".join(front), Loader=_Loader) or {}
+        data, key_lines = _load(front)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -85,15 +162,29 @@ def parse(text: str, *, path: str, slug: str) -> Release:
         tabbed = "\t" in problem or (mark is not None and "\t" in (front[mark.line] if mark.line < len(front) else ""))
         hint = "indent with spaces, not tabs" if tabbed else "check the quoting and the colon after each key"
         raise WorkflowError(path, line, f"the front matter is not valid YAML: {problem}", hint) from exc
+    except RecursionError as exc:
+        raise WorkflowError(path, 2, "the front matter is nested too deeply to be read",
+                            "write each key as 'key: value' on one line") from exc
+    data = {} if data is None else data
     if not isinstance(data, dict):
         raise WorkflowError(path, 2, "the front matter must be 'key: value' lines")
+    for key, found in key_lines.items():
+        if isinstance(key, str):
+            lines.setdefault(key, found[0])
+        if len(found) > 1:
+            raise WorkflowError(path, found[1], f"the key {_shown(key)} is given twice (lines {found[0]} and "
+                                f"{found[1]})", "keep one of them")
     for key in REQUIRED_KEYS:
         if data.get(key) in (None, ""):
             raise WorkflowError(path, lines.get(key, 1), f"required key {key!r} is missing",
                                 f"add '{key}: …' to the front matter (required: {', '.join(REQUIRED_KEYS)})")
-    unknown = sorted(set(data) - set(KNOWN_KEYS))
+    unknown = [key for key in data if not (isinstance(key, str) and key in KNOWN_KEYS)]
     if unknown:
-        raise WorkflowError(path, lines.get(unknown[0]), f"unknown key {unknown[0]!r}",
+        unknown.sort(key=lambda key: (key_lines.get(key, [len(front) + 2])[0], str(key)))
+        first = unknown[0]
+        named = ", ".join(_shown(key) for key in unknown)
+        raise WorkflowError(path, key_lines.get(first, [None])[0],
+                            f"unknown key{'s' if len(unknown) > 1 else ''} {named}",
                             f"known keys are {', '.join(KNOWN_KEYS)}")
     lang = _text(data["lang"], "lang", path, lines.get("lang"))
     try:
