@@ -136,3 +136,42 @@ def test_front_matter_scalars_are_published_as_written(project_copy, capsys):
     anchor = [e.msgid for e in polib.pofile(str(project_copy / "locale/templates/2024-05-05-anchor.pot"))]
     assert anchor[:2] == ["Same", "Siem Reap"]  # title and subtitle (an alias) are one message; the merged place
     _samples_published(project_copy)
+
+
+# ------------------------------------------------------- dates before 1904
+
+def test_the_font_time_stamp_is_clamped_to_1904_not_the_release_date(monkeypatch):
+    from workflow.build import _epoch
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for day, stamp in ((dt.date(1900, 5, 1), typeset.FONT_EPOCH), (dt.date(1, 1, 1), typeset.FONT_EPOCH),
+                       (dt.date(1904, 1, 1), typeset.FONT_EPOCH), (dt.date(2024, 2, 7), 1707264000)):
+        with typeset._source_date(_epoch(day)):
+            assert os.environ["SOURCE_DATE_EPOCH"] == str(stamp)
+            from fontTools.misc.timeTools import timestampNow
+            assert 0 <= timestampNow() < 2 ** 64  # what a font's head table can hold
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_a_release_dated_before_1904_gets_its_pdf_with_its_own_date(project_copy):
+    """Without HarfBuzz-Subset, fontTools stamps the subset fonts with SOURCE_DATE_EPOCH: a date
+    before 1904 (the fonts' epoch) made every PDF of the release fail, blaming the font."""
+    days = {"1900-05-01-old": "1900-05-01", "0001-01-01-oldest": "0001-01-01", "9999-12-31-last": "9999-12-31"}
+    for slug, day in days.items():
+        (project_copy / "content" / f"{slug}.md").write_text(
+            f"---\ntitle: Old news\ndate: {day}\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HIDE_SUBSET), str(ROOT)]))
+    result = subprocess.run([sys.executable, "-m", "workflow", "--root", str(project_copy), "publish"],
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert ": error:" not in result.stderr
+    _no_crash(result.stderr)
+    for slug, day in days.items():
+        pdf = project_copy / "output/en" / f"{slug}.pdf"
+        info = run(tool("pdfinfo"), str(pdf)).stdout
+        year = str(int(day[:4]))
+        assert re.search(rf"CreationDate:.* {year} UTC", info), info  # the release's date, not 1904
+        html = (project_copy / "output/en" / f"{slug}.html").read_text(encoding="utf-8")
+        assert f'content="{day}"' in html
+    _samples_published(project_copy)
