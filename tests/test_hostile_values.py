@@ -175,3 +175,108 @@ def test_a_release_dated_before_1904_gets_its_pdf_with_its_own_date(project_copy
         html = (project_copy / "output/en" / f"{slug}.html").read_text(encoding="utf-8")
         assert f'content="{day}"' in html
     _samples_published(project_copy)
+
+
+# ------------------------------------------------------ PO header charsets
+
+REFUSED_CHARSETS = {
+    "base64": "is a transformation, not a text encoding", "rot13": "is a transformation",
+    "rot_13": "is a transformation", "hex": "is a transformation", "zlib": "is a transformation",
+    "bz2": "is a transformation", "uu": "is a transformation", "quopri": "is a transformation",
+    "undefined": "is a transformation", "idna": "is a transformation", "punycode": "is a transformation",
+    "unicode_escape": "is a transformation", "raw_unicode_escape": "is a transformation",
+    "no-such-charset": "is not an encoding this tool knows", "utf-16": "does not keep ASCII bytes as ASCII",
+    "UTF-16LE": "does not keep ASCII bytes as ASCII", "utf-32": "does not keep ASCII bytes as ASCII",
+    "UTF-7": "does not keep ASCII bytes as ASCII", "cp037": "does not keep ASCII bytes as ASCII",
+}
+
+
+def _catalog(charset: str, msgstr: str = "Bonjour") -> bytes:
+    return (f'# A translator\'s file\nmsgid ""\nmsgstr ""\n"Project-Id-Version: x\\n"\n'
+            f'"Content-Type: text/plain; charset={charset}\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n\n'
+            f'msgid "Hello"\nmsgstr "{msgstr}"\n').encode("ascii")
+
+
+@pytest.mark.parametrize("charset", REFUSED_CHARSETS)
+def test_a_charset_that_is_not_a_text_encoding_names_the_header_line(charset, tmp_path):
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po_bytes(_catalog(charset), path="locale/fr/LC_MESSAGES/x.po")
+    assert caught.value.line == 5  # the Content-Type line
+    assert f"the header declares charset={charset}, which {REFUSED_CHARSETS[charset]}" in caught.value.message
+    assert "declare charset=UTF-8" in caught.value.hint
+    # GNU msgfmt (the reference) does not know these names either: it warns and reads the bytes
+    # unconverted; we would have to guess what the translator wrote, so the catalog is not used.
+    path = tmp_path / "x.po"
+    path.write_bytes(_catalog(charset))
+    checked = run(tool("msgfmt"), "-c", "-o", os.devnull, str(path))
+    assert "is not a portable encoding name" in checked.stderr or checked.returncode != 0, checked.stderr
+
+
+@pytest.mark.parametrize("charset, text", [("KOI8-R", "Привет"), ("CP1251", "Привет"), ("SHIFT_JIS", "こんにちは"),
+                                           ("GB18030", "你好"), ("ISO-8859-15", "Déjà 5 €"), ("CP1252", "Déjà"),
+                                           ("EUC-KR", "안녕"), ("BIG5", "你好"), ("UTF-8", "សួស្តី")])
+def test_a_real_charset_is_read_as_gnu_msgconv_reads_it(charset, text, tmp_path):
+    data = _catalog(charset, "@@").replace(b"@@", text.encode(charset))
+    path = tmp_path / "x.po"
+    path.write_bytes(data)
+    converted = run(tool("msgconv"), "--to-code=UTF-8", str(path))
+    assert converted.returncode == 0, converted.stderr
+    ours = read_po_bytes(data, path="x.po")
+    assert [e.msgstr for e in ours] == [e.msgstr for e in polib.pofile(converted.stdout)] == [text]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_a_catalog_saved_as_utf16_or_utf32_is_named_at_line_1(encoding):
+    data = _catalog("UTF-8").decode("ascii").encode(encoding)
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po_bytes(data, path="x.po")
+    assert caught.value.line == 1 and "the file is saved as UTF-" in caught.value.message
+    assert "save it as UTF-8" in caught.value.hint
+
+
+def test_a_control_character_in_the_charset_is_not_echoed():
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po_bytes(_catalog("x\x1b[2Jy"), path="x.po")
+    assert "\x1b" not in str(caught.value) and "charset=x?[2Jy" in str(caught.value)
+
+
+def _header_line(path: Path) -> int:
+    return next(n for n, row in enumerate(path.read_text(encoding="ascii", errors="replace").splitlines(), 1)
+                if "charset=" in row)
+
+
+def test_catalogs_declaring_no_text_encoding_keep_their_editions_and_the_rest_is_published(project_copy, capsys):
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    capsys.readouterr()
+    broken = {("fr", BELGIUM): "base64", ("km", FRANCOPHONIE): "rot13", ("en", FRANCOPHONIE): "utf-16"}
+    kept = {}
+    for (lang, slug), charset in broken.items():
+        path = project_copy / f"locale/{lang}/LC_MESSAGES/{slug}.po"
+        path.write_bytes(path.read_bytes().replace(b"charset=UTF-8", f"charset={charset}".encode()))
+        kept[(lang, slug)] = (project_copy / "output" / lang / f"{slug}.pdf").read_bytes()
+    before = _translations(project_copy)
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    _no_crash(err)
+    for (lang, slug), charset in broken.items():
+        shown = f"locale/{lang}/LC_MESSAGES/{slug}.po"
+        line = _header_line(project_copy / shown)
+        assert f"{shown}:{line}: error: the header declares charset={charset}, which " in err, err
+        assert (project_copy / "output" / lang / f"{slug}.pdf").read_bytes() == kept[(lang, slug)]
+    assert _translations(project_copy) == before  # a catalog we cannot read is never rewritten
+    _samples_published(project_copy)
+    # The other editions are rebuilt, and the indexes still list every edition.
+    index = (project_copy / "output/fr/index.html").read_text(encoding="utf-8")
+    assert BELGIUM in index and FRANCOPHONIE in index
+
+
+def test_a_ui_catalog_with_a_bad_charset_is_named_and_the_editions_are_published(project_copy, capsys):
+    path = project_copy / "locale/km/LC_MESSAGES/ui.po"
+    path.write_bytes(path.read_bytes().replace(b"charset=UTF-8", b"charset=hex"))
+    before = path.read_bytes()
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert f"locale/km/LC_MESSAGES/ui.po:{_header_line(path)}: error: the header declares charset=hex" in err
+    assert path.read_bytes() == before
+    _samples_published(project_copy)
