@@ -280,3 +280,45 @@ def test_a_ui_catalog_with_a_bad_charset_is_named_and_the_editions_are_published
     assert f"locale/km/LC_MESSAGES/ui.po:{_header_line(path)}: error: the header declares charset=hex" in err
     assert path.read_bytes() == before
     _samples_published(project_copy)
+
+
+# ------------------------------------------------------------ reserved names
+
+RESERVED = ["index", "releases", "review", "assets", "ui", "templates", "glossary", "issued", "approvals",
+            "km", "en", "fr"]
+
+
+@pytest.mark.parametrize("name", RESERVED + ["2024-05-06-visit.v2", "x.v10"])
+def test_a_reserved_name_is_refused(name):
+    with pytest.raises(WorkflowError, match="rename the file"):
+        release.parse("---\ntitle: T\ndate: 2024-05-06\nlang: en\n---\n\nText.\n", path=f"content/{name}.md",
+                      slug=name)
+
+
+def test_names_the_outputs_use_are_refused_and_nothing_is_overwritten(project_copy, capsys):
+    """``content/index.md`` was a valid slug whose edition the language index overwrote (exit 0)."""
+    for name in RESERVED + ["2024-05-06-visit.v2"]:
+        (project_copy / "content" / f"{name}.md").write_text(
+            f"---\ntitle: Release called {name}\ndate: 2024-05-06\nlang: en\n---\n\nText of {name}.\n",
+            encoding="utf-8")
+    (project_copy / "content" / ".2024-05-07-hidden.md").write_text(
+        "---\ntitle: Hidden\ndate: 2024-05-07\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    _no_crash(err)
+    for name in RESERVED:
+        assert f"content/{name}.md: error: the name '{name}' is reserved" in err, err
+        assert f"rename the file, e.g. to YYYY-MM-DD-{name}.md" in err
+        assert not (project_copy / "locale/templates" / f"{name}.pot").exists() or name == "ui"
+    assert ("content/2024-05-06-visit.v2.md: error: the file name '2024-05-06-visit.v2' ends like an earlier "
+            "version's file") in err
+    assert ("content/.2024-05-07-hidden.md: warning: not read: a name starting with '.' is hidden; rename it to "
+            "2024-05-07-hidden.md") in err
+    for lang in LANGS:
+        index = (project_copy / "output" / lang / "index.html").read_text(encoding="utf-8")
+        assert BELGIUM in index and FRANCOPHONIE in index and "Release called" not in index
+    assert not list((project_copy / "output").rglob("*Release called*"))
+    assert all("Release called" not in p.read_text(encoding="utf-8", errors="replace")
+               for p in (project_copy / "output").rglob("*.html"))
+    assert not (project_copy / "output/en/releases.html").exists()
+    _samples_published(project_copy)

@@ -124,8 +124,7 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     """Every release that can be read and segmented, with its segments; the others are reported."""
     releases, segments = [], {}
     for path in project.unread_content():
-        report.warn(project.relative(path), None, f"not read: only files ending in '.md' are releases; "
-                    f"rename it to {path.stem}.md to publish it, or move it out of content/")
+        report.warn(project.relative(path), None, project.why_unread(path))
     for path in project.release_paths():
         rel = project.relative(path)
         try:

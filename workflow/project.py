@@ -73,9 +73,19 @@ class Project:
 
     def unread_content(self) -> list[Path]:
         """Files in ``content/`` that look like releases but are not read (``.markdown``, ``.MD``,
-        ``.txt``…): only ``*.md`` files are releases."""
-        return sorted(p for p in self.content.glob("*") if not p.name.startswith(".") and p.is_file()
-                      and p.suffix != ".md" and p.suffix.lower() in _RELEASE_LIKE)
+        ``.txt``…, and hidden ones, ``.draft.md``): only ``*.md`` files are releases, and a name
+        starting with '.' is hidden.  :meth:`why_unread` says why, for each."""
+        return sorted(p for p in self.content.glob("*") if p.is_file() and (
+            p.name.startswith(".") and p.suffix == ".md" and p.name != ".md"
+            or not p.name.startswith(".") and p.suffix != ".md" and p.suffix.lower() in _RELEASE_LIKE))
+
+    def why_unread(self, path: Path) -> str:
+        """Why a file of :meth:`unread_content` is not read, and what to do."""
+        if path.name.startswith("."):
+            return (f"not read: a name starting with '.' is hidden; rename it to {path.name.lstrip('.')} "
+                    "to publish it")
+        return (f"not read: only files ending in '.md' are releases; rename it to {path.stem}.md to publish "
+                "it, or move it out of content/")
 
 
 def load(root: Path) -> Project:

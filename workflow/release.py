@@ -16,6 +16,14 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+#: Names a release's file may not have: the files and folders the tool itself makes beside the
+#: editions (``output/<lang>/index.html``, ``output/releases.json``, ``output/review/``,
+#: ``output/assets/``, ``locale/<lang>/LC_MESSAGES/ui.po``, ``locale/templates/``,
+#: ``locale/glossary/``, ``content/issued/``, ``content/approvals.tsv``) and the language folders.
+RESERVED_SLUGS = frozenset({"index", "releases", "review", "assets", "ui", "templates", "glossary", "issued",
+                            "approvals"} | set(locales.BABEL_LOCALES))
+_VERSIONED = re.compile(r"\.v\d+$")  # an earlier version's file: output/<lang>/<slug>.v<N>.html
+
 #: YAML types that are never text: with an explicit tag (``!!int 5``) they are kept as written
 #: and refused where text or a date is expected, never converted (``!!int`` of 5,000 digits,
 #: ``!!binary`` of anything).
@@ -146,11 +154,27 @@ def _text(value, key: str, path: str, line: int | None) -> str:
                         "quote the value or write it on one line")
 
 
-def parse(text: str, *, path: str, slug: str) -> Release:
-    """Parse one release file's text.  Raises WorkflowError naming the line at fault."""
+def check_slug(slug: str, path: str) -> None:
+    """Refuse a file name that is not a slug, or that the tool's own files use."""
+    if _VERSIONED.search(slug):
+        raise WorkflowError(path, None, f"the file name {slug!r} ends like an earlier version's file "
+                            f"({_VERSIONED.search(slug).group(0)[1:]}: output/<lang>/<slug>.vN.html)",
+                            f"rename the file, e.g. to {slug.replace('.', '-')}.md")
+    if slug.startswith("."):
+        raise WorkflowError(path, None, "a file name starting with '.' is hidden, and not read",
+                            f"rename the file without the dot, e.g. to {slug.lstrip('.') or 'a-new-name'}.md")
+    if slug in RESERVED_SLUGS:
+        raise WorkflowError(path, None, f"the name {slug!r} is reserved: the tool's own files use it "
+                            f"(reserved: {', '.join(sorted(RESERVED_SLUGS))})",
+                            f"rename the file, e.g. to YYYY-MM-DD-{slug}.md")
     if not _SLUG.match(slug):
         raise WorkflowError(path, None, f"file name {slug!r} is not a valid slug",
                             "use lowercase letters, digits and hyphens, e.g. 2024-02-07-visit.md")
+
+
+def parse(text: str, *, path: str, slug: str) -> Release:
+    """Parse one release file's text.  Raises WorkflowError naming the line at fault."""
+    check_slug(slug, path)
     front, body, body_line = _split(text, path)
     lines = _key_lines(front)
     try:
