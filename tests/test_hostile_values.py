@@ -322,3 +322,75 @@ def test_names_the_outputs_use_are_refused_and_nothing_is_overwritten(project_co
                for p in (project_copy / "output").rglob("*.html"))
     assert not (project_copy / "output/en/releases.html").exists()
     _samples_published(project_copy)
+
+
+# ------------------------------------------------------- numbers in catalogs
+
+PO_HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+             '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
+WORDS = "x " * 50
+
+
+def _number_catalogs(number: str) -> dict[str, str]:
+    """Catalogs with ``number`` where GNU reads a number: line numbers, plural indexes, ranges,
+    format directives' argument numbers and widths."""
+    return {
+        "reference": f"#: content/x.md:{number} y.md : {number} z.md: {number}\nmsgid \"a\"\nmsgstr \"b\"\n",
+        "solaris": f"# File: x.md, line: {number}\nmsgid \"a\"\nmsgstr \"b\"\n",
+        "range": f"#, range: {number}..{number}\nmsgid \"a\"\nmsgstr \"b\"\n",
+        "range-to": f"#, range: 3..{number}\nmsgid \"a\"\nmsgstr \"b\"\n",
+        "index": f"msgid \"a\"\nmsgid_plural \"b\"\nmsgstr[{'0' * len(number)}] \"x\"\nmsgstr[0001] \"y\"\n",
+        "c-format": f"#, c-format\nmsgid \"a %1$s\"\nmsgstr \"b %{number}$s %*{number}$s %{number}d {WORDS}\"\n",
+        "python-format": f"#, python-format\nmsgid \"a %s\"\nmsgstr \"b %{number}.{number}f {WORDS}\"\n",
+        "php-format": f"#, php-format\nmsgid \"a %s\"\nmsgstr \"b %{number}$s {WORDS}\"\n",
+    }
+
+
+@pytest.mark.parametrize("number", ["9" * 30, "9" * 5000, "18446744073709551615", "18446744073709551616",
+                                    "2147483648", "0" * 5000 + "7"])
+def test_huge_numbers_in_a_catalog_are_read_and_written_as_msgcat_does(number, tmp_path):
+    """Python's int() refuses more than 4,300 digits: a 5,000-digit line number or plural index
+    was a traceback.  GNU reads them as C integers (wrapped, or clamped); so do we."""
+    for name, body in _number_catalogs(number).items():
+        data = (PO_HEADER + body).encode()
+        path = tmp_path / f"{name}.po"
+        path.write_bytes(data)
+        gnu = run(tool("msgcat"), str(path))
+        assert gnu.returncode == 0, (name, gnu.stderr)
+        started = time.perf_counter()
+        from workflow.pofile import dump_po
+        assert dump_po(read_po_bytes(data, path=f"{name}.po")) == gnu.stdout, name
+        assert time.perf_counter() - started < 2
+
+
+def test_a_huge_plural_index_is_a_wrong_index_as_gnu_says(tmp_path):
+    data = (PO_HEADER + f'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[{"9" * 5000}] "y"\n').encode()
+    with pytest.raises(PoSyntaxError) as caught:
+        read_po_bytes(data, path="x.po")
+    assert (caught.value.line, caught.value.message) == (9, "plural form has wrong index")
+    (tmp_path / "x.po").write_bytes(data)
+    assert "x.po:9: plural form has wrong index" in run(tool("msgfmt"), "-c", "-o", os.devnull,
+                                                          str(tmp_path / "x.po")).stderr
+
+
+def test_huge_numbers_in_a_translators_catalog_keep_the_run_going(project_copy, capsys):
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    kept = (project_copy / "output/km" / f"{FRANCOPHONIE}.pdf").read_bytes()
+    fr = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    text = fr.read_text(encoding="utf-8")
+    text = text.replace("#: content/", f"#, range: 1..{'9' * 5000}\n#: content/x.md:{'9' * 5000} content/", 1)
+    fr.write_text(text, encoding="utf-8")
+    km = project_copy / f"locale/km/LC_MESSAGES/{FRANCOPHONIE}.po"
+    km.write_text(km.read_text(encoding="utf-8") + f'\nmsgid "one"\nmsgid_plural "many"\nmsgstr[{"9" * 5000}] "x"\n',
+                  encoding="utf-8")
+    line = km.read_text(encoding="utf-8").count("\n")
+    before_fr = {e.msgid: e.msgstr for e in polib.pofile(str(fr))}
+    before_km = km.read_bytes()
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert f"locale/km/LC_MESSAGES/{FRANCOPHONIE}.po:{line}: error: plural form has wrong index" in err
+    assert km.read_bytes() == before_km
+    assert (project_copy / "output/km" / f"{FRANCOPHONIE}.pdf").read_bytes() == kept  # the last one stays
+    assert {e.msgid: e.msgstr for e in polib.pofile(str(fr)) if e.msgid in before_fr} == before_fr
+    _samples_published(project_copy)

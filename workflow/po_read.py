@@ -248,7 +248,8 @@ class _Parser:
             self.expect_kind("[")
             index = self.expect_kind("number")
             self.expect_kind("]")
-            if int(index.value) != len(msg.msgstr):
+            digits = index.value.lstrip("0") or "0"
+            if len(digits) > 18 or int(digits) != len(msg.msgstr):  # GNU: atol, clamped
                 raise self.error(index, "plural form has wrong index")
             msg.msgstr.append(self.strings())
         if not msg.msgstr:
@@ -403,6 +404,16 @@ _SPACED_LINE = re.compile(r"[ \t]*:[ \t]*([0-9]+)(?=[ \t]|$)")
 _LINE_AFTER_COLON = re.compile(r"[ \t]*([0-9]+)(?=[ \t]|$)")
 
 
+def _line_number(digits: str) -> int | None:
+    """A reference's line number as GNU reads it: a size_t, so modulo 2**64, where 2**64 - 1
+    means "no line" (computed without Python's int() of thousands of digits, which raises)."""
+    number = 0
+    for start in range(0, len(digits), 1000):
+        chunk = digits[start:start + 1000]
+        number = (number * 10 ** len(chunk) + int(chunk)) % 2**64
+    return None if number == 2**64 - 1 else number
+
+
 def _parse_references(text: str) -> list[tuple[str, int | None]]:
     """GNU po_parse_comment_filepos: "file:12", "file :12", "file: 12", "file"."""
     refs: list[tuple[str, int | None]] = []
@@ -414,11 +425,11 @@ def _parse_references(text: str) -> list[tuple[str, int | None]]:
             match = _LINE_AFTER_COLON.match(text, pos)
             name = name[:-1] if match else name
         if match:
-            refs.append((name, int(match.group(1))))
+            refs.append((name, _line_number(match.group(1))))
             pos = match.end()
             continue
         joined = re.fullmatch(r"(.+):([0-9]+)", name, re.S)
-        refs.append((joined.group(1), int(joined.group(2))) if joined else (name, None))
+        refs.append((joined.group(1), _line_number(joined.group(2))) if joined else (name, None))
     return refs
 
 
@@ -426,7 +437,7 @@ def _parse_solaris_reference(text: str) -> tuple[str, int] | None:
     """Sun-style "# File: name, line: 12" comments are references too."""
     match = re.fullmatch(r" [Ff]ile:[ \t]*(.*?)[ \t]*,[ \t]*line[ \t]*(?:number[ \t]*)?:([0-9]+)[ \t\n]*",
                          text, re.S)
-    return (match.group(1), int(match.group(2))) if match else None
+    return (match.group(1), _line_number(match.group(2))) if match else None
 
 
 def _flags_of(msg: _Message) -> Flags:
