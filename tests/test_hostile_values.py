@@ -394,3 +394,48 @@ def test_huge_numbers_in_a_translators_catalog_keep_the_run_going(project_copy, 
     assert (project_copy / "output/km" / f"{FRANCOPHONIE}.pdf").read_bytes() == kept  # the last one stays
     assert {e.msgid: e.msgstr for e in polib.pofile(str(fr)) if e.msgid in before_fr} == before_fr
     _samples_published(project_copy)
+
+
+# ------------------------------------------------------------------ settings
+
+BAD_SETTINGS = [
+    ("fuzzy_threshold", '"abc"', "fuzzy_threshold = 'abc' is not a whole number from 0 to 100"),
+    ("fuzzy_threshold", "1e400", "fuzzy_threshold = inf is not a whole number"),
+    ("fuzzy_threshold", "[1]", "fuzzy_threshold = [1] is not a whole number"),
+    ("fuzzy_threshold", "500", "fuzzy_threshold = 500 is not a whole number from 0 to 100"),
+    ("fuzzy_threshold", "true", "fuzzy_threshold = True is not a whole number"),
+    ("languages", "5", "languages = 5 is not a list of language codes"),
+    ("languages", '"en"', "languages = 'en' is not a list of language codes"),
+    ("languages", "[]", "languages = [] is not a list of language codes"),
+    ("languages", '[["en"]]', "languages = [['en']] is not a list of language codes"),
+    ("languages", '["en", "en"]', "languages = ['en', 'en'] is not a list of different languages"),
+    ("templates", "5", "templates = 5 is not a folder's name"),
+    ("approval", '"yes"', "approval = 'yes' is not true or false"),
+]
+
+
+@pytest.mark.parametrize("key, value, words", BAD_SETTINGS)
+def test_a_setting_of_the_wrong_kind_is_named_with_its_line(project_copy, capsys, key, value, words):
+    settings = project_copy / "pyproject.toml"
+    text = settings.read_text(encoding="utf-8")
+    if re.search(rf"(?m)^{key} = ", text):
+        text = re.sub(rf"(?m)^{key} = .*$", lambda m: f"{key} = {value}", text)
+    else:
+        text = text.replace("[tool.workflow]\n", f"[tool.workflow]\n{key} = {value}\n")
+    settings.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(f"{key} = "))
+    assert main(["--root", str(project_copy), "publish"]) == 2
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert f"pyproject.toml:{line}: {words}" in err and " — " in err, err
+    assert not (project_copy / "output").exists()  # nothing is built on settings it cannot read
+
+
+def test_a_tool_workflow_that_is_not_a_table_is_named(project_copy, capsys):
+    settings = project_copy / "pyproject.toml"
+    text = re.sub(r"(?ms)^\[tool\.workflow\]\n.*?(?=^\[|\Z)", "", settings.read_text(encoding="utf-8"))
+    settings.write_text(text + "\n[tool]\nworkflow = 5\n", encoding="utf-8")
+    assert main(["--root", str(project_copy), "publish"]) == 2
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert "[tool.workflow] must be a table of settings" in err
