@@ -324,6 +324,26 @@ def test_names_the_outputs_use_are_refused_and_nothing_is_overwritten(project_co
     _samples_published(project_copy)
 
 
+def test_a_name_too_long_for_the_tools_own_files_is_refused_and_the_longest_allowed_is_published(project_copy,
+                                                                                              capsys):
+    """A 250-character name fits content/ (255 bytes) but not '.<name>.v2.html.<random>.tmp': a
+    traceback (File name too long) stopped the whole run."""
+    longest = "2024-05-08-" + "a" * (release.SLUG_MAX - 11)
+    too_long = "2024-05-08-" + "b" * (250 - 11)
+    for slug in (longest, too_long):
+        (project_copy / "content" / f"{slug}.md").write_text(
+            "---\ntitle: Long\ndate: 2024-05-08\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert f"content/{too_long}.md: error: the file name is 250 characters long, more than the 150" in err
+    assert "rename the file to a shorter name" in err
+    for ext in ("html", "pdf"):
+        assert (project_copy / "output/en" / f"{longest}.{ext}").is_file()
+    assert (project_copy / "locale/fr/LC_MESSAGES" / f"{longest}.po").is_file()
+    _samples_published(project_copy)
+
+
 # ------------------------------------------------------- numbers in catalogs
 
 PO_HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'

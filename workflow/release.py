@@ -23,6 +23,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RESERVED_SLUGS = frozenset({"index", "releases", "review", "assets", "ui", "templates", "glossary", "issued",
                             "approvals"} | set(locales.BABEL_LOCALES))
 _VERSIONED = re.compile(r"\.v\d+$")  # an earlier version's file: output/<lang>/<slug>.v<N>.html
+#: The longest slug: the tool's files add to it (".v12.html", and ".<random>.tmp" while writing),
+#: and a file system allows names of 255 bytes.  Real slugs are 30 to 80 characters.
+SLUG_MAX = 150
 
 #: YAML types that are never text: with an explicit tag (``!!int 5``) they are kept as written
 #: and refused where text or a date is expected, never converted (``!!int`` of 5,000 digits,
@@ -170,6 +173,11 @@ def check_slug(slug: str, path: str) -> None:
     if not _SLUG.match(slug):
         raise WorkflowError(path, None, f"file name {slug!r} is not a valid slug",
                             "use lowercase letters, digits and hyphens, e.g. 2024-02-07-visit.md")
+    if len(slug) > SLUG_MAX:
+        raise WorkflowError(path, None, f"the file name is {len(slug)} characters long, more than the "
+                            f"{SLUG_MAX} the tool's own files leave room for (a file system allows 255, and "
+                            "the editions' names add to it)", f"rename the file to a shorter name, e.g. "
+                            f"{slug[:40].rstrip('-')}.md")
 
 
 def parse(text: str, *, path: str, slug: str) -> Release:
