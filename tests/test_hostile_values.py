@@ -81,7 +81,31 @@ BAD_FRONT = {
     "bool-withdrawn": ("title: T\ndate: 2024-05-01\nlang: en\nwithdrawn: yes", 5, "withdrawn: 'yes' is not a date"),
     "deep": ("title: " + "[" * 20000 + "]" * 20000 + "\ndate: 2024-05-01\nlang: en", 2, "nested too deeply"),
     "twice": ("title: A\ndate: 2024-05-01\nlang: en\ntitle: B", 5, "the key 'title' is given twice (lines 2 and 5)"),
+    # YAML escapes make characters no UTF-8 file holds: a NUL cannot go into a PO file (traceback), a
+    # lone surrogate cannot be written (traceback), an ESC made every PDF fail blaming WeasyPrint.
+    "nul-escape": ('title: "a\\0b"\ndate: 2024-05-01\nlang: en', 2,
+                   "title: the value holds the control character U+0000, which is not text"),
+    "esc-escape": ('title: T\ndate: 2024-05-01\nlang: en\nissuer: "\\e[31mred"', 5,
+                   "issuer: the value holds the control character U+001B"),
+    "surrogate-escape": ('title: T\ndate: 2024-05-01\nlang: en\nplace: "\\ud800"', 5,
+                         "place: the value holds a lone surrogate U+D800"),
+    "nonchar-escape": ('title: T\ndate: 2024-05-01\nlang: en\nsubtitle: "a\\U0010FFFF"', 5,
+                       "subtitle: the value holds the noncharacter U+10FFFF"),
 }
+
+#: Characters that are never text, typed in a release's body (line 9 of the file).
+BAD_BODY = {"nul": "\x00", "escape": "\x1b", "form-feed": "\x0c", "delete": "\x7f", "next-line": "\x85",
+            "noncharacter": "\uffff", "plane-16-noncharacter": "\U0010fffe"}
+
+
+@pytest.mark.parametrize("name", BAD_BODY)
+def test_a_character_that_is_never_text_is_named_with_its_line(name):
+    text = f"---\ntitle: T\ndate: 2024-05-01\nlang: en\n---\n\nOne.\n\nTwo {BAD_BODY[name]} here.\n"
+    with pytest.raises(WorkflowError) as caught:
+        release.parse(text, path="content/x.md", slug="x")
+    assert caught.value.line == 9
+    assert f"U+{ord(BAD_BODY[name]):04X}, which is not text" in caught.value.message
+    assert "remove it" in caught.value.hint
 
 
 @pytest.mark.parametrize("name", BAD_FRONT)
@@ -102,6 +126,9 @@ def test_front_matter_that_crashed_the_reader_fails_alone(project_copy, capsys):
     for name, (front, _line, _words) in BAD_FRONT.items():
         (project_copy / "content" / f"2024-05-01-{name}.md").write_text(f"---\n{front}\n---\n\nText.\n",
                                                                        encoding="utf-8")
+    for name, char in BAD_BODY.items():
+        (project_copy / "content" / f"2024-05-02-{name}.md").write_text(
+            f"---\ntitle: T\ndate: 2024-05-02\nlang: en\n---\n\nOne.\n\nTwo {char} here.\n", encoding="utf-8")
     started = time.perf_counter()
     assert main(["--root", str(project_copy), "publish"]) == 1
     assert time.perf_counter() - started < 120
@@ -111,6 +138,9 @@ def test_front_matter_that_crashed_the_reader_fails_alone(project_copy, capsys):
         said = [row for row in err.splitlines() if row.startswith(f"content/2024-05-01-{name}.md:{line}: error: ")]
         assert len(said) == 1 and words in said[0] and " — " in said[0], (name, err)
         assert not list((project_copy / "output").glob(f"*/2024-05-01-{name}.*"))
+    for name, char in BAD_BODY.items():
+        assert f"content/2024-05-02-{name}.md:9: error: the line holds " in err, err
+        assert not list((project_copy / "output").glob(f"*/2024-05-02-{name}.*"))
     _samples_published(project_copy)
     assert {k: v for k, v in _translations(project_copy).items() if k in before} == before
 

@@ -27,6 +27,29 @@ _VERSIONED = re.compile(r"\.v\d+$")  # an earlier version's file: output/<lang>/
 #: and a file system allows names of 255 bytes.  Real slugs are 30 to 80 characters.
 SLUG_MAX = 150
 
+#: What is never text: control characters but tab, line feed and carriage return (no font draws
+#: them, and a NUL cannot be written in a PO file), lone surrogates (no UTF-8 file holds one, a
+#: YAML escape can: "\\ud800") and noncharacters.
+_NOT_A_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                              + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                                        for plane in range(17)) + "]")
+
+
+def _not_text(char: str) -> str:
+    code = ord(char)
+    what = ("a lone surrogate" if 0xD800 <= code <= 0xDFFF else "the control character" if code < 0xA0
+            else "the noncharacter")
+    return f"{what} U+{code:04X}, which is not text (no font draws it)"
+
+
+def _check_characters(text: str, path: str) -> None:
+    """Refuse a character that is never text, naming its line."""
+    found = _NOT_A_CHARACTER.search(text)
+    if found:
+        raise WorkflowError(path, text.count("\n", 0, found.start()) + 1, f"the line holds {_not_text(found.group())}",
+                            "remove it (in a text editor it may show as ^@, ^[, ^L or a box)")
+
+
 #: YAML types that are never text: with an explicit tag (``!!int 5``) they are kept as written
 #: and refused where text or a date is expected, never converted (``!!int`` of 5,000 digits,
 #: ``!!binary`` of anything).
@@ -148,7 +171,12 @@ def _text(value, key: str, path: str, line: int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return " ".join(value.split())
+        value = " ".join(value.split())  # line breaks and other white space ("\\N", "\\f") are spaces
+        found = _NOT_A_CHARACTER.search(value)
+        if found:  # written as a YAML escape ("\\0", "\\x1b", "\\ud800")
+            raise WorkflowError(path, line, f"{key}: the value holds {_not_text(found.group())}",
+                                "remove the escape that makes it")
+        return value
     if isinstance(value, _Tagged):
         raise WorkflowError(path, line, f"{key}: the tag !!{value.tag} makes {_short(value.value)} "
                             f"{_NOT_TEXT[value.tag]}, not text", f"remove '!!{value.tag}' (quote the value if "
@@ -183,6 +211,7 @@ def check_slug(slug: str, path: str) -> None:
 def parse(text: str, *, path: str, slug: str) -> Release:
     """Parse one release file's text.  Raises WorkflowError naming the line at fault."""
     check_slug(slug, path)
+    _check_characters(text, path)
     front, body, body_line = _split(text, path)
     lines = _key_lines(front)
     try:
