@@ -489,3 +489,19 @@ def test_a_tool_workflow_that_is_not_a_table_is_named(project_copy, capsys):
     err = capsys.readouterr().err
     _no_crash(err)
     assert "[tool.workflow] must be a table of settings" in err
+
+
+@pytest.mark.parametrize("value", ["99999999999999", "\u00b2", "1" + "0" * 5000, "-5", "soon"])
+def test_a_source_date_epoch_that_is_not_a_time_is_said_once_and_the_clock_dates_the_templates(
+        project_copy, capsys, monkeypatch, value):
+    from workflow import catalog
+
+    catalog._source_date.cache_clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    (project_copy / "content" / "2024-05-09-new.md").write_text(  # a new template is dated
+        "---\ntitle: New\ndate: 2024-05-09\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    assert main(["--root", str(project_copy), "publish"]) == 0
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert err.count("SOURCE_DATE_EPOCH=") == 1 and "the templates are dated by the clock" in err
+    _samples_published(project_copy)
