@@ -268,6 +268,8 @@ def test_a_control_character_in_the_charset_is_not_echoed():
     with pytest.raises(PoSyntaxError) as caught:
         read_po_bytes(_catalog("x\x1b[2Jy"), path="x.po")
     assert "\x1b" not in str(caught.value) and "charset=x?[2Jy" in str(caught.value)
+    with pytest.raises(PoSyntaxError, match=r"charset=UTF-\?8, which is not an encoding this tool knows"):
+        read_po_bytes(_catalog("UTF-\x008"), path="x.po")  # codecs.lookup() raised ValueError
 
 
 def _header_line(path: Path) -> int:

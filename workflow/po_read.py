@@ -113,7 +113,7 @@ def _usable(charset: str) -> tuple[str | None, str]:
     SHIFT_JIS… (and their other names, e.g. latin1, utf8)."""
     try:
         info = codecs.lookup(charset)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None, "is not an encoding this tool knows"
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         return None, "is a transformation, not a text encoding"
