@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.conftest import ROOT, run, tool
 from workflow import release, typeset
@@ -80,6 +81,7 @@ BAD_FRONT = {
     "bad-timestamp": ("title: T\ndate: !!timestamp yesterday\nlang: en", 3, "date: 'yesterday' is not a date"),
     "bool-withdrawn": ("title: T\ndate: 2024-05-01\nlang: en\nwithdrawn: yes", 5, "withdrawn: 'yes' is not a date"),
     "deep": ("title: " + "[" * 20000 + "]" * 20000 + "\ndate: 2024-05-01\nlang: en", 2, "nested too deeply"),
+    "tagged-key": ("title: T\ndate: 2024-05-01\nlang: en\n!!omap x: y", 5, "not valid YAML"),  # found by fuzzing
     "twice": ("title: A\ndate: 2024-05-01\nlang: en\ntitle: B", 5, "the key 'title' is given twice (lines 2 and 5)"),
     # YAML escapes make characters no UTF-8 file holds: a NUL cannot go into a PO file (traceback), a
     # lone surrogate cannot be written (traceback), an ESC made every PDF fail blaming WeasyPrint.
@@ -118,6 +120,31 @@ def test_front_matter_value_is_refused_with_its_line(name):
     assert (caught.value.line, caught.value.path) == (line, "content/x.md"), str(caught.value)
     assert words in caught.value.message, str(caught.value)
     assert caught.value.hint
+
+
+_YAML_BITS = ["!!int ", "!!binary ", "!!timestamp ", "!!float ", "!!bool ", "!!str ", "!!set ", "!!omap ", "!!seq ",
+              "!!map ", "!!null ", "&a ", "*a", "<<: ", "? ", ": ", "- ", "[", "]", "{", "}", "'", '"', "\\", "\\0",
+              "\\x1b", "\\ud800", "\n", "  ", "#", "~", "9" * 5000, "2024: x\n", "title: ", "date: ", "lang: ",
+              "issued: ", "withdrawn: ", "|", ">", "!local ", "\x85", "0x1F", "1e400", ".inf", "2024-02-30", "é"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(_YAML_BITS)), min_size=1, max_size=6))
+def test_any_front_matter_is_read_or_refused_with_a_line_never_a_crash(edits):
+    """Pieces of YAML dropped anywhere into a good front matter: the reader accepts the result
+    or raises WorkflowError naming a line of the file, within a second."""
+    front = "title: A visit\ndate: 2024-02-07\nlang: en\nplace: Phnom Penh\n"
+    for position, bit in edits:
+        position = min(position, len(front))
+        front = front[:position] + bit + front[position:]
+    text = f"---\n{front}---\n\nBody text.\n"
+    started = time.perf_counter()
+    try:
+        rel = release.parse(text, path="content/x.md", slug="x")
+        assert all(isinstance(getattr(rel.meta, key), str) for key in ("title", "place", "lang", "reference"))
+    except WorkflowError as exc:
+        assert exc.path == "content/x.md" and (exc.line is None or 1 <= exc.line <= text.count("\n") + 1)
+    assert time.perf_counter() - started < 1
 
 
 def test_front_matter_that_crashed_the_reader_fails_alone(project_copy, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import yaml
@@ -102,7 +103,9 @@ def _load(front: list[str]) -> tuple[object, dict[object, list[int]]]:
         if isinstance(node, yaml.MappingNode):
             for key, _value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                    lines.setdefault(loader.construct_object(key), []).append(key.start_mark.line + 2)
+                    name = loader.construct_object(key)
+                    if isinstance(name, Hashable):  # not: the mapping's construction says so, as YAML
+                        lines.setdefault(name, []).append(key.start_mark.line + 2)
         return (loader.construct_document(node) if node is not None else None), lines
     finally:
         loader.dispose()
