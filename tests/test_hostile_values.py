@@ -172,6 +172,27 @@ def test_front_matter_that_crashed_the_reader_fails_alone(project_copy, capsys):
     assert {k: v for k, v in _translations(project_copy).items() if k in before} == before
 
 
+def test_a_release_whose_reading_fails_unforeseen_is_named_and_the_rest_published(project_copy, capsys,
+                                                                                  monkeypatch):
+    """The last resort: whatever the reader raises for one release, the run goes on without it."""
+    from workflow import segment
+
+    extract = segment.extract
+
+    def failing(rel):
+        if rel.slug == BELGIUM:
+            raise TypeError("something nobody foresaw")
+        return extract(rel)
+
+    monkeypatch.setattr(segment, "extract", failing)
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"content/{BELGIUM}.md: error: TypeError: something nobody foresaw" in err
+    for lang in LANGS:
+        assert (project_copy / "output" / lang / f"{FRANCOPHONIE}.pdf").is_file()
+
+
 def test_front_matter_scalars_are_published_as_written(project_copy, capsys):
     """A plain value is the text it is: no number, boolean or octal conversion, however long."""
     (project_copy / "content" / "2024-05-02-plain.md").write_text(

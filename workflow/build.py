@@ -137,7 +137,7 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
             for target, line in segment.missing_anchors(release, segments[release.slug]):
                 report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
                             f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
-        except (WorkflowError, OSError) as exc:
+        except Exception as exc:  # reading one release, however it fails, must not stop the others
             report.failure(exc, rel)
     return releases, segments
 
