@@ -193,6 +193,31 @@ def test_a_release_whose_reading_fails_unforeseen_is_named_and_the_rest_publishe
         assert (project_copy / "output" / lang / f"{FRANCOPHONIE}.pdf").is_file()
 
 
+def test_a_catalog_whose_reading_fails_unforeseen_is_kept_and_the_rest_published(project_copy, capsys,
+                                                                                monkeypatch):
+    from workflow import build
+
+    assert main(["--root", str(project_copy), "-q", "publish"]) == 0
+    capsys.readouterr()
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    before, pdf = path.read_bytes(), (project_copy / "output/fr" / f"{BELGIUM}.pdf").read_bytes()
+    read = build.read_po_bytes
+
+    def failing(data, *, path):
+        if path.endswith(f"fr/LC_MESSAGES/{BELGIUM}.po"):
+            raise ValueError("something nobody foresaw")
+        return read(data, path=path)
+
+    monkeypatch.setattr(build, "read_po_bytes", failing)
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"locale/fr/LC_MESSAGES/{BELGIUM}.po: error: ValueError: something nobody foresaw" in err
+    assert path.read_bytes() == before
+    assert (project_copy / "output/fr" / f"{BELGIUM}.pdf").read_bytes() == pdf
+    _samples_published(project_copy)
+
+
 def test_front_matter_scalars_are_published_as_written(project_copy, capsys):
     """A plain value is the text it is: no number, boolean or octal conversion, however long."""
     (project_copy / "content" / "2024-05-02-plain.md").write_text(

@@ -173,7 +173,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project)
-            except PoSyntaxError as exc:
+            except Exception as exc:  # PoSyntaxError, or anything: never rewritten, the rest still built
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))
                 continue
