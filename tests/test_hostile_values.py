@@ -387,6 +387,17 @@ def test_a_ui_catalog_with_a_bad_charset_is_named_and_the_editions_are_published
     _samples_published(project_copy)
 
 
+def test_a_glossary_with_a_bad_charset_says_what_to_declare(project_copy, capsys):
+    path = project_copy / "locale/glossary/fr.po"
+    path.write_bytes(path.read_bytes().replace(b"charset=UTF-8", b"charset=zlib"))
+    assert main(["--root", str(project_copy), "publish"]) == 1
+    err = capsys.readouterr().err
+    _no_crash(err)
+    assert (f"locale/glossary/fr.po:{_header_line(path)}: error: the header declares charset=zlib, which is a "
+            "transformation, not a text encoding — declare charset=UTF-8") in err
+    _samples_published(project_copy)
+
+
 # ------------------------------------------------------------ reserved names
 
 RESERVED = ["index", "releases", "review", "assets", "ui", "templates", "glossary", "issued", "approvals",
