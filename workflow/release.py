@@ -134,7 +134,7 @@ def _key_lines(front: list[str]) -> dict[str, int]:
 
 
 def _shown(key) -> str:
-    return "'~' (an empty key)" if key is None else repr(str(key))
+    return "'~' (an empty key)" if key is None else _short(str(key), 40)
 
 
 def _date(value, key: str, path: str, line: int | None) -> _dt.date:
@@ -246,7 +246,8 @@ def parse(text: str, *, path: str, slug: str) -> Release:
     if unknown:
         unknown.sort(key=lambda key: (key_lines.get(key, [len(front) + 2])[0], str(key)))
         first = unknown[0]
-        named = ", ".join(_shown(key) for key in unknown)
+        named = ", ".join(_shown(key) for key in unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5
+                                                                  else "")
         raise WorkflowError(path, key_lines.get(first, [None])[0],
                             f"unknown key{'s' if len(unknown) > 1 else ''} {named}",
                             f"known keys are {', '.join(KNOWN_KEYS)}")
