@@ -99,8 +99,8 @@ _INT_MAX = 2**31 - 1
 
 
 def _bound(digits: str) -> int:
-    """A run of ASCII digits as GNU reads a range bound: at most INT_MAX (without Python's
-    int() of thousands of digits, which raises)."""
+    """A run of ASCII digits as GNU reads a range bound (and as much of an argument number as
+    matters here): at most INT_MAX, without Python's int() of thousands of digits, which raises."""
     digits = digits.lstrip("0") or "0"
     return _INT_MAX if len(digits) > 10 else min(int(digits), _INT_MAX)
 
