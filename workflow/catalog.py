@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,13 +38,24 @@ _TEMPLATE_HEADER = {
 }
 
 
+@functools.lru_cache(maxsize=4)
+def _source_date(epoch: str) -> _dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a time, or None (said once) when it is not one."""
+    try:  # ASCII digits, at most 12 of them: int() of thousands raises, "²" is a digit to isdigit()
+        if epoch.isascii() and epoch.isdigit() and len(epoch) <= 12:
+            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):  # beyond year 9999
+        pass
+    logging.getLogger(__name__).warning("SOURCE_DATE_EPOCH=%s is not a time (seconds since 1970, up to year "
+                                        "9999): the templates are dated by the clock", ascii(epoch[:40]))
+    return None
+
+
 def creation_date(now: _dt.datetime | None = None) -> str:
     """POT-Creation-Date: SOURCE_DATE_EPOCH if set (reproducible builds), else the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-    else:
-        moment = now or _dt.datetime.now(tz=_dt.timezone.utc)
+    epoch = (os.environ.get("SOURCE_DATE_EPOCH") or "").strip()
+    moment = _source_date(epoch) if epoch else None
+    moment = moment or now or _dt.datetime.now(tz=_dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 

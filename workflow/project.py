@@ -79,45 +79,92 @@ class Project:
 
     def unread_content(self) -> list[Path]:
         """Files in ``content/`` that look like releases but are not read (``.markdown``, ``.MD``,
-        ``.txt``…): only ``*.md`` files are releases."""
-        return sorted(p for p in self.content.glob("*") if not p.name.startswith(".") and p.is_file()
-                      and p.suffix != ".md" and p.suffix.lower() in _RELEASE_LIKE)
+        ``.txt``…, and hidden ones, ``.draft.md``): only ``*.md`` files are releases, and a name
+        starting with '.' is hidden.  :meth:`why_unread` says why, for each."""
+        return sorted(p for p in self.content.glob("*") if p.is_file() and (
+            p.name.startswith(".") and p.suffix == ".md" and p.name != ".md"
+            or not p.name.startswith(".") and p.suffix != ".md" and p.suffix.lower() in _RELEASE_LIKE))
+
+    def why_unread(self, path: Path) -> str:
+        """Why a file of :meth:`unread_content` is not read, and what to do."""
+        if path.name.startswith("."):
+            return (f"not read: a name starting with '.' is hidden; rename it to {path.name.lstrip('.')} "
+                    "to publish it")
+        return (f"not read: only files ending in '.md' are releases; rename it to {path.stem}.md to publish "
+                "it, or move it out of content/")
 
 
 def load(root: Path) -> Project:
-    """Read ``[tool.workflow]`` from ``root/pyproject.toml``, with defaults."""
+    """Read ``[tool.workflow]`` from ``root/pyproject.toml``, with defaults.
+
+    Raises WorkflowError naming the setting's line for a value of the wrong kind."""
     root = root.resolve()
     pyproject = root / "pyproject.toml"
     settings = dict(_DEFAULTS)
+    text = ""
     if pyproject.exists():
         try:
-            data = tomllib.loads(read_input(pyproject, limit=MAX_TEMPLATE_BYTES, root=root,
-                                            what="settings file").decode("utf-8"))
+            text = read_input(pyproject, limit=MAX_TEMPLATE_BYTES, root=root, what="settings file").decode("utf-8")
+            data = tomllib.loads(text)
         except UnicodeDecodeError as exc:
             raise WorkflowError(str(pyproject), None, "not valid UTF-8", "save it as UTF-8") from exc
         except tomllib.TOMLDecodeError as exc:
             raise WorkflowError(str(pyproject), None, f"not valid TOML: {exc}") from exc
-        settings.update(data.get("tool", {}).get("workflow", {}))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkflowError(str(pyproject), None, f"cannot be read: {exc}") from exc
+        tool = data.get("tool", {})
+        workflow = tool.get("workflow", {}) if isinstance(tool, dict) else None
+        if not isinstance(workflow, dict):
+            raise WorkflowError(str(pyproject), _line(text, "tool") or _line(text, "workflow"),
+                                "[tool.workflow] must be a table of settings", "write the settings under a "
+                                "'[tool.workflow]' line, one 'name = value' a line")
+        settings.update(workflow)
     unknown = set(settings) - set(_DEFAULTS)
     if unknown:
         raise WorkflowError(str(pyproject), None, f"unknown [tool.workflow] settings: {sorted(unknown)}",
                             f"known settings are {sorted(_DEFAULTS)}")
+
+    def wrong(key: str, what: str, hint: str) -> WorkflowError:
+        shown = repr(settings[key])
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"
+        return WorkflowError(str(pyproject), _line(text, key), f"{key} = {shown} is not {what}", hint)
+
     if settings["pdf_variant"] not in ("", "pdf/a-3b", "pdf/ua-1"):
-        raise WorkflowError(str(pyproject), None, f"pdf_variant {settings['pdf_variant']!r} is not supported",
-                            'use "", "pdf/a-3b" or "pdf/ua-1"')
-    for lang in settings["languages"]:
+        raise WorkflowError(str(pyproject), _line(text, "pdf_variant"),
+                            f"pdf_variant {settings['pdf_variant']!r} is not supported", 'use "", "pdf/a-3b" or "pdf/ua-1"')
+    languages = settings["languages"]
+    if not (isinstance(languages, list) and languages and all(isinstance(lang, str) for lang in languages)):
+        raise wrong("languages", "a list of language codes", 'write e.g. languages = ["km", "en", "fr"]')
+    if len(set(languages)) != len(languages):
+        raise wrong("languages", "a list of different languages", "name each language once")
+    for lang in languages:
         try:
             locales.check(lang)
         except locales.UnknownLanguage as exc:
-            raise WorkflowError(str(pyproject), None, str(exc)) from exc
-    return Project(root=root, languages=tuple(settings["languages"]),
-                   fuzzy_threshold=int(settings["fuzzy_threshold"]),
-                   pdf_variant=str(settings["pdf_variant"]),
+            raise WorkflowError(str(pyproject), _line(text, "languages"), str(exc)) from exc
+    threshold = settings["fuzzy_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold <= 100:
+        raise wrong("fuzzy_threshold", "a whole number from 0 to 100", "write e.g. fuzzy_threshold = 80")
+    if not isinstance(settings["templates"], str):
+        raise wrong("templates", "a folder's name", 'write e.g. templates = "templates", or leave it out')
+    return Project(root=root, languages=tuple(languages), fuzzy_threshold=threshold,
+                   pdf_variant=settings["pdf_variant"],
                    templates=root / settings["templates"] if settings["templates"] else None,
-                   approval=_boolean(settings["approval"], pyproject, "approval"))
+                   approval=_boolean(settings["approval"], pyproject, "approval", text))
 
 
-def _boolean(value, pyproject: Path, key: str) -> bool:
+def _line(text: str, key: str) -> int | None:
+    """The line of the first ``key = …`` (or ``[key…``) in a TOML file, for messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith(key) and stripped[len(key):].lstrip().startswith(("=", ".", "]")) or \
+                stripped.startswith(f"[{key}"):
+            return number
+    return None
+
+
+def _boolean(value, pyproject: Path, key: str, text: str = "") -> bool:
     if not isinstance(value, bool):
-        raise WorkflowError(str(pyproject), None, f"{key} = {value!r} is not true or false", f"write {key} = true")
+        raise WorkflowError(str(pyproject), _line(text, key), f"{key} = {value!r} is not true or false",
+                            f"write {key} = true")
     return value

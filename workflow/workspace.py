@@ -20,7 +20,7 @@ from workflow.fsutil import (
     write_atomic,
 )
 from workflow.model import Release, Segment, WorkflowError
-from workflow.po import PoSyntaxError, read_po_bytes
+from workflow.po import read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.report import Report
 
@@ -55,8 +55,7 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     """Every release that can be read and segmented, with its segments; the others are reported."""
     releases, segments = [], {}
     for path in project.unread_content():
-        report.warn(project.relative(path), None, f"not read: only files ending in '.md' are releases; "
-                    f"rename it to {path.stem}.md to publish it, or move it out of content/")
+        report.warn(project.relative(path), None, project.why_unread(path))
     for path in project.release_paths():
         rel = project.relative(path)
         try:
@@ -75,7 +74,7 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
                 report.failure(exc, rel)
             else:  # not this project's release: skipped, and what was published of it is kept
                 report.warn(exc.path, None, f"{exc.message} (skipped) — {exc.hint}")
-        except (WorkflowError, OSError) as exc:
+        except Exception as exc:  # reading one release, however it fails, must not stop the others
             report.failure(exc, rel)
     return releases, segments
 
@@ -117,7 +116,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project)
-            except (PoSyntaxError, WorkflowError) as exc:
+            except Exception as exc:  # PoSyntaxError, a refused file, anything: never rewritten, the rest built
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))
                 continue

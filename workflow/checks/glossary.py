@@ -181,8 +181,9 @@ def load_glossary(root: Path) -> Glossary:
             po = pofile.read_po_bytes(read_input(path, limit=MAX_CATALOG_BYTES, root=Path(root), shown=shown,
                                                  what="glossary file"), path=shown)
         except pofile.PoSyntaxError as exc:
-            raise WorkflowError(shown, exc.line, exc.message, "fix the line or re-export the glossary "
-                                "from your translation tool") from exc
+            own = exc.hint != pofile.PoSyntaxError.hint  # what to do about this error in particular
+            raise WorkflowError(shown, exc.line, exc.message, exc.hint if own else "fix the line or re-export the "
+                                "glossary from your translation tool") from exc
         except OSError as exc:
             raise WorkflowError(shown, None, f"cannot read the glossary: {exc.strerror}") from exc
         lang = _language(po, path, shown)

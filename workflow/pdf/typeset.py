@@ -201,14 +201,22 @@ def check_version() -> None:
                            f"{WEASYPRINT_VERSION}: run 'make clean-venv' then 'make publish'")
 
 
+#: The earliest time a font's ``head`` table can hold (1904-01-01, the Macintosh epoch: fontTools
+#: writes its seconds since then as an unsigned number), in seconds since 1970.
+FONT_EPOCH = -2_082_844_800
+
+
 @contextmanager
 def _source_date(epoch: int | None) -> Iterator[None]:
-    """Set SOURCE_DATE_EPOCH while typesetting: fontTools stamps subset fonts with it."""
+    """Set SOURCE_DATE_EPOCH while typesetting: fontTools stamps subset fonts with it.
+
+    A release dated before 1904 stamps its fonts with 1904-01-01 (a font cannot say earlier); the
+    document's own dates, which readers see, come from the page and stay the release's."""
     if epoch is None:
         yield
         return
     saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(epoch, FONT_EPOCH))
     try:
         yield
     finally:

@@ -26,7 +26,11 @@ Known, deliberate differences from ``msgcat`` (each covered by a test):
   that the file can be read back;
 * a header entry that is not the first entry is written first;
 * a UTF-8 byte order mark is skipped (GNU reports a syntax error);
-* ``domain`` directives are rejected.
+* ``domain`` directives are rejected;
+* a header charset that is not a text encoding in which ASCII stays ASCII (``base64``,
+  ``rot13``, ``utf-16``, a name Python does not know) is a :class:`PoSyntaxError` at the
+  Content-Type line, and a file saved as UTF-16/32 one at line 1: GNU warns "not a portable
+  encoding name" and reads the bytes unconverted, which would make us guess the text.
 
 GNU never breaks a line inside a format directive.  The directive parsers
 (in :mod:`workflow.po.formats`) reproduce gettext's for the c, objc,

@@ -94,10 +94,21 @@ class Flags:
         return None
 
 
+#: GNU reads a range's bounds as C ints, stopping at INT_MAX (read-catalog-abstract.c).
+_INT_MAX = 2**31 - 1
+
+
+def _bound(digits: str) -> int:
+    """A run of ASCII digits as GNU reads a range bound (and as much of an argument number as
+    matters here): at most INT_MAX, without Python's int() of thousands of digits, which raises."""
+    digits = digits.lstrip("0") or "0"
+    return _INT_MAX if len(digits) > 10 else min(int(digits), _INT_MAX)
+
+
 def _parse_range(token: str) -> tuple[int, int] | None:
     match = re.match(r"([0-9]+)\.\.([0-9]+)", token)
-    if match and int(match.group(1)) <= int(match.group(2)):
-        return int(match.group(1)), int(match.group(2))
+    if match and _bound(match.group(1)) <= _bound(match.group(2)):
+        return _bound(match.group(1)), _bound(match.group(2))
     return None
 
 
@@ -167,9 +178,9 @@ def _c_argument(value: str, i: int) -> tuple[int | None, int]:
     match = _C_ARGUMENT.match(value, i)
     if match is None:
         return None, i
-    if int(match.group(1)) == 0:
+    if not match.group(1).strip("0"):
         raise _Invalid
-    return int(match.group(1)), match.end()
+    return _bound(match.group(1)), match.end()
 
 
 def _c_star(value: str, i: int, style: _ArgumentStyle) -> int:

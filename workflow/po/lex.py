@@ -19,10 +19,12 @@ class PoSyntaxError(Exception):
 
     hint = "fix the line or re-export the file from your translation tool"
 
-    def __init__(self, path: str, line: int, message: str) -> None:
+    def __init__(self, path: str, line: int, message: str, hint: str | None = None) -> None:
         self.path = path
         self.line = line
         self.message = message
+        if hint is not None:
+            self.hint = hint
         super().__init__(f"{path}:{line}: {message} — {self.hint}")
 
 

@@ -40,11 +40,18 @@ _BOM = "\ufeff"
 
 def read_po_bytes(data: bytes, *, path: str = "<bytes>") -> polib.POFile:
     """Parse a PO/POT file given as bytes, decoding it with the charset its
-    header declares (UTF-8 when it declares none or the ``CHARSET`` dummy)."""
+    header declares (UTF-8 when it declares none or the ``CHARSET`` dummy).
+
+    Raises :class:`PoSyntaxError` naming the header's line when that charset is not an encoding
+    a PO file can be written in (see :func:`_declared_codec`), and line 1 for a file saved as
+    UTF-16 or UTF-32."""
     if not data.strip():
         raise PoSyntaxError(path, 1, "empty file")
-    charset = _sniff_charset(data)
-    codec = python_codec(charset)
+    wide = _wide_encoding(data)
+    if wide:
+        raise PoSyntaxError(path, 1, f"the file is saved as {wide}, which a PO file cannot be",
+                            "save it as UTF-8 (and declare charset=UTF-8 in its header)")
+    charset, codec = _declared_codec(data, path)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
@@ -66,7 +73,7 @@ def read_po(text: str, *, path: str = "<string>") -> polib.POFile:
         text = text[1:]
     if not text.strip():
         raise PoSyntaxError(path, 1, "empty file")
-    codec = python_codec(_sniff_charset(text.encode("utf-8", "replace")))
+    _charset, codec = _declared_codec(text.encode("utf-8", "replace"), path)
     messages = _Parser(tokenize(text, path, codec), path).messages()
     _check_duplicates(messages, path)
     _check_newlines(messages, path)
@@ -75,24 +82,89 @@ def read_po(text: str, *, path: str = "<string>") -> polib.POFile:
 
 def _sniff_charset(data: bytes) -> str | None:
     """The charset named in the Content-Type of the first entry (the header)."""
+    return _find_charset(data)[0]
+
+
+def _find_charset(data: bytes) -> tuple[str | None, int]:
+    """The charset named in the Content-Type of the first entry (the header), and its offset."""
     first = re.search(rb"(?m)^[ \t]*msgid[ \t]", data)
     if first is None:
-        return None
+        return None, 0
     end = data.find(b"\n\n", first.start())
     match = _CHARSET_RE.search(data, first.start(), end if end >= 0 else len(data))
     if match is None:
-        return None
+        return None, 0
     name = match.group(1).decode("ascii", "replace")
-    return None if name == "CHARSET" else name
+    return (None if name == "CHARSET" else name), match.start()
+
+
+#: Python codecs that are no charset: Python's own escapes and transformations.
+_NOT_CHARSETS = frozenset({"charmap", "idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"})
+#: What a PO file's syntax is written in: these bytes must mean the same in its charset.
+_ASCII_SAMPLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _usable(charset: str) -> tuple[str | None, str]:
+    """The Python codec for a PO charset, or None and why it cannot be one.
+
+    A PO file's charset must be a text encoding in which ASCII bytes are ASCII (GNU gettext
+    reads the keywords, quotes and escapes byte by byte before converting), as every charset
+    GNU calls portable is: UTF-8, ISO-8859-x, KOI8-x, CPnnn, EUC-xx, BIG5, GBK, GB18030,
+    SHIFT_JIS… (and their other names, e.g. latin1, utf8)."""
+    try:
+        info = codecs.lookup(charset)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        return None, "is not an encoding this tool knows"
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None, "is a transformation, not a text encoding"
+    try:
+        same = _ASCII_SAMPLE.decode(info.name) == _ASCII_SAMPLE.decode("ascii")
+    except Exception:  # a codec that cannot even read ASCII
+        same = False
+    if not same:
+        return None, "does not keep ASCII bytes as ASCII, as a PO file must"
+    return info.name, ""
+
+
+def _declared_codec(data: bytes, path: str) -> tuple[str | None, str]:
+    """The charset the header declares and the codec that reads it (UTF-8 when none).
+
+    Raises PoSyntaxError naming the header's line when the charset is not one a PO file can be
+    written in: an unknown name, a transformation (base64, rot13, hex, zlib), or an encoding
+    whose ASCII is not ASCII (UTF-16, UTF-32, UTF-7, EBCDIC).  GNU ``msgfmt`` only warns
+    ("not a portable encoding name") and reads the bytes unconverted; we would have to guess
+    what the translator's text is, so the catalog is not used and the translator is told."""
+    charset, offset = _find_charset(data)
+    if charset is None:
+        return None, "utf-8"
+    codec, why = _usable(charset)
+    if codec is None:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in charset[:40]) + ("…" if len(charset) > 40 else "")
+        raise PoSyntaxError(path, data.count(b"\n", 0, offset) + 1,
+                            f"the header declares charset={shown}, which {why}",
+                            "declare charset=UTF-8 in the Content-Type line and save the file as UTF-8 "
+                            "(or re-export it from your translation tool)")
+    return charset, codec
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, when the bytes are (by their byte order mark or their NULs)."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            return name
+    head = data[:64]  # ASCII in UTF-16 is every other byte NUL, in UTF-32 three bytes in four
+    nuls = head.count(b"\0")
+    return "UTF-32" if nuls * 8 >= len(head) * 5 else "UTF-16" if nuls * 4 >= len(head) else None
 
 
 def python_codec(charset: str | None) -> str:
-    """A Python codec for a PO charset name (UTF-8 when unknown)."""
+    """A Python codec for a PO charset name (UTF-8 when unknown, or not a charset)."""
     if charset:
-        try:
-            return codecs.lookup(charset).name
-        except LookupError:
-            log.warning("unknown charset %r, reading as UTF-8", charset)
+        codec, why = _usable(charset)
+        if codec is not None:
+            return codec
+        log.warning("charset %r %s, reading as UTF-8", charset, why)
     return "utf-8"
 
 
@@ -176,7 +248,8 @@ class _Parser:
             self.expect_kind("[")
             index = self.expect_kind("number")
             self.expect_kind("]")
-            if int(index.value) != len(msg.msgstr):
+            digits = index.value.lstrip("0") or "0"
+            if len(digits) > 18 or int(digits) != len(msg.msgstr):  # GNU: atol, clamped
                 raise self.error(index, "plural form has wrong index")
             msg.msgstr.append(self.strings())
         if not msg.msgstr:
@@ -331,6 +404,16 @@ _SPACED_LINE = re.compile(r"[ \t]*:[ \t]*([0-9]+)(?=[ \t]|$)")
 _LINE_AFTER_COLON = re.compile(r"[ \t]*([0-9]+)(?=[ \t]|$)")
 
 
+def _line_number(digits: str) -> int | None:
+    """A reference's line number as GNU reads it: a size_t, so modulo 2**64, where 2**64 - 1
+    means "no line" (computed without Python's int() of thousands of digits, which raises)."""
+    number = 0
+    for start in range(0, len(digits), 1000):
+        chunk = digits[start:start + 1000]
+        number = (number * 10 ** len(chunk) + int(chunk)) % 2**64
+    return None if number == 2**64 - 1 else number
+
+
 def _parse_references(text: str) -> list[tuple[str, int | None]]:
     """GNU po_parse_comment_filepos: "file:12", "file :12", "file: 12", "file"."""
     refs: list[tuple[str, int | None]] = []
@@ -342,11 +425,11 @@ def _parse_references(text: str) -> list[tuple[str, int | None]]:
             match = _LINE_AFTER_COLON.match(text, pos)
             name = name[:-1] if match else name
         if match:
-            refs.append((name, int(match.group(1))))
+            refs.append((name, _line_number(match.group(1))))
             pos = match.end()
             continue
         joined = re.fullmatch(r"(.+):([0-9]+)", name, re.S)
-        refs.append((joined.group(1), int(joined.group(2))) if joined else (name, None))
+        refs.append((joined.group(1), _line_number(joined.group(2))) if joined else (name, None))
     return refs
 
 
@@ -354,7 +437,7 @@ def _parse_solaris_reference(text: str) -> tuple[str, int] | None:
     """Sun-style "# File: name, line: 12" comments are references too."""
     match = re.fullmatch(r" [Ff]ile:[ \t]*(.*?)[ \t]*,[ \t]*line[ \t]*(?:number[ \t]*)?:([0-9]+)[ \t\n]*",
                          text, re.S)
-    return (match.group(1), int(match.group(2))) if match else None
+    return (match.group(1), _line_number(match.group(2))) if match else None
 
 
 def _flags_of(msg: _Message) -> Flags:

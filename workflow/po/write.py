@@ -112,7 +112,8 @@ class _Writer:
         refs: list[str] = []
         seen: set[tuple[str, str]] = set()
         for name, line in occurrences:
-            line = str(int(line)) if str(line).isdigit() else str(line)
+            line = str(line)
+            line = (line.lstrip("0") or "0") if line.isascii() and line.isdigit() else line
             if (name, line) in seen:
                 continue  # GNU keeps each file position once
             seen.add((name, line))
