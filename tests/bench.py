@@ -46,7 +46,7 @@ from pathlib import Path
 
 import polib
 
-from workflow import release as release_io, segment
+from workflow import release as release_io
 from workflow.lang import khmer
 from workflow.pdf import jobs as pdfjobs
 from workflow.po import read_po

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
-import pytest
 
 from tests.conftest import ROOT, run, tool, use_templates
 from workflow import runstate
