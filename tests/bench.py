@@ -183,7 +183,9 @@ def run_tool(root: Path, command: str, *extra: str, pythonpath: Path | None = No
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    return measure(tool_argv(root, command, *extra), env=env)
+    # Run from the corpus: with -m, Python looks in the current folder first, which in the
+    # repository would be this checkout's code whatever PYTHONPATH says.
+    return measure(tool_argv(root, command, *extra), cwd=root, env=env)
 
 
 @dataclass(frozen=True)
