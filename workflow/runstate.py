@@ -28,7 +28,7 @@ from workflow.model import WorkflowError
 RECORD = ".last-run.json"
 #: Libraries whose version changes what is published.
 _LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "polib", "pyyaml", "regex",
-              "fonttools", "pydyf")
+              "fonttools", "pydyf", "rapidfuzz", "fontpkg-noto-serif", "fontpkg-noto-sans-khmer")
 _FORMAT = 1
 
 
