@@ -205,3 +205,22 @@ def test_a_font_that_cannot_be_loaded_fails_the_build(project_copy, capsys):
     err = capsys.readouterr().err
     assert "Missing.ttf" in err and "error" in err
     assert not list((project_copy / "output").rglob("*.pdf"))
+
+
+def test_a_damaged_font_in_the_cache_is_made_again(tmp_path, monkeypatch):
+    """The static faces are cached per machine: one cut short there (by hand, a full disk) is made
+    again rather than breaking every PDF."""
+    from workflow.pdf import fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fonts.font_paths.cache_clear()
+    try:
+        made = fonts.font_paths()
+        victim = made["NotoSansKhmer-Bold.ttf"]
+        whole = victim.read_bytes()
+        victim.write_bytes(whole[: len(whole) // 3])
+        fonts.font_paths.cache_clear()
+        again = fonts.font_paths()
+        assert again["NotoSansKhmer-Bold.ttf"].read_bytes() == whole
+    finally:
+        fonts.font_paths.cache_clear()

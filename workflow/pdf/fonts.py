@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import tempfile
+from struct import error as struct_error
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,8 +86,8 @@ def _cached(face: Face, folder: Path) -> Path:
     data = variable.read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:20]
     path = folder / f"{variable.stem.split('[')[0]}-{digest}-{face.weight}.ttf"
-    if path.is_file():
-        return path
+    if path.is_file() and _loads(path):
+        return path  # else: damaged in the cache (by hand, a full disk): made again
     folder.mkdir(parents=True, exist_ok=True)
     # Made beside its place and renamed into it: two runs at once never see half a font.
     fd, scratch = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
@@ -99,6 +100,17 @@ def _cached(face: Face, folder: Path) -> Path:
         if os.path.exists(scratch):
             os.unlink(scratch)
     return path
+
+
+def _loads(path: Path) -> bool:
+    """Whether a cached face is a whole font (its table directory and the tables it names)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            return "glyf" in font and font["maxp"].numGlyphs > 0 and bool(font.getBestCmap())
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError, EOFError, struct_error):
+        return False
 
 
 @lru_cache(maxsize=1)
