@@ -103,12 +103,16 @@ def _cached(face: Face, folder: Path) -> Path:
 
 
 def _loads(path: Path) -> bool:
-    """Whether a cached face is a whole font (its table directory and the tables it names)."""
+    """Whether a cached face is a whole font: its table directory reads, and every table it names
+    lies inside the file (cheap: no table is parsed)."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
+        size = path.stat().st_size
         with TTFont(path, lazy=True) as font:
-            return "glyf" in font and font["maxp"].numGlyphs > 0 and bool(font.getBestCmap())
+            tables = font.reader.tables
+            return {"glyf", "cmap", "maxp"} <= set(tables) and all(
+                entry.offset + entry.length <= size for entry in tables.values())
     except (TTLibError, OSError, ValueError, KeyError, AssertionError, EOFError, struct_error):
         return False
 
