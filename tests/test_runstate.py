@@ -81,3 +81,24 @@ def test_a_run_with_an_error_is_not_remembered(project_copy):
         report = publish(project_copy)
         assert not report.ok and any(f"fr/LC_MESSAGES/{BELGIUM}.po" in f.path for f in report.findings)
         assert "nothing has changed" not in " ".join(map(str, report.findings))
+
+
+def test_harfbuzz_subset_arriving_or_leaving_means_a_full_run(project_copy):
+    """Without HarfBuzz-Subset the PDFs are other bytes and the report hints to install it: a
+    replay after installing it would repeat that hint for a library that is there."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    hide = Path(__file__).resolve().parent / "support" / "no_harfbuzz_subset"
+    code = "from workflow import runstate; print(runstate._harfbuzz_subset())"
+    root = Path(__file__).resolve().parents[1]
+    seen = {}
+    for hidden in (False, True):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hide), str(root)] if hidden else [str(root)]))
+        seen[hidden] = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                      check=True).stdout.strip()
+    assert seen[True] == "False"
+    from weasyprint.text import ffi
+    assert seen[False] == str(ffi.harfbuzz_subset is not None)

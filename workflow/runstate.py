@@ -81,6 +81,26 @@ def _file_digest(path: Path) -> bytes:
     return digest.digest()
 
 
+#: The names WeasyPrint's ``text/ffi.py`` loads HarfBuzz-Subset by (weasyprint==70.0).
+_HARFBUZZ_SUBSET = ("libharfbuzz-subset-0", "harfbuzz-subset", "harfbuzz-subset-0.0", "libharfbuzz-subset.so.0",
+                    "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll")
+
+
+def _harfbuzz_subset() -> bool:
+    """Whether WeasyPrint will find HarfBuzz-Subset: without it, PDFs are subset by fontTools
+    (other bytes) and the report carries a hint to install it, so its arrival or loss is a change."""
+    import cffi
+
+    ffi = cffi.FFI()
+    for name in _HARFBUZZ_SUBSET:
+        try:
+            ffi.dlopen(name)
+            return True
+        except OSError:
+            continue
+    return False
+
+
 def inputs_digest(project, fonts: dict[str, Path]) -> str:
     """A digest of everything a publish of ``project`` reads (see the module's docstring)."""
     digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0".encode())
@@ -102,6 +122,7 @@ def inputs_digest(project, fonts: dict[str, Path]) -> str:
         except metadata.PackageNotFoundError:
             digest.update(f"{library}=-\0".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(b"harfbuzz-subset=%d" % _harfbuzz_subset())
     return digest.hexdigest()
 
 
