@@ -102,3 +102,19 @@ def test_harfbuzz_subset_arriving_or_leaving_means_a_full_run(project_copy):
     assert seen[True] == "False"
     from weasyprint.text import ffi
     assert seen[False] == str(ffi.harfbuzz_subset is not None)
+
+
+def test_a_change_inside_a_linked_folder_means_a_full_run(project_copy):
+    """locale/glossary may be a link to a folder the projects share: the run reads through it,
+    so a changed glossary entry there is a change, not a replay without its warnings."""
+    shared = project_copy / "shared-glossary"
+    (project_copy / "locale" / "glossary").rename(shared)
+    (project_copy / "locale" / "glossary").symlink_to("../shared-glossary")
+    (project_copy / "locale" / "loop").symlink_to(".")  # a link to a folder above: walked once
+    project = project_io.load(project_copy)
+    fonts = {}
+    before = runstate.inputs_digest(project, fonts)
+    path = shared / "fr.po"
+    path.write_text(path.read_text(encoding="utf-8").replace('msgstr[0] "Son Excellence"', 'msgstr[0] "Sa Grandeur"', 1),
+                    encoding="utf-8")
+    assert runstate.inputs_digest(project, fonts) != before

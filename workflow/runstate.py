@@ -48,7 +48,15 @@ def _walk(folder: Path, skip: set[str] = frozenset()) -> list[Path]:
     found = []
     if not folder.is_dir():
         return found
-    for dirpath, dirnames, filenames in os.walk(folder):
+    seen = set()
+    # The readers follow a linked folder inside the project (a glossary shared by projects): so
+    # does the digest, each real folder once (a link to a folder above it would loop).
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
         dirnames.sort()
         found += [Path(dirpath) / name for name in sorted(filenames) if name not in skip]
     return found
