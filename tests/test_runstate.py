@@ -118,3 +118,25 @@ def test_a_change_inside_a_linked_folder_means_a_full_run(project_copy):
     path.write_text(path.read_text(encoding="utf-8").replace('msgstr[0] "Son Excellence"', 'msgstr[0] "Sa Grandeur"', 1),
                     encoding="utf-8")
     assert runstate.inputs_digest(project, fonts) != before
+
+
+def test_an_edit_saved_while_a_publish_runs_is_read_by_the_next_one(project_copy, monkeypatch, caplog):
+    """A translator saves while a publish runs: that run read the file before the save, so it must
+    not be remembered as having published what is there now."""
+    source = project_copy / "content" / f"{BELGIUM}.md"
+    build_all = build._build_all
+
+    def with_a_save_meanwhile(project, jobs):
+        report = build_all(project, jobs)
+        source.write_text(source.read_text(encoding="utf-8").replace("It was co-chaired", "It was jointly co-chaired"),
+                          encoding="utf-8")  # saved after the run read it
+        return report
+
+    monkeypatch.setattr(build, "_build_all", with_a_save_meanwhile)
+    assert publish(project_copy).ok
+    assert f"content/{BELGIUM}.md changed while this publish ran" in caplog.text
+    assert runstate.read(project_copy / "output") is None  # no run was remembered before this one
+    monkeypatch.setattr(build, "_build_all", build_all)
+    report = publish(project_copy)  # a full run: it reads the save
+    assert f"output/en/{BELGIUM}.html" in report.written
+    assert "jointly" in (project_copy / "output/en" / f"{BELGIUM}.html").read_text(encoding="utf-8")

@@ -109,9 +109,10 @@ def _harfbuzz_subset() -> bool:
     return False
 
 
-def inputs_digest(project, fonts: dict[str, Path]) -> str:
-    """A digest of everything a publish of ``project`` reads (see the module's docstring)."""
-    digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0".encode())
+def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
+    """Everything a publish of ``project`` reads (see the module's docstring), one entry a file
+    (keyed by its path in the project where it is in it) or fact."""
+    found = {"format": f"{_FORMAT}\0{sys.version}".encode()}
     package = Path(__file__).resolve().parent
     folders = [project.content, project.locale, package]
     if project.templates is not None:
@@ -120,18 +121,42 @@ def inputs_digest(project, fonts: dict[str, Path]) -> str:
         for path in _walk(folder):
             if path.suffix in (".pyc", ".mo") or "__pycache__" in path.parts:
                 continue
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + _file_digest(path))
-    digest.update(_file_digest(project.root / "pyproject.toml"))
+            found[project.relative(path) if folder is not package else f"package:{path.relative_to(folder)}"] = \
+                _file_digest(path)
+    found["pyproject.toml"] = _file_digest(project.root / "pyproject.toml")
     for name, path in sorted(fonts.items()):
-        digest.update(f"{name}\0{path.name}\0".encode())
+        found[f"font:{name}"] = path.name.encode()
     for library in _LIBRARIES:
         try:
-            digest.update(f"{library}={metadata.version(library)}\0".encode())
+            found[f"library:{library}"] = metadata.version(library).encode()
         except metadata.PackageNotFoundError:
-            digest.update(f"{library}=-\0".encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    digest.update(b"harfbuzz-subset=%d" % _harfbuzz_subset())
-    return digest.hexdigest()
+            found[f"library:{library}"] = b"-"
+    found["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").encode()
+    found["harfbuzz-subset"] = b"%d" % _harfbuzz_subset()
+    return found
+
+
+def digest(found: dict[str, bytes]) -> str:
+    """One digest of ``inputs``."""
+    total = hashlib.sha256()
+    for key in sorted(found):
+        total.update(key.encode() + b"\0" + found[key] + b"\0")
+    return total.hexdigest()
+
+
+def inputs_digest(project, fonts: dict[str, Path]) -> str:
+    return digest(inputs(project, fonts))
+
+
+def changed_meanwhile(before: dict[str, bytes], after: dict[str, bytes], written: list[str]) -> list[str]:
+    """Inputs that changed while a run went on, other than the files the run wrote itself (a
+    translator's save, an editor's fix): what the run read may not be what is there now.
+
+    >>> changed_meanwhile({"a": b"1", "b": b"1"}, {"a": b"2", "b": b"2", "c": b"1"}, ["a"])
+    ['b', 'c']
+    """
+    ours = set(written)
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k not in ours)
 
 
 def outputs(output: Path) -> dict[str, list[int]]:

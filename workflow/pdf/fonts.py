@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import tempfile
+from importlib import metadata
 from struct import error as struct_error
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,7 +85,8 @@ def instance_bytes(variable: bytes, weight: int) -> bytes:
 def _cached(face: Face, folder: Path) -> Path:
     variable = _variable_font(face)
     data = variable.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()[:20]
+    # The instancer's version is part of the name: another fontTools may make other bytes.
+    digest = hashlib.sha256(data + f"fonttools={metadata.version('fonttools')}".encode()).hexdigest()[:20]
     path = folder / f"{variable.stem.split('[')[0]}-{digest}-{face.weight}.ttf"
     if path.is_file() and _loads(path):
         return path  # else: damaged in the cache (by hand, a full disk): made again
@@ -123,11 +125,15 @@ def font_paths() -> dict[str, Path]:
 
     Raises TypesetError when a font package is missing or no cache folder can be written.
     """
-    folders = [cache_folder(), Path(tempfile.gettempdir()) / f"mfaic-workflow-fonts-{os.getuid()}"]
-    for folder in folders:
-        try:
-            return {name: _cached(face, folder) for name, face in FACES.items()}
-        except OSError as exc:
-            problem = exc
-    raise TypesetError(f"the static fonts could not be written to {folders[0]} or {folders[1]}: {problem}; "
-                       "set XDG_CACHE_HOME to a folder you can write")
+    try:
+        return {name: _cached(face, cache_folder()) for name, face in FACES.items()}
+    except OSError as exc:
+        problem = exc
+    # No cache can be written: a folder of this process's own, so that nobody else's files can
+    # stand in for the fonts (a shared /tmp name could be made first by another user).
+    try:
+        private = Path(tempfile.mkdtemp(prefix="mfaic-workflow-fonts-"))
+        return {name: _cached(face, private) for name, face in FACES.items()}
+    except OSError as exc:
+        raise TypesetError(f"the static fonts could not be written to {cache_folder()} ({problem}) nor to a "
+                           f"temporary folder ({exc}); set XDG_CACHE_HOME to a folder you can write") from exc
