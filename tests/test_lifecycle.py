@@ -366,6 +366,26 @@ def test_withdrawing_a_release_replaces_its_pages_with_a_notice_and_takes_its_pd
     assert not approve(root, "fr").ok
 
 
+def test_a_withdrawal_reaches_an_edition_whose_catalog_cannot_be_read(published, tmp_path):
+    """A withdrawal needs no translation: the Khmer notice replaces the Khmer edition even while
+    its catalog cannot be read (found by review: that edition stayed public, with its PDF)."""
+    root = issued_copy(published, tmp_path / "p")
+    catalog_file = root / f"locale/km/LC_MESSAGES/{BELGIUM}.po"
+    catalog_file.write_text(catalog_file.read_text(encoding="utf-8").replace("charset=UTF-8", "charset=NOPE-9"),
+                            encoding="utf-8")
+    path = root / SOURCE
+    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2024-02-07\n",
+                                                             "\ndate: 2024-02-07\nwithdrawn: 2024-02-10\n", 1),
+                    encoding="utf-8")
+    code, err = publish(root)
+    assert code == 1  # the catalog is still reported
+    assert row(err, BELGIUM, "km") == "withdrawn"
+    page = (root / "output/km" / f"{BELGIUM}.html").read_text(encoding="utf-8")
+    assert "សេចក្តីប្រកាសព័ត៌មាននេះត្រូវបានដកចេញនៅ ១០ កុម្ភៈ ២០២៤។" in page
+    assert not (root / "output/km" / f"{BELGIUM}.pdf").exists()
+    assert BELGIUM not in indexes(root)
+
+
 def test_deleting_the_source_of_an_issued_release_is_an_error_and_nothing_is_taken_down(published, tmp_path):
     root = issued_copy(published, tmp_path / "p")
     before = editions(root)

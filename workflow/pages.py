@@ -116,8 +116,10 @@ def plan_for_build(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
                     report: Report) -> tuple[Edition, lifecycle.Plan] | None:
     """The edition and its plan, or None when it is not to be rebuilt (its catalog cannot be read,
     or its approvals cannot all be read: what is published stays as it is)."""
-    if (lang, rel.slug) in ws.broken or doubtful(ws, rel.slug, lang):
+    if doubtful(ws, rel.slug, lang):
         return None
+    if (lang, rel.slug) in ws.broken and rel.meta.withdrawn is None:
+        return None  # a withdrawal needs no translation: its notice is made whatever the catalog
     return plan_edition(ws, rel, lang, renderer, report)
 
 
@@ -147,7 +149,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     """
     project = ws.project
     started = time.perf_counter()
-    if (lang, rel.slug) in ws.broken:
+    if (lang, rel.slug) in ws.broken and rel.meta.withdrawn is None:
         report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
                      f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
         report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
