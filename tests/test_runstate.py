@@ -113,11 +113,11 @@ def test_a_change_inside_a_linked_folder_means_a_full_run(project_copy):
     (project_copy / "locale" / "loop").symlink_to(".")  # a link to a folder above: walked once
     project = project_io.load(project_copy)
     fonts = {}
-    before = runstate.inputs_digest(project, fonts)
+    before = runstate.digest(runstate.inputs(project, fonts))
     path = shared / "fr.po"
     path.write_text(path.read_text(encoding="utf-8").replace('msgstr[0] "Son Excellence"', 'msgstr[0] "Sa Grandeur"', 1),
                     encoding="utf-8")
-    assert runstate.inputs_digest(project, fonts) != before
+    assert runstate.digest(runstate.inputs(project, fonts)) != before
 
 
 def test_an_edit_saved_while_a_publish_runs_is_read_by_the_next_one(project_copy, monkeypatch, caplog):

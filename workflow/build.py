@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+from pathlib import Path
 
 from workflow import lifecycle, records, runstate
 from workflow.editions import gate_problems, make_edition, plan_edition, ui_tables
@@ -72,23 +73,23 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
         if before is not None and runstate.unchanged(last, runstate.digest(before), project.output):
             return _replay(last)
         report = _build_all(project, jobs)
-        _remember(project, fonts, before, report)
+        if before is not None:
+            _remember(project, fonts, before, report)
     return report
 
 
-def _remember(project: Project, fonts, before: dict[str, bytes] | None, report: Report) -> None:
+def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes], report: Report) -> None:
     """Record the run for the next one — unless it failed, or an input changed while it went on
     (what it read may not be what is there now: the next run must be a full one)."""
-    record = project.output / runstate.RECORD
-    after = runstate.inputs(project, fonts) if before is not None else None
-    meanwhile = runstate.changed_meanwhile(before, after, report.written) if after is not None else []
+    after = runstate.inputs(project, fonts)
+    meanwhile = runstate.changed_meanwhile(before, after, report.written)
     if meanwhile:
         log.warning("%s changed while this publish ran: the next 'make publish' reads it again",
                     ", ".join(meanwhile[:3]) + (f" and {len(meanwhile) - 3} more" if len(meanwhile) > 3 else ""))
-    if report.ok and after is not None and not meanwhile:
+    elif report.ok:
         text = runstate.text(runstate.digest(after), project.output, report.findings, report.outcomes, report.hints,
                              report.typeset + report.unchanged)
-        write_atomic(record, text.encode("utf-8"), scratch=project.scratch)
+        write_atomic(project.output / runstate.RECORD, text.encode("utf-8"), scratch=project.scratch)
     # Otherwise the record of an earlier run stays: it matches only inputs and outputs exactly as
     # that run left them, which this run's failure or a change meanwhile cannot bring back wrongly.
 

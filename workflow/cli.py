@@ -21,10 +21,12 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
 from workflow import build, catalog, project as project_io, qa
+from workflow.lifecycle import Stage
 from workflow.model import WorkflowError
 
 log = logging.getLogger("workflow")
@@ -73,12 +75,12 @@ def _summary(report: build.Report, started: float) -> None:
     for hint in report.hints:
         log.info("hint: %s", hint)
     if args_command_typesets(report):
-        states = [outcome.state for outcome in report.outcomes.values()]
-        public = sum(state in ("issued", "final", "issued, revision pending") for state in states)
+        counts = Counter(outcome.state for outcome in report.outcomes.values())
+        public = sum(n for state, n in counts.items() if state != "failed" and Stage(state).public)
         log.info("%d edition(s): %d public, %d draft or awaiting approval, %d withdrawn, %d failed; "
-                 "%d PDF(s) typeset, %d unchanged; %.1f s", len(states), public,
-                 sum(state in ("draft", "ready for approval") for state in states), states.count("withdrawn"),
-                 states.count("failed"), report.typeset, report.unchanged, time.perf_counter() - started)
+                 "%d PDF(s) typeset, %d unchanged; %.1f s", counts.total(), public,
+                 counts[Stage.DRAFT.value] + counts[Stage.READY.value], counts[Stage.WITHDRAWN.value], counts["failed"],
+                 report.typeset, report.unchanged, time.perf_counter() - started)
     log.info("%d file(s) written, %d warning(s), %d error(s)", len(report.written), len(warnings), len(errors))
     if errors:
         log.error("%d error(s); fix the files named above and run again.", len(errors))

@@ -140,7 +140,7 @@ def public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edit
 
 
 def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pdfs: Typesetting,
-                  report: Report, *, planned: tuple[Edition, lifecycle.Plan] | None = None,
+                  report: Report, *, planned: tuple[Edition, lifecycle.Plan] | None,
                   public: tuple[str, ...] | None = None) -> None:
     """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``).
 
@@ -149,17 +149,16 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     """
     project = ws.project
     started = time.perf_counter()
-    if (lang, rel.slug) in ws.broken and rel.meta.withdrawn is None:
-        report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
-                     f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
-        report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
+    if planned is None:  # not to be rebuilt (``plan_for_build``): what is published stays as it is
+        if (lang, rel.slug) in ws.broken and rel.meta.withdrawn is None:
+            report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
+                         f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
+            report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
+        else:  # its approvals cannot all be read: the issued version cannot be told, kept as listed
+            report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
+                                                        f"(content/{records.LEDGER}): the published edition is kept")
         return
-    if doubtful(ws, rel.slug, lang):
-        # The issued version cannot be told: what is published stays as it is, listed as it was.
-        report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
-                                                    f"(content/{records.LEDGER}): the published edition is kept")
-        return
-    screen, plan = planned or plan_edition(ws, rel, lang, renderer, report)
+    screen, plan = planned
     problems = gate_problems(screen)
     if problems and plan.stage is not lifecycle.Stage.WITHDRAWN:
         report.warn(project.relative(project.catalog_path(lang, rel.slug)), None,

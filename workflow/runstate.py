@@ -36,7 +36,7 @@ _FORMAT = 1
 class LastRun:
     """What the last complete run read, left and said."""
 
-    inputs: str  #: digest of every input (``inputs_digest``)
+    inputs: str  #: ``digest`` of every input (``inputs``)
     outputs: dict[str, list[int]]  #: file under output/ → [size, mtime in ns]
     findings: list[dict]  #: the report's findings, in order
     outcomes: list[dict]  #: slug, lang and the Outcome's fields
@@ -144,10 +144,6 @@ def digest(found: dict[str, bytes]) -> str:
     return total.hexdigest()
 
 
-def inputs_digest(project, fonts: dict[str, Path]) -> str:
-    return digest(inputs(project, fonts))
-
-
 def changed_meanwhile(before: dict[str, bytes], after: dict[str, bytes], written: list[str]) -> list[str]:
     """Inputs that changed while a run went on, other than the files the run wrote itself (a
     translator's save, an editor's fix): what the run read may not be what is there now.
@@ -183,14 +179,14 @@ def read(output: Path) -> LastRun | None:
         return None
 
 
-def unchanged(last: LastRun | None, inputs: str, output: Path) -> bool:
+def unchanged(last: LastRun | None, inputs_sha: str, output: Path) -> bool:
     """Whether a publish now would do exactly what the last one did: nothing more."""
-    return last is not None and last.inputs == inputs and outputs(output) == last.outputs
+    return last is not None and last.inputs == inputs_sha and outputs(output) == last.outputs
 
 
-def text(inputs: str, output: Path, findings: list, outcomes: dict, hints: list[str], pdfs: int) -> str:
+def text(inputs_sha: str, output: Path, findings: list, outcomes: dict, hints: list[str], pdfs: int) -> str:
     """The record of a run that just ended (``output`` as it left it)."""
-    data = {"format": _FORMAT, "inputs": inputs, "outputs": outputs(output),
+    data = {"format": _FORMAT, "inputs": inputs_sha, "outputs": outputs(output),
             "findings": [asdict(f) for f in findings],
             "outcomes": [{"slug": slug, "lang": lang, **asdict(outcome)} for (slug, lang), outcome in
                          sorted(outcomes.items())],

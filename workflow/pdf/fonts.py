@@ -82,12 +82,17 @@ def instance_bytes(variable: bytes, weight: int) -> bytes:
     return out.getvalue()
 
 
+@lru_cache(maxsize=None)
+def _source_digest(variable: Path) -> str:
+    """What names a variable font's instances: its bytes and the instancer's version (another
+    fontTools may make other bytes).  Read once a process, whatever the number of its faces."""
+    data = variable.read_bytes() + f"fonttools={metadata.version('fonttools')}".encode()
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
 def _cached(face: Face, folder: Path) -> Path:
     variable = _variable_font(face)
-    data = variable.read_bytes()
-    # The instancer's version is part of the name: another fontTools may make other bytes.
-    digest = hashlib.sha256(data + f"fonttools={metadata.version('fonttools')}".encode()).hexdigest()[:20]
-    path = folder / f"{variable.stem.split('[')[0]}-{digest}-{face.weight}.ttf"
+    path = folder / f"{variable.stem.split('[')[0]}-{_source_digest(variable)}-{face.weight}.ttf"
     if path.is_file() and _loads(path):
         return path  # else: damaged in the cache (by hand, a full disk): made again
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,7 +100,7 @@ def _cached(face: Face, folder: Path) -> Path:
     fd, scratch = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(instance_bytes(data, face.weight))
+            handle.write(instance_bytes(variable.read_bytes(), face.weight))
         os.chmod(scratch, 0o644)  # a cache others on the machine may read
         os.replace(scratch, path)
     finally:
