@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUN    := $(BIN)/python -m workflow
 
-.PHONY: publish update-po check status approve test bench clean clean-venv
+.PHONY: publish update-po check status approve test bench clean clean-venv fonts
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	  { echo "$(PYTHON) cannot create a virtual environment: on Debian/Ubuntu, apt-get install python3-venv" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@# The fonts, once per machine: Noto's static faces, and Moul and Battambang from the npm registry
+	@# (pinned, sha512 checked; workflow/pdf/fonts.py). A publish makes any that are missing too.
+	$(BIN)/python -m workflow.pdf.fonts
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
@@ -45,6 +48,9 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench      ## whole-run speed and memory figures, BENCH_N releases (never part of the tests)
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_checks
+
+fonts: $(VENV)/.installed           ## make (or check) the bundled fonts in ~/.cache/mfaic-workflow/fonts
+	$(BIN)/python -m workflow.pdf.fonts
 
 clean:                               ## remove generated output
 	rm -rf output

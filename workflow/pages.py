@@ -23,9 +23,9 @@ from workflow.editions import gate_problems, make_edition, plan_edition, print_f
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.model import Edition, Release, TypesetError, WorkflowError
 from workflow.pdf import jobs as pdfjobs
-from workflow.pdf.fonts import font_paths
+from workflow.pdf.fonts import font_paths, licence_paths
 from workflow.project import Project
-from workflow.render import EditionPage, Renderer, read_template, template_file
+from workflow.render import EMBLEMS, EditionPage, Renderer, find_emblem, read_template, template_file
 from workflow.report import Outcome, Report
 from workflow.workspace import Workspace, doubtful, save
 
@@ -35,9 +35,19 @@ log = logging.getLogger(__name__)
 def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     """Fonts, the stylesheet and each language's print rules, beside the pages."""
     assets = project.output / "assets"
-    files = {f"fonts/{name}": path.read_bytes() for name, path in font_paths().items()}
+    files = {f"fonts/{name}": path.read_bytes() for name, path in (font_paths() | licence_paths()).items()}
     for name in ("edition.css", "review.css", "ornament.svg"):
         files[name] = read_template(name, project.templates)
+    try:
+        emblem = find_emblem(project.templates)
+    except WorkflowError as exc:
+        report.failure(exc, "templates")  # the pages go without it (the renderer finds none either)
+        emblem = None
+    if emblem:
+        files[emblem[0]] = emblem[1]
+    for name in EMBLEMS:  # an emblem taken away (or replaced by another format) leaves no file behind
+        if name not in files and (assets / name).is_file():
+            (assets / name).unlink()
     sources = {"edition.css": "edition.css", "review.css": "review.css"}
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")

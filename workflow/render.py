@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -77,6 +78,33 @@ def read_template(name: str, override: Path | None = None) -> bytes:
     path = template_file(name, override)
     own = override is not None and path.parent == override
     return read_input(path, limit=MAX_TEMPLATE_BYTES, root=override if own else None, what="template")
+
+
+#: The ministry's emblem, when a project's templates folder has one: the names looked for, in order,
+#: and how each format's file begins.  SVG is refused: it can carry scripts and links to elsewhere.
+EMBLEMS = {"emblem.png": b"\x89PNG\r\n\x1a\n", "emblem.jpg": b"\xff\xd8\xff", "emblem.jpeg": b"\xff\xd8\xff"}
+
+
+def find_emblem(override: Path | None) -> tuple[str, bytes] | None:
+    """The project's emblem (its name in ``output/assets`` and its bytes), or None when it has none.
+
+    Raises WorkflowError naming the file for one that cannot be used: an SVG, a file that is not
+    the image its name says, or one :func:`read_template` refuses (a link out, too big)."""
+    if override is None:
+        return None
+    svg = override / "emblem.svg"
+    for name, magic in EMBLEMS.items():
+        path = override / name
+        if os.path.lexists(path):
+            data = read_template(name, override)
+            if not data.startswith(magic):
+                raise WorkflowError(str(path), None, f"the emblem is not a {name.rsplit('.', 1)[1].upper()} image",
+                                    "save it as PNG (emblem.png) or JPEG (emblem.jpg)")
+            return name, data
+    if os.path.lexists(svg):
+        raise WorkflowError(str(svg), None, "an SVG emblem is not used (SVG can carry scripts and links)",
+                            "export it as PNG (emblem.png, about 600 px high) or JPEG (emblem.jpg)")
+    return None
 
 
 class _Loader(jinja2.BaseLoader):
@@ -161,6 +189,17 @@ class Renderer:
         self.languages = languages
         self.override = override
         self._environments: dict[str, jinja2.Environment] = {}
+        self._emblem: str | None | bool = False  #: not looked for yet
+
+    def emblem(self) -> str | None:
+        """The emblem's name in ``output/assets``, or None (none, or unusable: ``write_assets`` says why)."""
+        if self._emblem is False:
+            try:
+                found = find_emblem(self.override)
+            except WorkflowError:
+                found = None
+            self._emblem = found[0] if found else None
+        return self._emblem
 
     def gettext(self, lang: str) -> Callable[[str], str]:
         table = self._ui.get(lang, {})
@@ -239,6 +278,7 @@ class Renderer:
         return self._render(
             lang, "edition.html",
             root=page.root,
+            emblem=self.emblem(),
             page_css=Markup(self.stylesheet(lang).replace("</", "<\\/")) if page.for_print else None,
             correction=locales.long_date(page.corrected, lang) if page.corrected else "",
             earlier=[{"date": locales.long_date(day, lang), "date_iso": day.isoformat(), "html": html, "pdf": pdf}

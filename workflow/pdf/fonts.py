@@ -1,4 +1,5 @@
-"""The bundled fonts: static instances of the Noto variable fonts from PyPI, made once per machine.
+"""The bundled fonts, made once per machine: static instances of the Noto variable fonts from PyPI,
+and the official Khmer faces (Moul, Battambang) from the npm registry.
 
 The PyPI packages ship Noto Serif and Noto Sans Khmer as variable fonts (``wght`` and ``wdth``
 axes).  WeasyPrint turns a variable font into a static one for every PDF it writes (fontTools'
@@ -11,13 +12,29 @@ PDFs need no instancing, and bold sets at its own width.
 The instances are pure functions of the package's font file (its sha256 names the cached file)
 and of the axis values; they keep the variable font's ``head`` dates, so their bytes, and the
 PDFs made with them, do not depend on when or where they were made.
+
+PyPI has no package of the Khmer faces Cambodian official documents are set in; npm has them as
+Fontsource packages (``@fontsource/moul``, ``@fontsource/battambang``: WOFF files per Unicode
+subset).  Each is pinned here by version and by the ``sha512`` integrity of its tarball as the
+registry publishes it; the tarball is fetched once with npm's own client (``npm pack``), checked against that digest (a tarball
+that does not match is refused), and its Khmer WOFF turned into a TrueType file in the same cache
+(fontTools: WeasyPrint embeds TrueType; the WOFF's own tables and dates are kept, so the bytes are
+a function of the pin).  A machine that has neither the cached faces nor the network fails with a
+message saying so: a fallback to Noto would publish editions in the wrong typeface, and change
+the bytes of issued editions that are rebuilt from their approved texts.  Measurements behind the
+choice: ``notes/official-typefaces.md``.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
+import shutil
+import subprocess
+import sys
+import tarfile
 import tempfile
 from importlib import metadata
 from struct import error as struct_error
@@ -43,15 +60,61 @@ class Face:
         return "fontpkg-" + fontpkg.slugify(self.family)
 
 
+@dataclass(frozen=True)
+class NpmPackage:
+    """A font package of the npm registry, pinned by version and by its tarball's integrity."""
+
+    name: str  #: "@fontsource/moul"
+    version: str
+    integrity: str  #: "sha512-<base64>", as in the registry's metadata and npm's lock files
+
+
+@dataclass(frozen=True)
+class PackedFile:
+    """One file of a pinned npm package: a WOFF face (made TrueType) or a licence."""
+
+    package: NpmPackage
+    member: str  #: its path inside the tarball
+
+    def convert(self, data: bytes) -> bytes:
+        if not self.member.endswith(".woff"):
+            return data
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        font.flavor = None  # WOFF → TrueType: the same tables
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
+
+
+MOUL = NpmPackage("@fontsource/moul", "5.3.0",
+                  "sha512-dgMxtlAn0/xt925nlyoKdQazCFqChitCEpW2SEpk/KvplLjRgrFXWoxRVHIi00xkCiKhmMm8dW/DOlQyNNs3Jg==")
+BATTAMBANG = NpmPackage("@fontsource/battambang", "5.3.0",
+                        "sha512-K3/dETCboyzb5Q+vt7wQphP1lg7uU28bYhlxP+ncbewDJjBmh3xYGYb+UHhECuKnkuHdZWGyQI8EJS4RZnYreg==")
+
 #: Bundled faces: file name in ``output/assets/fonts`` → the face (``edition.css`` names them).
-FACES: dict[str, Face] = {
+FACES: dict[str, Face | PackedFile] = {
     "NotoSerif-Regular.ttf": Face("Noto Serif", "normal", 400),
     "NotoSerif-Bold.ttf": Face("Noto Serif", "normal", 700),
     "NotoSerif-Italic.ttf": Face("Noto Serif", "italic", 400),
     "NotoSerif-BoldItalic.ttf": Face("Noto Serif", "italic", 700),
     "NotoSansKhmer-Regular.ttf": Face("Noto Sans Khmer", "normal", 400),
     "NotoSansKhmer-Bold.ttf": Face("Noto Sans Khmer", "normal", 700),
+    # The Khmer subsets: Khmer, digits, space and basic punctuation; Latin falls back to Noto Serif.
+    "Moul-Regular.ttf": PackedFile(MOUL, "package/files/moul-khmer-400-normal.woff"),
+    "Battambang-Regular.ttf": PackedFile(BATTAMBANG, "package/files/battambang-khmer-400-normal.woff"),
+    "Battambang-Bold.ttf": PackedFile(BATTAMBANG, "package/files/battambang-khmer-700-normal.woff"),
 }
+
+#: The licences published beside the faces (SIL Open Font License 1.1).
+LICENCES: dict[str, PackedFile] = {
+    "Moul-OFL.txt": PackedFile(MOUL, "package/LICENSE"),
+    "Battambang-OFL.txt": PackedFile(BATTAMBANG, "package/LICENSE"),
+}
+
+#: A font package's tarball is a few hundred KB: anything far larger is not it.
+_MAX_TARBALL = 20 * 1024 * 1024
 
 
 def cache_folder() -> Path:
@@ -90,17 +153,89 @@ def _source_digest(variable: Path) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-def _cached(face: Face, folder: Path) -> Path:
+@lru_cache(maxsize=None)
+def _tarball(package: NpmPackage) -> bytes:
+    """The package's tarball, fetched by npm's own client (its registry, proxy and cache settings
+    as this machine has them) and checked against the pinned integrity (once a process)."""
+    spec = f"{package.name}@{package.version}"
+    npm = shutil.which("npm")
+    if npm is None:
+        raise TypesetError(
+            f"the font package {spec} is not in the font cache ({cache_folder()}), and npm, which fetches it once, "
+            "is not installed: install it (on Debian/Ubuntu: apt-get install npm) and run 'make publish' again")
+    with tempfile.TemporaryDirectory(prefix="mfaic-fonts-") as scratch:
+        try:
+            done = subprocess.run([npm, "pack", spec, "--pack-destination", scratch, "--silent"],
+                                  cwd=scratch, capture_output=True, text=True, timeout=600, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            done = None
+            reason = str(exc)
+        else:
+            reason = (done.stderr.strip().splitlines() or [f"npm exited with {done.returncode}"])[-1][:300]
+        tarballs = sorted(Path(scratch).glob("*.tgz"))
+        if done is None or done.returncode != 0 or len(tarballs) != 1:
+            raise TypesetError(
+                f"the font package {spec} is not in the font cache ({cache_folder()}) and 'npm pack {spec}' "
+                f"could not fetch it ({reason}); connect this machine to the npm registry once and run "
+                "'make publish' again")
+        with tarballs[0].open("rb") as handle:
+            data = handle.read(_MAX_TARBALL + 1)
+    return checked_tarball(package, data)
+
+
+def checked_tarball(package: NpmPackage, data: bytes) -> bytes:
+    """``data`` if it is the pinned tarball, else an error: the pin, not the registry, decides."""
+    algorithm, _, expected = package.integrity.partition("-")
+    found = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+    if len(data) > _MAX_TARBALL or found != expected:
+        raise TypesetError(f"the tarball npm fetched for {package.name} {package.version} does not match its pinned "
+                           f"{algorithm} ({package.integrity}): refused; check npm's registry setting, or, if the "
+                           "pin in workflow/pdf/fonts.py is what changed, its integrity value")
+    return data
+
+
+def _unpacked(packed: PackedFile) -> bytes:
+    """One file of the checked tarball (read by name: nothing else of it is extracted)."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(_tarball(packed.package)), mode="r:gz") as tar:
+            member = tar.getmember(packed.member)
+            handle = tar.extractfile(member) if member.isfile() else None
+            if handle is None:
+                raise KeyError(packed.member)
+            return packed.convert(handle.read())
+    except (KeyError, tarfile.TarError, OSError, ValueError) as exc:
+        raise TypesetError(f"{packed.package.name} {packed.package.version} has no usable {packed.member} "
+                           f"({exc}): the pin in workflow/pdf/fonts.py names a file the package lacks") from exc
+
+
+def _packed_digest(packed: PackedFile) -> str:
+    """What names a packed file in the cache: the pin, the file and the converter's version."""
+    key = f"{packed.package.integrity}\0{packed.member}\0fonttools={metadata.version('fonttools')}"
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def _cached(face: Face | PackedFile, folder: Path, name: str = "") -> Path:
+    if isinstance(face, PackedFile):
+        stem, suffix = os.path.splitext(name)
+        path = folder / f"{stem}-{_packed_digest(face)}{suffix}"
+        if path.is_file() and (suffix != ".ttf" or _loads(path)):
+            return path
+        return _write(path, lambda: _unpacked(face))
     variable = _variable_font(face)
     path = folder / f"{variable.stem.split('[')[0]}-{_source_digest(variable)}-{face.weight}.ttf"
     if path.is_file() and _loads(path):
         return path  # else: damaged in the cache (by hand, a full disk): made again
-    folder.mkdir(parents=True, exist_ok=True)
+    return _write(path, lambda: instance_bytes(variable.read_bytes(), face.weight))
+
+
+def _write(path: Path, make) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = make()  # before any file is made: a failed download leaves nothing behind
     # Made beside its place and renamed into it: two runs at once never see half a font.
-    fd, scratch = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(instance_bytes(variable.read_bytes(), face.weight))
+            handle.write(data)
         os.chmod(scratch, 0o644)  # a cache others on the machine may read
         os.replace(scratch, path)
     finally:
@@ -131,14 +266,37 @@ def font_paths() -> dict[str, Path]:
     Raises TypesetError when a font package is missing or no cache folder can be written.
     """
     try:
-        return {name: _cached(face, cache_folder()) for name, face in FACES.items()}
+        return {name: _cached(face, cache_folder(), name) for name, face in FACES.items()}
     except OSError as exc:
         problem = exc
     # No cache can be written: a folder of this process's own, so that nobody else's files can
     # stand in for the fonts (a shared /tmp name could be made first by another user).
     try:
         private = Path(tempfile.mkdtemp(prefix="mfaic-workflow-fonts-"))
-        return {name: _cached(face, private) for name, face in FACES.items()}
+        return {name: _cached(face, private, name) for name, face in FACES.items()}
     except OSError as exc:
         raise TypesetError(f"the static fonts could not be written to {cache_folder()} ({problem}) nor to a "
                            f"temporary folder ({exc}); set XDG_CACHE_HOME to a folder you can write") from exc
+
+
+def licence_paths() -> dict[str, Path]:
+    """The licences of the npm faces (file name in ``output/assets/fonts`` → its file in the cache)."""
+    font_paths()  # the same folder, or the same clear error
+    folder = next(iter(font_paths().values())).parent
+    return {name: _cached(packed, folder, name) for name, packed in LICENCES.items()}
+
+
+def main() -> int:
+    """``python -m workflow.pdf.fonts``: make every bundled face now (the Makefile runs it once)."""
+    try:
+        paths = font_paths()
+        licence_paths()
+    except TypesetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"fonts: {len(paths)} faces in {next(iter(paths.values())).parent}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
