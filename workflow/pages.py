@@ -416,7 +416,7 @@ def _publish(project: Project, report: Report, path: Path, make: Callable[[], by
         return True
     except (TypesetError, WorkflowError, OSError) as exc:
         kept = " (the previous one is kept)" if path.exists() else ""
-        if isinstance(exc, WorkflowError):  # it names its own file (a template, a catalog): said once
+        if isinstance(exc, WorkflowError) and not isinstance(exc, TypesetError):  # names its own file: said once
             report.failure(exc, source)
         else:
             report.error(source, None, f"{what} was not made{kept}: {exc}")

@@ -11,7 +11,7 @@ import polib
 
 from workflow import catalog
 from workflow.model import Segment, WorkflowError
-from workflow.po import PoSyntaxError, dump_po, read_po
+from workflow.po import dump_po, read_po
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import extract_ui_strings
 from workflow.report import Report
@@ -75,14 +75,14 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     for rel in ws.releases:
         try:
             previous = read_catalog(project.template_path(rel.slug), project)
-        except (PoSyntaxError, WorkflowError):
+        except WorkflowError:  # a PoSyntaxError, a refused file
             previous = None  # a template is ours to rewrite
         template = catalog.build_template(ws.segments[rel.slug], project_id=rel.slug, previous=previous)
         targets = [lang for lang in project.languages if lang != rel.meta.lang]
         _update_domain(ws, rel.slug, template, previous, targets, memories, report)
     try:
         previous = read_catalog(project.template_path(UI_DOMAIN), project)
-    except (PoSyntaxError, WorkflowError):
+    except WorkflowError:  # a PoSyntaxError, a refused file
         previous = None  # a template is ours to rewrite
     # The templates are written in English; an English catalog too lets the office reword the
     # letterhead without touching a template.
