@@ -8,13 +8,14 @@ published before stays whole when a step fails.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 from pathlib import Path
 
 from workflow import lifecycle, records, runstate
 from workflow.editions import gate_problems, make_edition, plan_edition, ui_tables
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
-from workflow.listing import INDEX_FILE, previous_listing, write_indexes, write_reviews
+from workflow.listing import read_listing, write_indexes, write_reviews
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.pages import (
     Typesetting,
@@ -119,7 +120,9 @@ def _build_all(project: Project, jobs: int | None) -> Report:
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
     pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
                        pdfjobs.read_manifest(project.output))
-    previous = previous_listing(project.output / INDEX_FILE)
+    previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
+    for finding in unusable:
+        report.warn(finding.path, finding.line, finding.message)
     for rel in ws.releases:
         # Every edition of a release is planned before any is written: a public page's language
         # switcher links only to the editions that are public too, never to a draft.
@@ -144,7 +147,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
 
     for finding in qa.consistency(ws):
         report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
-    for step in (write_indexes, write_reviews):
+    for step in (functools.partial(write_indexes, previous=previous), write_reviews):
         try:
             step(ws, renderer, report)
         except Exception as exc:  # the editions are published; say what could not be listed

@@ -21,6 +21,7 @@ from workflow import lifecycle, records
 from workflow import release as release_io
 from workflow.editions import gate_problems, make_edition, plan_edition, print_filter
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
+from workflow.listing import Listing
 from workflow.model import Edition, Release, TypesetError, WorkflowError
 from workflow.pdf import jobs as pdfjobs
 from workflow.pdf.fonts import font_paths
@@ -124,10 +125,10 @@ def plan_for_build(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
 
 
 def public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edition, lifecycle.Plan] | None],
-                      previous: Mapping[str, dict]) -> tuple[str, ...]:
+                      previous: Listing) -> tuple[str, ...]:
     """The languages whose edition of ``rel`` is public after this run: planned as public, or not
     rebuilt and still published as the last run listed it."""
-    listed = previous.get(rel.slug, {}).get("titles", {})
+    listed = previous.titles(rel.slug)
     public = []
     for lang in ws.project.languages:
         planned = plans.get(lang)
