@@ -11,28 +11,22 @@ import datetime as _dt
 import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workflow import lifecycle, records, runstate
+from workflow import lifecycle, records
 from workflow.editions import gate_problems, make_edition, plan_edition, ui_tables
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
-from workflow.listing import read_listing, write_indexes, write_reviews
 from workflow.model import Finding, TypesetError, WorkflowError
-from workflow.pages import (
-    Typesetting,
-    build_edition,
-    plan_for_build,
-    public_languages,
-    take_down_gone,
-    typeset_all,
-    write_assets,
-)
-from workflow.pdf import jobs as pdfjobs
-from workflow.pdf.fonts import font_paths
 from workflow.project import Project
 from workflow.render import Renderer
 from workflow.report import Outcome, Report
 from workflow.update import update_catalogs
 from workflow.workspace import Workspace, doubtful, load_workspace, save
+
+# What only a publish needs (PDF jobs, fonts, the run record, the indexes) is imported there:
+# 'status', 'check', 'update-po' and a publish with nothing to do start without it.
+if TYPE_CHECKING:
+    from workflow import runstate
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +57,9 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
     """``make publish``: update the catalogs, then build every edition and the indexes — or, when
     nothing has changed since the last run that ended without error, say what it said
     (``workflow.runstate``)."""
+    from workflow import runstate
+    from workflow.pdf.fonts import font_paths
+
     with publishing_lock(project.root / ".publish.lock"):
         remove_stale_temporaries(project.scratch)
         try:
@@ -82,6 +79,8 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
 def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes], report: Report) -> None:
     """Record the run for the next one — unless it failed, or an input changed while it went on
     (what it read may not be what is there now: the next run must be a full one)."""
+    from workflow import runstate
+
     after = runstate.inputs(project, fonts)
     meanwhile = runstate.changed_meanwhile(before, after, report.written)
     if meanwhile:
@@ -109,6 +108,18 @@ def _replay(last: runstate.LastRun) -> Report:
 
 def _build_all(project: Project, jobs: int | None) -> Report:
     """Every stage of a publish, for every release and language."""
+    from workflow.listing import read_listing, write_indexes, write_reviews
+    from workflow.pages import (
+        Typesetting,
+        build_edition,
+        plan_for_build,
+        public_languages,
+        take_down_gone,
+        typeset_all,
+        write_assets,
+    )
+    from workflow.pdf import jobs as pdfjobs
+
     report = Report()
     ws = load_workspace(project, report)
     update_catalogs(ws, report)
