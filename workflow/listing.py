@@ -108,6 +108,7 @@ class Listing:
 _RELEASE_KEYS = {"slug": str, "date": str, "titles": dict}
 _OPTIONAL_KEYS = {"versions": dict, "withdrawn": str}
 _VERSION_KEYS = {"version": int, "approved": str, "approved_by": str, "sha256": str}
+_KINDS = {str: "a text", int: "a whole number", dict: "an object", list: "a list"}
 
 
 def _fields(data: object, required: dict[str, type], optional: dict[str, type], what: str) -> dict:
@@ -122,7 +123,7 @@ def _fields(data: object, required: dict[str, type], optional: dict[str, type], 
         if kind is None:
             raise ValueError(f"{what}: unknown key {key!r}")
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise ValueError(f"{what}: {key!r} is not a {kind.__name__}")
+            raise ValueError(f"{what}: {key!r} is not {_KINDS[kind]}")
     return data
 
 
