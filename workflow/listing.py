@@ -115,7 +115,7 @@ def _fields(data: object, required: dict[str, type], optional: dict[str, type], 
     """``data`` checked against the keys it must and may have, with their types."""
     if not isinstance(data, dict):
         raise ValueError(f"{what} is not an object")
-    for key, kind in required.items():
+    for key in required:
         if key not in data:
             raise ValueError(f"{what}: {key!r} is missing")
     for key, value in data.items():
