@@ -453,3 +453,27 @@ def test_an_unknown_word_is_shown_only_when_it_is_a_slip_of_a_keyword():
         read_po_bytes(b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n", path="x.po")
     assert caught.value.line == 1 and "root" not in caught.value.message
     assert "is this a PO file?" in caught.value.message
+
+
+def test_what_polib_cannot_hold_is_kept_in_the_subclasses_fields(tmp_path):
+    """The reader returns polib subclasses (workflow.po.Catalog, Entry): the comment lines and the
+    header as read are declared fields, not private attributes hung on polib objects; a copy keeps
+    them, and what msgcat writes is still written."""
+    import copy
+
+    from workflow.po import Catalog, Entry
+
+    text = HEADER + "#  two spaces kept  \n#\n#. extracted  \n" + 'msgid "a"\nmsgstr "b"\n'
+    po = read_po(text)
+    assert isinstance(po, Catalog) and isinstance(po, polib.POFile) and po.header_as_read is not None
+    entry = po[0]
+    assert isinstance(entry, Entry) and isinstance(entry, polib.POEntry)
+    assert entry.as_read.translator == (" two spaces kept  ", "") and entry.as_read.extracted == ("extracted  ",)
+    assert not [name for name in vars(entry) if name.startswith("_")]
+    assert not [name for name in vars(po) if name.startswith("_")]
+    assert dump_po(po) == msgcat_text(text, tmp_path)
+    again = copy.deepcopy(po)
+    assert type(again[0]) is Entry and dump_po(again) == dump_po(po)
+    assert po.translated_entries() == [entry] and not po.fuzzy_entries() and not po.obsolete_entries()
+    entry.fuzzy = True  # polib's own API; the writer follows it
+    assert "#, fuzzy\nmsgid \"a\"" in dump_po(po) and po.fuzzy_entries() == [entry]

@@ -8,30 +8,25 @@ published before stays whole when a step fails.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workflow import lifecycle, records, runstate
+from workflow import lifecycle, records
 from workflow.editions import gate_problems, make_edition, plan_edition, ui_tables
 from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
-from workflow.listing import INDEX_FILE, previous_listing, write_indexes, write_reviews
 from workflow.model import Finding, TypesetError, WorkflowError
-from workflow.pages import (
-    Typesetting,
-    build_edition,
-    plan_for_build,
-    public_languages,
-    take_down_gone,
-    typeset_all,
-    write_assets,
-)
-from workflow.pdf import jobs as pdfjobs
-from workflow.pdf.fonts import font_paths
 from workflow.project import Project
 from workflow.render import Renderer
 from workflow.report import Outcome, Report
 from workflow.update import update_catalogs
 from workflow.workspace import Workspace, doubtful, load_workspace, save
+
+# What only a publish needs (PDF jobs, fonts, the run record, the indexes) is imported there:
+# 'status', 'check', 'update-po' and a publish with nothing to do start without it.
+if TYPE_CHECKING:
+    from workflow import runstate
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +57,9 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
     """``make publish``: update the catalogs, then build every edition and the indexes — or, when
     nothing has changed since the last run that ended without error, say what it said
     (``workflow.runstate``)."""
+    from workflow import runstate
+    from workflow.pdf.fonts import font_paths
+
     with publishing_lock(project.root / ".publish.lock"):
         remove_stale_temporaries(project.scratch)
         try:
@@ -81,6 +79,8 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
 def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes], report: Report) -> None:
     """Record the run for the next one — unless it failed, or an input changed while it went on
     (what it read may not be what is there now: the next run must be a full one)."""
+    from workflow import runstate
+
     after = runstate.inputs(project, fonts)
     meanwhile = runstate.changed_meanwhile(before, after, report.written)
     if meanwhile:
@@ -108,6 +108,18 @@ def _replay(last: runstate.LastRun) -> Report:
 
 def _build_all(project: Project, jobs: int | None) -> Report:
     """Every stage of a publish, for every release and language."""
+    from workflow.listing import read_listing, write_indexes, write_reviews
+    from workflow.pages import (
+        Typesetting,
+        build_edition,
+        plan_for_build,
+        public_languages,
+        take_down_gone,
+        typeset_all,
+        write_assets,
+    )
+    from workflow.pdf import jobs as pdfjobs
+
     report = Report()
     ws = load_workspace(project, report)
     update_catalogs(ws, report)
@@ -119,7 +131,9 @@ def _build_all(project: Project, jobs: int | None) -> Report:
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
     pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
                        pdfjobs.read_manifest(project.output))
-    previous = previous_listing(project.output / INDEX_FILE)
+    previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
+    for finding in unusable:
+        report.warn(finding.path, finding.line, finding.message)
     for rel in ws.releases:
         # Every edition of a release is planned before any is written: a public page's language
         # switcher links only to the editions that are public too, never to a draft.
@@ -144,7 +158,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
 
     for finding in qa.consistency(ws):
         report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
-    for step in (write_indexes, write_reviews):
+    for step in (functools.partial(write_indexes, previous=previous), write_reviews):
         try:
             step(ws, renderer, report)
         except Exception as exc:  # the editions are published; say what could not be listed

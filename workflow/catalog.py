@@ -261,8 +261,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, *, lang: str, projec
         previous = pool.exact(_key(entry))
         if previous is not None:
             _carry(entry, previous)
-            if "fuzzy" in previous.flags:
-                entry.flags.append("fuzzy")
+            if previous.fuzzy:
+                entry.fuzzy = True
                 entry.previous_msgid = previous.previous_msgid
                 entry.previous_msgctxt = previous.previous_msgctxt
         else:
@@ -300,8 +300,7 @@ def translations(po: polib.POFile | None) -> dict[str, str]:
     """msgid → msgstr for every final translation: fuzzy ones are never published."""
     if po is None:
         return {}
-    return {e.msgid: e.msgstr for e in po
-            if e.msgstr and not e.obsolete and "fuzzy" not in e.flags and not e.msgid_plural}
+    return {e.msgid: e.msgstr for e in po.translated_entries() if not e.msgid_plural}
 
 
 @dataclass(frozen=True)
@@ -350,8 +349,9 @@ def _refused(entry: polib.POEntry) -> bool:
 
 def stats(po: polib.POFile) -> Stats:
     active = [e for e in po if not e.obsolete and e.msgid]
-    fuzzy = [e for e in active if "fuzzy" in e.flags]
-    translated = [e for e in active if has_translation(e) and "fuzzy" not in e.flags]
+    fuzzy = [e for e in active if e.fuzzy]
+    # Not polib's translated_entries(): it wants every plural form, has_translation() any one.
+    translated = [e for e in active if has_translation(e) and not e.fuzzy]
     refused = [e for e in translated if _refused(e)]
     done = [e for e in translated if e not in refused]
     left = [e for e in active if e not in done]

@@ -94,8 +94,7 @@ def _check(project: project_io.Project, args: argparse.Namespace) -> int:
             checked, report = qa.check_project(project)
             ok = report.ok
     except WorkflowError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_FAILED
+        return _refused(exc, EXIT_FAILED)
     sys.stdout.write(qa.as_json(checked) if args.format == "json" else qa.as_text(checked))
     return EXIT_OK if ok and not checked.errors else EXIT_FAILED
 
@@ -138,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = project_io.load(args.root)
     except WorkflowError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
+        return _refused(exc, EXIT_USAGE)
     try:
         status = _run(project, args, started)
         sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
@@ -147,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return EXIT_FAILED
     return status
+
+
+def _refused(exc: WorkflowError, code: int) -> int:
+    """An error that stops a command before it starts (the settings, a file named on the command
+    line), said the one way every error of the project is said: ``path:line: message — hint``
+    (:class:`workflow.model.WorkflowError`); shown even with ``-q``."""
+    print(exc, file=sys.stderr)
+    return code
 
 
 def _quiet_stdout() -> None:

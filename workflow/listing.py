@@ -3,10 +3,12 @@ edition not rebuilt this time stays listed), the indexes themselves, and the rev
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import lifecycle, segment
@@ -15,7 +17,8 @@ from workflow import review as review_io
 from workflow.editions import approve_command, make_edition
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.lang import locales
-from workflow.model import Release, WorkflowError
+from workflow.model import Finding, Release, WorkflowError
+from workflow.project import Project
 from workflow.render import Renderer
 from workflow.report import Report
 from workflow.workspace import Workspace, doubtful, save
@@ -27,36 +30,152 @@ log = logging.getLogger(__name__)
 INDEX_FILE = "releases.json"
 
 
-def previous_listing(path: Path) -> dict[str, dict]:
-    """What the last run listed, by slug; anything malformed in the file is left out."""
+@dataclass(frozen=True)
+class ListedVersion:
+    """One issued version of an edition: when, by whom, its hash, and its files (none once its
+    release is withdrawn: they are taken down)."""
+
+    version: int
+    approved: str  #: ISO time of the approval
+    approved_by: str
+    sha256: str
+    html: str | None = None  #: e.g. ``fr/<slug>.v1.html``, relative to ``output/``
+    pdf: str | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One release as the indexes list it: the title of each published edition, and its versions."""
+
+    slug: str
+    date: _dt.date
+    titles: Mapping[str, str]  #: language → title, for each published edition only
+    versions: Mapping[str, tuple[ListedVersion, ...]] | None = None  #: language → issued versions
+    withdrawn: _dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """``output/releases.json``: what the last run listed, newest first.  It is read back so that
+    an edition not rebuilt this time (its catalog cannot be read) stays listed.
+
+    >>> listing = Listing((Listed("a", _dt.date(2024, 2, 7), {"fr": "Titre"}),))
+    >>> Listing.from_json(listing.to_json()) == listing, listing.titles("a"), listing.titles("b")
+    (True, {'fr': 'Titre'}, {})
+    >>> Listing.from_json('{"releases": [{"slug": "a", "titles": "oops"}]}')
+    Traceback (most recent call last):
+    ...
+    ValueError: release 1: 'date' is missing
+    """
+
+    releases: tuple[Listed, ...] = ()
+
+    def get(self, slug: str) -> Listed | None:
+        return next((item for item in self.releases if item.slug == slug), None)
+
+    def titles(self, slug: str) -> Mapping[str, str]:
+        """The titles of the editions of ``slug`` that were published; none when it was not listed."""
+        item = self.get(slug)
+        return item.titles if item is not None else {}
+
+    def versions(self, slug: str) -> Mapping[str, tuple[ListedVersion, ...]]:
+        item = self.get(slug)
+        return (item.versions or {}) if item is not None else {}
+
+    def to_json(self) -> str:
+        items = []
+        for item in self.releases:
+            data = {"slug": item.slug, "date": item.date.isoformat(), "titles": dict(item.titles)}
+            if item.versions is not None:
+                data["versions"] = {lang: [{k: v for k, v in dataclasses.asdict(version).items() if v is not None}
+                                           for version in versions]
+                                    for lang, versions in item.versions.items()}
+            if item.withdrawn is not None:
+                data["withdrawn"] = item.withdrawn.isoformat()
+            items.append(data)
+        return json.dumps({"releases": items}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Listing:
+        """The listing a JSON text holds.  Raises ValueError (or RecursionError, for brackets nested
+        thousands deep) saying what does not fit, for anything this tool did not write."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or set(data) != {"releases"} or not isinstance(data["releases"], list):
+            raise ValueError("not an object with a list of releases")
+        return cls(tuple(_listed_from(item, number) for number, item in enumerate(data["releases"], start=1)))
+
+
+_RELEASE_KEYS = {"slug": str, "date": str, "titles": dict}
+_OPTIONAL_KEYS = {"versions": dict, "withdrawn": str}
+_VERSION_KEYS = {"version": int, "approved": str, "approved_by": str, "sha256": str}
+_KINDS = {str: "a text", int: "a whole number", dict: "an object", list: "a list"}
+
+
+def _fields(data: object, required: dict[str, type], optional: dict[str, type], what: str) -> dict:
+    """``data`` checked against the keys it must and may have, with their types."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} is not an object")
+    for key in required:
+        if key not in data:
+            raise ValueError(f"{what}: {key!r} is missing")
+    for key, value in data.items():
+        kind = required.get(key) or optional.get(key)
+        if kind is None:
+            raise ValueError(f"{what}: unknown key {key!r}")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ValueError(f"{what}: {key!r} is not {_KINDS[kind]}")
+    return data
+
+
+def _strings(data: dict, what: str) -> dict[str, str]:
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError(f"{what}: the titles are not texts by language")
+    return dict(data)
+
+
+def _listed_from(data: object, number: int) -> Listed:
+    what = f"release {number}"
+    data = _fields(data, _RELEASE_KEYS, _OPTIONAL_KEYS, what)
+    versions = None
+    if "versions" in data:
+        versions = {}
+        for lang, listed in data["versions"].items():
+            if not isinstance(listed, list):
+                raise ValueError(f"{what}: the versions of {lang!r} are not a list")
+            versions[lang] = tuple(ListedVersion(**_fields(item, _VERSION_KEYS, {"html": str, "pdf": str},
+                                                           f"{what}, a version of {lang!r}"))
+                                   for item in listed)
+    return Listed(data["slug"], _dt.date.fromisoformat(data["date"]), _strings(data["titles"], what), versions,
+                  _dt.date.fromisoformat(data["withdrawn"]) if "withdrawn" in data else None)
+
+
+def read_listing(project: Project) -> tuple[Listing, list[Finding]]:
+    """What the last run listed (``output/releases.json``), read once a run; a file that is not one
+    this tool wrote (damaged, foreign, not a file at all) is taken for none, with a warning — never
+    an error: this publish writes it again."""
+    path = project.output / INDEX_FILE
+    shown = project.relative(path)
     try:
-        data = json.loads(read_input(path, limit=MAX_RECORD_BYTES).decode("utf-8"))
-    except (OSError, ValueError, RecursionError, WorkflowError):
-        return {}
-    items = data.get("releases") if isinstance(data, dict) else None
-    listed = {}
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        slug, day, titles = item.get("slug"), item.get("date"), item.get("titles")
-        if not (isinstance(slug, str) and isinstance(day, str) and isinstance(titles, dict)):
-            continue
-        try:
-            _dt.date.fromisoformat(day)
-        except ValueError:
-            continue
-        titles = {lang: title for lang, title in titles.items() if isinstance(lang, str) and isinstance(title, str)}
-        listed[slug] = {"slug": slug, "date": day, "titles": titles}
-        versions = item.get("versions")
-        if isinstance(versions, dict):
-            listed[slug]["versions"] = {lang: kept for lang, kept in versions.items() if isinstance(kept, list)}
-    return listed
+        return Listing.from_json(read_input(path, limit=MAX_RECORD_BYTES).decode("utf-8")), []
+    except FileNotFoundError:
+        return Listing(), []  # the first publish
+    except WorkflowError as exc:  # a named pipe, a device, a file too big
+        problem = exc.message
+    except UnicodeDecodeError:
+        problem = "is not UTF-8"
+    except RecursionError:
+        problem = "is not a list of releases (brackets nested too deep)"
+    except ValueError as exc:  # JSON's errors, and what does not fit the listing
+        problem = f"is not a list of releases ({exc})"
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or exc})"
+    return Listing(), [Finding(shown, None, f"{problem}; it is taken for none: editions that are not rebuilt in "
+                               "this run are left out of the indexes until they are (it is written again now)")]
 
 
-def _listed(ws: Workspace, report: Report) -> list[dict]:
-    """Every release the indexes list: slug, ISO date and title of each published edition."""
+def _listed(ws: Workspace, report: Report, previous: Listing) -> list[Listed]:
+    """Every release the indexes list: slug, date and title of each published edition."""
     project = ws.project
-    previous = previous_listing(project.output / INDEX_FILE)
 
     def published(slug: str, lang: str) -> bool:
         """A final edition is published; a draft is for reviewers (reached from the review pages)."""
@@ -65,71 +184,74 @@ def _listed(ws: Workspace, report: Report) -> list[dict]:
             return not outcome.draft
         # Not rebuilt this time (its catalog cannot be read, the page could not be written): the
         # edition the last run listed is still the published one.
-        return (project.output / lang / f"{slug}.html").exists() and lang in previous.get(slug, {}).get("titles", {})
+        return (project.output / lang / f"{slug}.html").exists() and lang in previous.titles(slug)
 
     listed = []
     for rel in ws.releases:
-        before = previous.get(rel.slug, {}).get("titles", {})
+        before = previous.titles(rel.slug)
         titles = {lang: report.titles.get((rel.slug, lang)) or before.get(lang) or rel.meta.title
                   for lang in project.languages if published(rel.slug, lang)}
-        listed.append({"slug": rel.slug, "date": rel.meta.date.isoformat(), "titles": titles,
-                       "versions": _versions(ws, rel.slug, previous.get(rel.slug, {}).get("versions", {}),
-                                             urls=rel.meta.withdrawn is None)})
-        if rel.meta.withdrawn is not None:  # its versions stay on record; their files are no longer online
-            listed[-1]["withdrawn"] = rel.meta.withdrawn.isoformat()
+        # A withdrawn release's versions stay on record; their files are no longer online.
+        listed.append(Listed(rel.slug, rel.meta.date, titles,
+                             _versions(ws, rel.slug, previous.versions(rel.slug), urls=rel.meta.withdrawn is None),
+                             rel.meta.withdrawn))
     gone = {slug for slug, _lang in ws.issued} - {rel.slug for rel in ws.releases} - ws.unreadable
-    for slug in sorted((ws.unreadable | gone) & set(previous)):
+    for slug in sorted(ws.unreadable | gone):
         # Its editions from the last good run are still published: keep linking to them.
-        titles = {lang: title for lang, title in previous[slug]["titles"].items()
+        item = previous.get(slug)
+        if item is None:
+            continue
+        titles = {lang: title for lang, title in item.titles.items()
                   if lang in project.languages and published(slug, lang)}
         if titles:
-            listed.append({"slug": slug, "date": previous[slug]["date"], "titles": titles})
-            if slug in gone:  # its source is gone, its issued versions are still what is published
-                listed[-1]["versions"] = _versions(ws, slug, previous[slug].get("versions", {}))
-    return sorted(listed, key=lambda item: (item["date"], item["slug"]), reverse=True)
+            # When its source is gone, its issued versions are still what is published.
+            listed.append(Listed(slug, item.date, titles,
+                                 _versions(ws, slug, item.versions or {}) if slug in gone else None))
+    return sorted(listed, key=lambda item: (item.date, item.slug), reverse=True)
 
 
-def _versions(ws: Workspace, slug: str, before: Mapping[str, list] | None = None, *,
-              urls: bool = True) -> dict[str, list[dict]]:
+def _versions(ws: Workspace, slug: str, before: Mapping[str, tuple[ListedVersion, ...]], *,
+              urls: bool = True) -> dict[str, tuple[ListedVersion, ...]]:
     """Every issued version of a release's editions, by language: when, by whom, its hash, its URLs
     (none for a withdrawn release: its files are taken down).  An edition whose approvals cannot
     all be read keeps what the last run listed (``before``)."""
     found = {}
     for lang in ws.project.languages:
         if doubtful(ws, slug, lang):
-            found[lang] = list((before or {}).get(lang, []))
+            found[lang] = tuple(before.get(lang, ()))
             continue
         versions = ws.issued.get((slug, lang), [])
-        found[lang] = [{"version": v.version, "approved": v.approval.at.isoformat(), "approved_by": v.approval.by,
-                        "sha256": v.approval.hash,
-                        "html": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.html",
-                        "pdf": f"{lang}/{slug}{'' if v is versions[-1] else f'.v{v.version}'}.pdf"}
-                       for v in versions]
-        if not urls:
-            found[lang] = [{k: v for k, v in version.items() if k not in ("html", "pdf")} for version in found[lang]]
+        found[lang] = tuple(ListedVersion(v.version, v.approval.at.isoformat(), v.approval.by, v.approval.hash,
+                                          *(_files(lang, slug, v.version, v is versions[-1]) if urls else ()))
+                            for v in versions)
     return {lang: versions for lang, versions in found.items() if versions}
 
 
-def write_indexes(ws: Workspace, renderer: Renderer, report: Report) -> None:
-    """``output/index.html``, ``output/<lang>/index.html`` and ``output/releases.json``."""
+def _files(lang: str, slug: str, version: int, latest: bool) -> tuple[str, str]:
+    """The HTML and PDF of an issued version: the latest under the edition's own name."""
+    name = f"{lang}/{slug}{'' if latest else f'.v{version}'}"
+    return f"{name}.html", f"{name}.pdf"
+
+
+def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: Listing) -> None:
+    """``output/index.html``, ``output/<lang>/index.html`` and ``output/releases.json``; ``previous``
+    is what the last run listed (:func:`read_listing`)."""
     project = ws.project
-    listed = _listed(ws, report)
+    listed = _listed(ws, report, previous)
     default = "en" if "en" in project.languages else project.languages[0]
     for lang in project.languages + ("",):
         page_lang = lang or default
         items = []
         for item in listed:
-            if page_lang not in item["titles"]:
+            if page_lang not in item.titles:
                 continue
-            day = _dt.date.fromisoformat(item["date"])
-            items.append({"slug": item["slug"], "title": item["titles"][page_lang],
-                          "date": locales.long_date(day, page_lang), "date_iso": item["date"],
-                          "editions": [link for link in renderer.links(item["slug"]) if link.lang in item["titles"]]})
+            items.append({"slug": item.slug, "title": item.titles[page_lang],
+                          "date": locales.long_date(item.date, page_lang), "date_iso": item.date.isoformat(),
+                          "editions": [link for link in renderer.links(item.slug) if link.lang in item.titles]})
         root = "../" if lang else ""
         path = project.output / (f"{lang}/index.html" if lang else "index.html")
         save(project, report, path, renderer.index(page_lang, items, root=root).encode("utf-8"))
-    data = json.dumps({"releases": listed}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    save(project, report, project.output / INDEX_FILE, data.encode("utf-8"))
+    save(project, report, project.output / INDEX_FILE, Listing(tuple(listed)).to_json().encode("utf-8"))
 
 
 def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:

@@ -20,7 +20,19 @@ KNOWN_KEYS = REQUIRED_KEYS + ("place", "department", "issuer", "issued", "refere
 
 
 class WorkflowError(Exception):
-    """A problem a user can fix: it names the file, the line and what to do."""
+    """A problem a user can fix: it names the file, the line and what to do.
+
+    Every error of the project is one of these (a PO syntax error, a refused input, a PDF that
+    cannot be made…), so the CLI and the report say each the same way: ``path:line: message —
+    hint``.  ``path`` may be empty when the error is about no file of the project (a font that is
+    not installed); whoever reports it then names the output it was making.
+
+    It survives being sent between processes (a PDF worker's error), fields and all:
+
+    >>> import pickle
+    >>> str(pickle.loads(pickle.dumps(WorkflowError("a.po", 3, "bad", "fix it"))))
+    'a.po:3: bad — fix it'
+    """
 
     def __init__(self, path: str, line: int | None, message: str, hint: str = ""):
         self.path = str(path)
@@ -31,12 +43,31 @@ class WorkflowError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
+        text = f"{where}: {self.message}" if where else self.message
         return f"{text} — {self.hint}" if self.hint else text
 
+    def __reduce__(self):
+        # Exception pickles its args (here the one formatted string), which the subclasses'
+        # constructors would not take back: rebuild from the fields instead.
+        return _rebuild_error, (type(self), dict(self.__dict__))
 
-class TypesetError(Exception):
-    """The PDF could not be made, or would be wrong (missing font or glyph)."""
+
+def _rebuild_error(cls: type[WorkflowError], fields: dict) -> WorkflowError:
+    error = cls.__new__(cls)
+    error.__dict__.update(fields)
+    Exception.__init__(error, str(error))
+    return error
+
+
+class TypesetError(WorkflowError):
+    """The PDF could not be made, or would be wrong (missing font or glyph).
+
+    Its message says what went wrong; it names a file only when one is to blame (``path``):
+    the PDF it was making is named by whoever reports it.
+    """
+
+    def __init__(self, message: str, path: str = "", line: int | None = None, hint: str = ""):
+        super().__init__(path, line, message, hint)
 
 
 @dataclass(frozen=True)

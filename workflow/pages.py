@@ -21,6 +21,7 @@ from workflow import lifecycle, records
 from workflow import release as release_io
 from workflow.editions import gate_problems, make_edition, plan_edition, print_filter
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
+from workflow.listing import Listing
 from workflow.model import Edition, Release, TypesetError, WorkflowError
 from workflow.pdf import jobs as pdfjobs
 from workflow.pdf.fonts import font_paths, licence_paths
@@ -134,10 +135,10 @@ def plan_for_build(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
 
 
 def public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edition, lifecycle.Plan] | None],
-                      previous: Mapping[str, dict]) -> tuple[str, ...]:
+                      previous: Listing) -> tuple[str, ...]:
     """The languages whose edition of ``rel`` is public after this run: planned as public, or not
     rebuilt and still published as the last run listed it."""
-    listed = previous.get(rel.slug, {}).get("titles", {})
+    listed = previous.titles(rel.slug)
     public = []
     for lang in ws.project.languages:
         planned = plans.get(lang)
@@ -426,7 +427,7 @@ def _publish(project: Project, report: Report, path: Path, make: Callable[[], by
         return True
     except (TypesetError, WorkflowError, OSError) as exc:
         kept = " (the previous one is kept)" if path.exists() else ""
-        if isinstance(exc, WorkflowError):  # it names its own file (a template, a catalog): said once
+        if isinstance(exc, WorkflowError) and not isinstance(exc, TypesetError):  # names its own file: said once
             report.failure(exc, source)
         else:
             report.error(source, None, f"{what} was not made{kept}: {exc}")

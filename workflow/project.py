@@ -141,7 +141,8 @@ def load(root: Path) -> Project:
         try:
             locales.check(lang)
         except locales.UnknownLanguage as exc:
-            raise WorkflowError(str(pyproject), _line(text, "languages"), str(exc)) from exc
+            message, _, hint = str(exc).partition("; ")  # "unknown language 'xx'", "use one of …"
+            raise WorkflowError(str(pyproject), _line(text, "languages"), message, hint) from exc
     threshold = settings["fuzzy_threshold"]
     if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold <= 100:
         raise wrong("fuzzy_threshold", "a whole number from 0 to 100", "write e.g. fuzzy_threshold = 80")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from workflow import lifecycle
 from workflow.model import Finding, State, WorkflowError
-from workflow.po import PoSyntaxError
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +63,8 @@ class Report:
             self.hints.append(text)
 
     def failure(self, exc: Exception, path: str) -> None:
-        if isinstance(exc, (WorkflowError, PoSyntaxError)):
-            self.error(exc.path, exc.line, f"{exc.message}" + (f" — {exc.hint}" if getattr(exc, "hint", "") else ""))
+        if isinstance(exc, WorkflowError):  # a PoSyntaxError, a TypesetError, a refused file…
+            self.error(exc.path or path, exc.line, exc.message + (f" — {exc.hint}" if exc.hint else ""))
         else:
             log.debug("internal error", exc_info=exc)
             self.error(path, None, f"{type(exc).__name__}: {exc}")

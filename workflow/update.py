@@ -11,7 +11,7 @@ import polib
 
 from workflow import catalog
 from workflow.model import Segment, WorkflowError
-from workflow.po import PoSyntaxError, dump_po, read_po
+from workflow.po import Catalog, dump_po, read_po
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import extract_ui_strings
 from workflow.report import Report
@@ -20,8 +20,8 @@ from workflow.workspace import Workspace, read_catalog, save
 log = logging.getLogger(__name__)
 
 
-def _write_catalog(path: Path, po: polib.POFile, old: polib.POFile | None, project: Project,
-                   report: Report) -> polib.POFile:
+def _write_catalog(path: Path, po: polib.POFile, old: Catalog | None, project: Project,
+                   report: Report) -> Catalog:
     """Write a catalog only when its content changed (another tool's wrapping is left alone).
 
     Returns the catalog as it now stands on disk, with line numbers for messages.
@@ -75,14 +75,14 @@ def update_catalogs(ws: Workspace, report: Report) -> None:
     for rel in ws.releases:
         try:
             previous = read_catalog(project.template_path(rel.slug), project)
-        except (PoSyntaxError, WorkflowError):
+        except WorkflowError:  # a PoSyntaxError, a refused file
             previous = None  # a template is ours to rewrite
         template = catalog.build_template(ws.segments[rel.slug], project_id=rel.slug, previous=previous)
         targets = [lang for lang in project.languages if lang != rel.meta.lang]
         _update_domain(ws, rel.slug, template, previous, targets, memories, report)
     try:
         previous = read_catalog(project.template_path(UI_DOMAIN), project)
-    except (PoSyntaxError, WorkflowError):
+    except WorkflowError:  # a PoSyntaxError, a refused file
         previous = None  # a template is ours to rewrite
     # The templates are written in English; an English catalog too lets the office reword the
     # letterhead without touching a template.

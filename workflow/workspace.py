@@ -8,8 +8,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
 from workflow import checks, records, segment
 from workflow import release as release_io
 from workflow.fsutil import (
@@ -20,7 +18,7 @@ from workflow.fsutil import (
     write_atomic,
 )
 from workflow.model import Release, Segment, WorkflowError
-from workflow.po import read_po_bytes
+from workflow.po import Catalog, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.report import Report
 
@@ -34,7 +32,7 @@ class Workspace:
     project: Project
     releases: list[Release] = field(default_factory=list)
     segments: dict[str, list[Segment]] = field(default_factory=dict)  #: by release slug
-    catalogs: dict[tuple[str, str], polib.POFile] = field(default_factory=dict)  #: (lang, domain)
+    catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)  #: (lang, domain)
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
     unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
     issued: dict[tuple[str, str], list[records.Issued]] = field(default_factory=dict)  #: (slug, lang) → versions
@@ -79,7 +77,7 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     return releases, segments
 
 
-def read_catalog(path: Path, project: Project) -> polib.POFile | None:
+def read_catalog(path: Path, project: Project) -> Catalog | None:
     """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
     a file that is not one (a named pipe, a device, a link out of the project, a file too big)."""
     if not path.exists():
@@ -92,7 +90,7 @@ def read_catalog(path: Path, project: Project) -> polib.POFile | None:
     return read_po_bytes(data, path=shown)
 
 
-def _belongs_elsewhere(po: polib.POFile, domain: str, ws: Workspace) -> str | None:
+def _belongs_elsewhere(po: Catalog, domain: str, ws: Workspace) -> str | None:
     """The release a catalog was made for, when it is not ``domain`` (a file put in the wrong place)."""
     if domain == UI_DOMAIN:
         return None

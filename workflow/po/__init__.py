@@ -12,11 +12,12 @@ tables included).
 Reading (:func:`read_po`, :func:`read_po_bytes`) follows GNU's PO grammar
 rather than polib's lenient line parser, because polib drops ``#~|`` lines,
 strips trailing blanks from comments, loses empty comment lines and
-rebuilds the header from a dict.  The result is still a plain
-``polib.POFile`` made of ``polib.POEntry`` objects, so the rest of the
-project works with polib as usual; the few details polib cannot represent
-ride along in private attributes and are used only while the public fields
-still agree with them.  Malformed files raise :class:`PoSyntaxError` with
+rebuilds the header from a dict.  The result is a :class:`Catalog` of
+:class:`Entry` objects, subclasses of ``polib.POFile`` and ``polib.POEntry``,
+so the rest of the project works with polib as usual (``entry.fuzzy``,
+``po.translated_entries()``); the few details polib cannot represent are
+fields of those subclasses, used only while polib's fields still agree
+with them.  Malformed files raise :class:`PoSyntaxError` with
 the line GNU ``msgfmt`` would blame.
 
 Known, deliberate differences from ``msgcat`` (each covered by a test):
@@ -46,6 +47,8 @@ directive such as ``%%`` or ``% d``.
 This module is only the public face; the work is split by concern:
 
 * :mod:`workflow.po.lex` -- the lexer (GNU po-lex.c) and :class:`PoSyntaxError`;
+* :mod:`workflow.po.model` -- :class:`Catalog` and :class:`Entry`, the polib
+  subclasses that keep the header and comment lines as read;
 * :mod:`workflow.po.read` -- charset sniffing, GNU's grammar (po-gram.y),
   msgfmt's parse-time checks, the polib objects and the details they
   carry for the writer (the header as read, comment lines as written);
@@ -58,14 +61,16 @@ This module is only the public face; the work is split by concern:
   and its Unicode tables.
 
 Imports only go one way: po_write -> po_read -> po_lex, both of them ->
-po_formats, po_write -> po_linebreak; nothing imports this module back.
+po_formats and po_model, po_write -> po_linebreak; nothing imports this
+module back.
 Import from here, not from those modules: their names may move.
 """
 
 from __future__ import annotations
 
 from workflow.po.lex import PoSyntaxError
+from workflow.po.model import Catalog, Entry
 from workflow.po.read import PAGE_WIDTH, read_po, read_po_bytes
 from workflow.po.write import dump_po, dump_po_bytes, write_po_file
 
-__all__ = ["PoSyntaxError", "read_po", "read_po_bytes", "dump_po", "dump_po_bytes", "write_po_file"]
+__all__ = ["Catalog", "Entry", "PoSyntaxError", "read_po", "read_po_bytes", "dump_po", "dump_po_bytes", "write_po_file"]

@@ -11,21 +11,18 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from workflow.model import WorkflowError
+
 __all__ = ["PoSyntaxError", "Token", "tokenize"]
 
 
-class PoSyntaxError(Exception):
+class PoSyntaxError(WorkflowError):
     """A PO file that GNU gettext would reject, with the line to look at."""
 
-    hint = "fix the line or re-export the file from your translation tool"
+    hint = "fix the line or re-export the file from your translation tool"  #: unless the error has its own
 
     def __init__(self, path: str, line: int, message: str, hint: str | None = None) -> None:
-        self.path = path
-        self.line = line
-        self.message = message
-        if hint is not None:
-            self.hint = hint
-        super().__init__(f"{path}:{line}: {message} — {self.hint}")
+        super().__init__(path, line, message, type(self).hint if hint is None else hint)
 
 
 @dataclass

@@ -7,9 +7,10 @@ entries, msgid/msgstr newlines) and builds a ``polib.POFile``.
 declares.
 
 What polib cannot represent exactly (comment lines as written, the header
-entry as read) rides along in ``entry._pofile_source`` and
-``po._pofile_header``; :mod:`workflow.po.write` uses them only while
-polib's fields still agree (:func:`header_entry` decides it for the header).
+entry as read) is kept in the fields of polib subclasses
+(:class:`workflow.po.model.Catalog` and :class:`~workflow.po.model.Entry`);
+:mod:`workflow.po.write` uses them only while polib's fields still agree
+(:func:`header_entry` decides it for the header).
 
 Part of :mod:`workflow.po`, which is what the rest of the project imports.
 """
@@ -26,6 +27,7 @@ import polib
 
 from workflow.po.formats import Flags, flag_words
 from workflow.po.lex import PoSyntaxError, Token, tokenize
+from workflow.po.model import Catalog, CommentLines, Entry, HeaderAsRead
 
 __all__ = ["PAGE_WIDTH", "header_charset", "header_entry", "python_codec", "read_po", "read_po_bytes"]
 
@@ -38,7 +40,7 @@ _CHARSET_RE = re.compile(rb"charset=([^\s\"\\]+)")
 _BOM = "\ufeff"
 
 
-def read_po_bytes(data: bytes, *, path: str = "<bytes>") -> polib.POFile:
+def read_po_bytes(data: bytes, *, path: str = "<bytes>") -> Catalog:
     """Parse a PO/POT file given as bytes, decoding it with the charset its
     header declares (UTF-8 when it declares none or the ``CHARSET`` dummy).
 
@@ -60,7 +62,7 @@ def read_po_bytes(data: bytes, *, path: str = "<bytes>") -> polib.POFile:
     return read_po(text, path=path)
 
 
-def read_po(text: str, *, path: str = "<string>") -> polib.POFile:
+def read_po(text: str, *, path: str = "<string>") -> Catalog:
     """Parse PO/POT text the way GNU gettext does, into a ``polib.POFile``.
 
     Raises :class:`PoSyntaxError` for anything GNU ``msgfmt`` rejects at
@@ -444,16 +446,8 @@ def _flags_of(msg: _Message) -> Flags:
     return Flags.parse(_sort_comments(msg.comments).flags)
 
 
-@dataclass(frozen=True)
-class _Source:
-    """What the file said that polib's fields cannot hold exactly."""
-
-    translator: tuple[str, ...]
-    extracted: tuple[str, ...]
-
-
-def _to_pofile(messages: list[_Message]) -> polib.POFile:
-    po = polib.POFile(wrapwidth=PAGE_WIDTH)
+def _to_pofile(messages: list[_Message]) -> Catalog:
+    po = Catalog(wrapwidth=PAGE_WIDTH)
     header = next((msg for msg in messages if msg.is_header), None)
     for msg in messages:
         if msg is not header:
@@ -464,10 +458,10 @@ def _to_pofile(messages: list[_Message]) -> polib.POFile:
     return po
 
 
-def _to_entry(msg: _Message) -> polib.POEntry:
+def _to_entry(msg: _Message) -> Entry:
     comments = _sort_comments(msg.comments)
     plural = msg.msgid_plural is not None
-    entry = polib.POEntry(
+    return Entry(
         msgid=msg.msgid,
         msgctxt=msg.msgctxt,
         msgid_plural=msg.msgid_plural or "",
@@ -482,17 +476,16 @@ def _to_entry(msg: _Message) -> polib.POEntry:
         previous_msgid=msg.prev_msgid,
         previous_msgid_plural=msg.prev_msgid_plural,
         linenum=msg.msgid_line,
+        as_read=CommentLines(tuple(comments.translator), tuple(comments.extracted)),
     )
-    entry._pofile_source = _Source(tuple(comments.translator), tuple(comments.extracted))
-    return entry
 
 
-def _attach_header(po: polib.POFile, entry: polib.POEntry) -> None:
+def _attach_header(po: Catalog, entry: Entry) -> None:
     """Fill polib's header fields and keep the exact header entry aside."""
     po.header = entry.tcomment
     po.metadata = _parse_metadata(entry.msgstr)
     po.metadata_is_fuzzy = list(entry.flags)
-    po._pofile_header = (entry, _header_snapshot(po))
+    po.header_as_read = HeaderAsRead(entry, _header_snapshot(po))
 
 
 def _parse_metadata(msgstr: str) -> dict[str, str]:
@@ -517,9 +510,9 @@ def _header_snapshot(po: polib.POFile) -> tuple:
 def header_entry(po: polib.POFile) -> polib.POEntry | None:
     """The header as read (if polib's header fields were left alone), else
     one rebuilt from ``po.header``, ``po.metadata`` and ``po.metadata_is_fuzzy``."""
-    kept = getattr(po, "_pofile_header", None)
-    if kept is not None and kept[1] == _header_snapshot(po):
-        return kept[0]
+    kept = po.header_as_read if isinstance(po, Catalog) else None
+    if kept is not None and kept.fields == _header_snapshot(po):
+        return kept.entry
     fuzzy = po.metadata_is_fuzzy
     if not (po.header or po.metadata or fuzzy):
         return None

@@ -25,6 +25,7 @@ import polib
 from workflow.fsutil import write_atomic
 from workflow.po.formats import Flags, directive_interiors
 from workflow.po.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, char_width, width_breaks
+from workflow.po.model import Entry
 from workflow.po.read import PAGE_WIDTH, header_charset, header_entry, python_codec
 
 __all__ = ["dump_po", "dump_po_bytes", "write_po_file"]
@@ -154,8 +155,8 @@ def _is_plural(entry: polib.POEntry) -> bool:
 
 def _source_lines(entry: polib.POEntry, text: str, kind: str) -> list[str]:
     """Comment lines of one kind: as read when still current, else from polib."""
-    source = getattr(entry, "_pofile_source", None)
-    kept = getattr(source, kind, None)
+    source = entry.as_read if isinstance(entry, Entry) else None
+    kept = getattr(source, kind) if source is not None else None
     if kept is not None and "\n".join(kept) == text:
         return list(kept)
     return text.split("\n") if text else []

@@ -1,0 +1,140 @@
+"""workflow.build without typesetting: ``edition_states`` (make status) and ``update_po`` on a
+copy of the samples, judged by GNU gettext; and which modules a command loads — WeasyPrint and
+the PDF modules only in a process that typesets, so that ``status``, ``check``, ``update-po`` and a
+publish with nothing to do start quickly.  Start-up is never timed here: what is asserted is
+whether a module was imported at all.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import polib
+import pytest
+
+from workflow import build, project as project_io
+from workflow.lifecycle import Stage
+from workflow.po import Catalog, read_po
+
+from .conftest import ROOT, copy_project, run, tool
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
+EDITIONS = {(slug, lang) for slug in (BELGIUM, FRANCOPHONIE) for lang in ("km", "en", "fr")}
+
+#: Modules only a process that typesets needs.
+TYPESETTING = ("weasyprint", "fontTools", "pydyf", "tinycss2", "workflow.pdf.typeset", "workflow.pdf.pdftext",
+               "workflow.pdf.jobs", "workflow.pages", "multiprocessing")
+
+#: Runs ``python -m workflow ARGS`` as the command line does, then writes the names of the modules
+#: it loaded to a file (its own output is the command's).
+_RUNNER = """
+import atexit, json, runpy, sys
+report = sys.argv[1]
+atexit.register(lambda: open(report, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["workflow"] + sys.argv[2:]
+runpy.run_module("workflow", run_name="__main__", alter_sys=True)
+"""
+
+
+def _loaded(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """The result of ``python -m workflow ARGS`` in a process of its own, and the modules it loaded."""
+    report = tmp_path / "modules.json"
+    result = subprocess.run([sys.executable, "-c", _RUNNER, str(report), *args], cwd=ROOT, capture_output=True,
+                            text=True)
+    return result, set(json.loads(report.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "--format", "json"], ["check"], ["update-po"]])
+def test_commands_that_do_not_typeset_never_import_weasyprint(project_copy, tmp_path, command):
+    result, modules = _loaded(tmp_path, "--root", str(project_copy), *command)
+    assert result.returncode == 0, result.stderr
+    assert "workflow.cli" in modules and "workflow.editions" in modules  # it did run
+    assert not modules & set(TYPESETTING), sorted(modules & set(TYPESETTING))
+
+
+def test_a_publish_with_nothing_to_do_imports_no_typesetting(published, tmp_path):
+    result, modules = _loaded(tmp_path, "--root", str(published), "publish")
+    assert result.returncode == 0, result.stderr
+    assert "nothing has changed since the last publish" in result.stderr
+    assert "workflow.build" in modules
+    assert not modules & set(TYPESETTING) - {"fontTools"}, sorted(modules & set(TYPESETTING))
+
+
+# ------------------------------------------------------------- edition_states
+
+
+def test_edition_states_plans_every_edition_from_the_catalogs(project_copy):
+    plans, ws, report = build.edition_states(project_io.load(project_copy))
+    assert report.ok and not report.written
+    assert set(plans) == EDITIONS
+    assert all(plan.stage is Stage.FINAL for plan in plans.values())  # approval is off in the copy
+    assert all(isinstance(po, Catalog) and isinstance(po, polib.POFile) for po in ws.catalogs.values())
+    assert not (project_copy / "output").exists()
+
+
+def test_edition_states_with_approval_reads_the_issued_versions(tmp_path):
+    root = copy_project(tmp_path, approval=True)
+    plans, _ws, report = build.edition_states(project_io.load(root))
+    assert report.ok
+    assert {key: plan.stage for key, plan in plans.items()} == {key: Stage.ISSUED for key in EDITIONS}
+
+
+def test_edition_states_leaves_out_an_edition_whose_catalog_cannot_be_read(project_copy):
+    path = project_copy / f"locale/km/LC_MESSAGES/{FRANCOPHONIE}.po"
+    path.write_bytes(path.read_bytes() + b'\nmsgid "dangling"\n')
+    plans, ws, report = build.edition_states(project_io.load(project_copy))
+    assert set(plans) == EDITIONS - {(FRANCOPHONIE, "km")}
+    assert ("km", FRANCOPHONIE) in ws.broken
+    [error] = [f for f in report.findings if f.severity == "error"]
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert (error.path, error.line) == (f"locale/km/LC_MESSAGES/{FRANCOPHONIE}.po", lines)
+
+
+# ------------------------------------------------------------- update_po
+
+
+def _edit_paragraph(root) -> tuple[str, str]:
+    """Reword the first paragraph of the Belgian release: its old and new text."""
+    source = root / "content" / f"{BELGIUM}.md"
+    text = source.read_text(encoding="utf-8")
+    old = next(block for block in text.split("\n\n") if block.startswith("The First Session"))
+    new = old.replace("took place on 7 February 2024", "was held on 7 February 2024")
+    source.write_text(text.replace(old, new), encoding="utf-8")
+    return old, new
+
+
+def test_update_po_marks_an_edited_segment_fuzzy_with_its_previous_source(project_copy):
+    before = read_po((project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po").read_text(encoding="utf-8"))
+    old, new = _edit_paragraph(project_copy)
+    translation = next(e.msgstr for e in before if e.msgid == old)
+    report = build.update_po(project_io.load(project_copy))
+    assert report.ok, report.findings
+    assert sorted(report.written) == sorted([f"locale/templates/{BELGIUM}.pot",
+                                             f"locale/fr/LC_MESSAGES/{BELGIUM}.po",
+                                             f"locale/km/LC_MESSAGES/{BELGIUM}.po"])
+    for lang in ("fr", "km"):
+        path = project_copy / f"locale/{lang}/LC_MESSAGES/{BELGIUM}.po"
+        po = read_po(path.read_text(encoding="utf-8"))
+        entry = next(e for e in po if e.msgid == new)
+        assert entry.fuzzy and entry.previous_msgid == old  # msgmerge --previous
+        assert not any(e.msgid == old for e in po)
+        if lang == "fr":
+            assert entry.msgstr == translation
+        checked = run(tool("msgfmt"), "--check", "-o", "/dev/null", str(path))
+        assert checked.returncode == 0, checked.stderr
+        # Written byte for byte as GNU msgcat writes it.
+        assert run(tool("msgcat"), str(path)).stdout == path.read_text(encoding="utf-8")
+    assert build.update_po(project_io.load(project_copy)).written == []  # nothing left to do
+
+
+def test_update_po_never_imports_the_pages_stage(project_copy, tmp_path):
+    """update-po rewrites catalogs only: checked in a process of its own, after a real edit."""
+    _edit_paragraph(project_copy)
+    result, modules = _loaded(tmp_path, "--root", str(project_copy), "-q", "update-po")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert "workflow.update" in modules and "workflow.pages" not in modules and "workflow.listing" not in modules
+    assert "was held on 7 February 2024" in (project_copy / f"locale/templates/{BELGIUM}.pot").read_text(
+        encoding="utf-8")

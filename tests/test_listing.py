@@ -1,0 +1,80 @@
+"""workflow.listing's ``output/releases.json``: one dataclass reads and writes it, a published
+file reads back to the same bytes, and a damaged or foreign file is taken for none with a warning
+that names it — never an error, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+
+import pytest
+
+from workflow import project as project_io
+from workflow.listing import INDEX_FILE, Listed, ListedVersion, Listing, read_listing
+
+from .conftest import copy_project
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+
+
+def test_a_listing_round_trips_through_json():
+    version = ListedVersion(1, "2024-02-09T09:30:00+00:00", "Sokha Chan", "ab" * 32, "fr/a.html", "fr/a.pdf")
+    withdrawn = ListedVersion(1, "2024-02-09T09:30:00+00:00", "Sokha Chan", "cd" * 32)  # its files taken down
+    listing = Listing((Listed("b", _dt.date(2025, 1, 2), {"fr": "Titre", "km": "ចំណងជើង"}, {"fr": (version,)}),
+                       Listed("a", _dt.date(2024, 1, 2), {}, {"fr": (withdrawn,)}, _dt.date(2024, 3, 1)),
+                       Listed("c", _dt.date(2023, 1, 2), {"en": "Kept"})))
+    text = listing.to_json()
+    assert Listing.from_json(text) == listing
+    data = json.loads(text)["releases"]
+    assert "versions" not in data[2] and data[1]["withdrawn"] == "2024-03-01"
+    assert data[1]["versions"]["fr"][0] == {"version": 1, "approved": "2024-02-09T09:30:00+00:00",
+                                            "approved_by": "Sokha Chan", "sha256": "cd" * 32}
+    assert "ចំណងជើង" in text  # not escaped: the file is read by people too
+    assert listing.titles("b") == {"fr": "Titre", "km": "ចំណងជើង"} and listing.titles("z") == {}
+    assert listing.versions("c") == {} and listing.versions("b")["fr"] == (version,)
+
+
+def test_the_published_list_reads_back_to_the_same_bytes(published):
+    path = published / "output" / INDEX_FILE
+    listing, problems = read_listing(project_io.load(published))
+    assert problems == []
+    assert {item.slug for item in listing.releases} == {BELGIUM, "2025-03-20-reunion-preparation-sommet-francophonie"}
+    assert listing.to_json().encode("utf-8") == path.read_bytes()
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "is not a list of releases (Expecting value"),
+    ("[" * 100000, "is not a list of releases"),
+    ('{"releases": [{"slug": "a", "date": "2024-02-07", "titles": "oops"}]}', "'titles' is not an object"),
+    ('{"releases": [{"slug": ["x"], "date": "2024-02-07", "titles": {}}]}', "'slug' is not a text"),
+    ('{"releases": [7, null]}', "release 1 is not an object"),
+    ('{"releases": [{"slug": "a", "date": "2024-02-30", "titles": {}}]}', "is not a list of releases"),
+    ('{"releases": [{"slug": "a", "date": "2024-02-07", "titles": {"fr": 3}}]}', "not texts by language"),
+    ('{"releases": [{"slug": "a", "date": "2024-02-07", "titles": {}, "versions": {"fr": [{"version": true, '
+     '"approved": "", "approved_by": "", "sha256": ""}]}}]}', "'version' is not a whole number"),
+    ('{"releases": [], "generator": "another tool"}', "not an object with a list of releases"),
+    ('{"items": []}', "not an object with a list of releases"),
+    ('{"releases": [{"slug": "a", "date": "2024-02-07", "titles": {}, "colour": "red"}]}', "unknown key 'colour'"),
+])
+def test_a_damaged_or_foreign_list_is_taken_for_none_with_a_warning(tmp_path, text, says):
+    root = copy_project(tmp_path)
+    (root / "output").mkdir()
+    (root / "output" / INDEX_FILE).write_text(text, encoding="utf-8")
+    listing, [problem] = read_listing(project_io.load(root))
+    assert listing == Listing()
+    assert problem.path == "output/releases.json" and problem.severity == "warning"
+    assert says in problem.message and "it is taken for none" in problem.message
+
+
+def test_a_list_that_is_not_a_file_is_taken_for_none_without_waiting(tmp_path):
+    root = copy_project(tmp_path)
+    (root / "output").mkdir()
+    listing, problems = read_listing(project_io.load(root))
+    assert (listing, problems) == (Listing(), [])  # none yet: the first publish, nothing to say
+    os.mkfifo(root / "output" / INDEX_FILE)
+    listing, [problem] = read_listing(project_io.load(root))
+    assert listing == Listing() and "is a named pipe (FIFO)" in problem.message
+    (root / "output" / INDEX_FILE).unlink()
+    (root / "output" / INDEX_FILE).write_bytes(b"\xff\xfe{}")
+    assert "is not UTF-8" in read_listing(project_io.load(root))[1][0].message
