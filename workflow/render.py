@@ -251,7 +251,7 @@ class Renderer:
             body=Markup(safe_body(edition.body_html)),
             date=locales.long_date(meta.date, lang),
             date_iso=meta.date.isoformat(),
-            closing=locales.long_date(meta.closing_date, lang),
+            closing=locales.place_and_date(meta.closing_date, lang, place=bool(edition.strings.get("place"))),
             closing_iso=meta.closing_date.isoformat(),
             created=meta.date.isoformat(),
             modified=meta.closing_date.isoformat(),
