@@ -20,7 +20,7 @@ import nh3
 from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
-from workflow.lang import locales
+from workflow.lang import locales, typography
 from workflow.fsutil import MAX_TEMPLATE_BYTES, read_input
 from workflow.model import Edition, WorkflowError
 
@@ -77,6 +77,13 @@ def read_template(name: str, override: Path | None = None) -> bytes:
     path = template_file(name, override)
     own = override is not None and path.parent == override
     return read_input(path, limit=MAX_TEMPLATE_BYTES, root=override if own else None, what="template")
+
+
+def letterhead(text: str, kind: str, lang: str) -> Markup:
+    """A line of the letterhead (``kind``: "ministry", "department") broken where the ministry's own
+    letterhead breaks it in ``lang``: its lines as text, joined by ``<br>``."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    return Markup("<br>").join(escape(line) for line in typography.letterhead_lines(plain, lang, kind))
 
 
 class _Loader(jinja2.BaseLoader):
@@ -206,9 +213,11 @@ class Renderer:
             # in an autoescaped template, so it is escaped here first (the CSS template is
             # not autoescaped, and escapes its strings with css_string).  Jinja2 then formats
             # it with ``%``: in a message without placeholders a % is a percent sign.
+            rule = typography.text_rule(lang)
+
             @jinja2.pass_eval_context
             def gettext(eval_ctx, message):
-                text = translate(message)
+                text = rule(translate(message))  # the same typography as the releases' own words
                 if not _PLACEHOLDER.search(message):
                     text = text.replace("%", "%%")
                 return escape(text) if eval_ctx.autoescape else text
@@ -219,6 +228,7 @@ class Renderer:
 
             env.install_gettext_callables(gettext, ngettext, newstyle=True)
             env.filters["css_string"] = css_string
+            env.filters["letterhead"] = lambda text, kind, in_lang=lang: letterhead(text, kind, in_lang)
             self._environments[lang] = env
         return self._environments[lang]
 
@@ -248,7 +258,7 @@ class Renderer:
             slug=edition.release.slug,
             strings=edition.strings,
             reference=meta.reference,
-            body=Markup(safe_body(edition.body_html)),
+            body=Markup(typography.nowrap_khmer_names(safe_body(edition.body_html))),
             date=locales.long_date(meta.date, lang),
             date_iso=meta.date.isoformat(),
             closing=locales.place_and_date(meta.closing_date, lang, place=bool(edition.strings.get("place"))),
