@@ -217,7 +217,9 @@ class Renderer:
 
             @jinja2.pass_eval_context
             def gettext(eval_ctx, message):
-                text = rule(translate(message))  # the same typography as the releases' own words
+                text = translate(message)
+                if eval_ctx.autoescape:  # in a page: the same typography as the releases' own words
+                    text = rule(text)  # (page.css's footer words stay as typed: a CSS string)
                 if not _PLACEHOLDER.search(message):
                     text = text.replace("%", "%%")
                 return escape(text) if eval_ctx.autoescape else text
