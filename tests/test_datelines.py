@@ -79,13 +79,16 @@ def test_each_page_has_one_date_line_in_its_languages_form(published, slug, lang
     page = (published / "output" / lang / f"{slug}.html").read_text(encoding="utf-8")
     assert date_lines(page) == [expected]
     assert 'class="dateline"' not in page
+    assert page.index('class="closing"') > page.index('class="body"')  # at the end, after the text
     issued = {BELGIUM: "2024-02-14", SUMMIT: "2025-03-21"}[slug]
     assert f'<time datetime="{issued}">' in page
 
     text = pdftotext(published / "output" / lang / f"{slug}.pdf")
     lines = [line.strip() for line in text.splitlines()]
     assert lines.count(expected) == 1, [line for line in lines if "Phnom" in line or "ភ្នំពេញ" in line]
-    # It ends the release: no other line of the text after it, bar the signature and the page footer.
+    # It ends the release: after it, only the page footer.
+    after = [line for line in lines[lines.index(expected) + 1:] if line and "\f" not in line]
+    assert all(re.fullmatch(r"(Page \d+ (of|sur) \d+|ទំព័រ [០-៩]+ នៃ [០-៩]+)", line) for line in after), after
     flat = squash(text)
     for old in OLD_FORMS:
         assert squash(old) not in flat, old
