@@ -263,7 +263,8 @@ class Renderer:
             body=Markup(typography.nowrap_khmer_names(safe_body(edition.body_html))),
             date=locales.long_date(meta.date, lang),
             date_iso=meta.date.isoformat(),
-            closing=locales.place_and_date(meta.closing_date, lang, place=bool(edition.strings.get("place"))),
+            closing=locales.long_date(meta.closing_date, lang),  # kept for a project's own templates
+            closing_line=locales.place_and_date(meta.closing_date, lang, place=bool(edition.strings.get("place"))),
             closing_iso=meta.closing_date.isoformat(),
             created=meta.date.isoformat(),
             modified=meta.closing_date.isoformat(),
