@@ -214,7 +214,7 @@ def test_the_review_page_shows_state_approver_command_and_the_diff_since_the_iss
 
 def test_approving_the_revision_issues_it_with_a_dated_correction_line_in_each_language(story):
     lines = {"en": "Corrected on 9 February 2024", "fr": "Rectifié le 9 février 2024",
-             "km": "បានកែតម្រូវនៅ ៩ កុម្ភៈ ២០២៤"}
+             "km": "បានកែតម្រូវនៅ ថ្ងៃទី៩ ខែកុម្ភៈ ឆ្នាំ២០២៤"}
     for lang, line in lines.items():
         page = story.corrected[f"{lang}/{BELGIUM}.html"].decode("utf-8")
         assert f'<p class="correction">{line}</p>' in page
@@ -346,7 +346,7 @@ def test_withdrawing_a_release_replaces_its_pages_with_a_notice_and_takes_its_pd
     assert code == 0, err
     notices = {"en": "This press release was withdrawn on 10 February 2024.",
                "fr": "Ce communiqué de presse a été retiré le 10 février 2024.",
-               "km": "សេចក្តីប្រកាសព័ត៌មាននេះត្រូវបានដកចេញនៅ ១០ កុម្ភៈ ២០២៤។"}
+               "km": "សេចក្តីប្រកាសព័ត៌មាននេះត្រូវបានដកចេញនៅ ថ្ងៃទី១០ ខែកុម្ភៈ ឆ្នាំ២០២៤។"}
     for lang, notice in notices.items():
         assert row(err, BELGIUM, lang) == "withdrawn"
         page = (root / "output" / lang / f"{BELGIUM}.html").read_text(encoding="utf-8")
@@ -381,7 +381,7 @@ def test_a_withdrawal_reaches_an_edition_whose_catalog_cannot_be_read(published,
     assert code == 1  # the catalog is still reported
     assert row(err, BELGIUM, "km") == "withdrawn"
     page = (root / "output/km" / f"{BELGIUM}.html").read_text(encoding="utf-8")
-    assert "សេចក្តីប្រកាសព័ត៌មាននេះត្រូវបានដកចេញនៅ ១០ កុម្ភៈ ២០២៤។" in page
+    assert "សេចក្តីប្រកាសព័ត៌មាននេះត្រូវបានដកចេញនៅ ថ្ងៃទី១០ ខែកុម្ភៈ ឆ្នាំ២០២៤។" in page
     assert not (root / "output/km" / f"{BELGIUM}.pdf").exists()
     assert BELGIUM not in indexes(root)
 

@@ -10,7 +10,7 @@ from workflow.lang import locales
 @pytest.mark.parametrize("lang, expected", [
     ("en", "7 February 2024"),
     ("fr", "7 février 2024"),
-    ("km", "៧ កុម្ភៈ ២០២៤"),
+    ("km", "ថ្ងៃទី៧ ខែកុម្ភៈ ឆ្នាំ២០២៤"),  # the official form, with ថ្ងៃទី, ខែ and ឆ្នាំ
 ])
 def test_long_dates(lang, expected):
     assert locales.long_date(dt.date(2024, 2, 7), lang) == expected

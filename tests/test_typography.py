@@ -85,10 +85,10 @@ def test_english(text, expected):
     assert english(text) == expected
 
 
-def test_khmer_has_no_rule():
+def test_khmer_has_no_spacing_rule():
     text = "ថ្ងៃទី៧ «ក» : ?"
-    assert text_rule("km")(text) == text
-    assert text_rule("fr") is french and text_rule("en") is english
+    assert text_rule("km")(text) == text  # Khmer's only rule keeps names whole (tests/test_nobreak.py)
+    assert text_rule("fr")("Oui ; non") == french("Oui ; non") and text_rule("en")("'a'") == english("'a'")
 
 
 # ------------------------------------------------------------------------------- HTML

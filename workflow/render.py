@@ -21,7 +21,7 @@ import nh3
 from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
-from workflow.lang import locales
+from workflow.lang import locales, typography
 from workflow.fsutil import MAX_TEMPLATE_BYTES, read_input
 from workflow.model import Edition, WorkflowError
 
@@ -105,6 +105,13 @@ def find_emblem(override: Path | None) -> tuple[str, bytes] | None:
         raise WorkflowError(str(svg), None, "an SVG emblem is not used (SVG can carry scripts and links)",
                             "export it as PNG (emblem.png, about 600 px high) or JPEG (emblem.jpg)")
     return None
+
+
+def letterhead(text: str, kind: str, lang: str) -> Markup:
+    """A line of the letterhead (``kind``: "ministry", "department") broken where the ministry's own
+    letterhead breaks it in ``lang``: its lines as text, joined by ``<br>``."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    return Markup("<br>").join(escape(line) for line in typography.letterhead_lines(plain, lang, kind))
 
 
 class _Loader(jinja2.BaseLoader):
@@ -245,9 +252,13 @@ class Renderer:
             # in an autoescaped template, so it is escaped here first (the CSS template is
             # not autoescaped, and escapes its strings with css_string).  Jinja2 then formats
             # it with ``%``: in a message without placeholders a % is a percent sign.
+            rule = typography.text_rule(lang)
+
             @jinja2.pass_eval_context
             def gettext(eval_ctx, message):
                 text = translate(message)
+                if eval_ctx.autoescape:  # in a page: the same typography as the releases' own words
+                    text = rule(text)  # (page.css's footer words stay as typed: a CSS string)
                 if not _PLACEHOLDER.search(message):
                     text = text.replace("%", "%%")
                 return escape(text) if eval_ctx.autoescape else text
@@ -258,6 +269,7 @@ class Renderer:
 
             env.install_gettext_callables(gettext, ngettext, newstyle=True)
             env.filters["css_string"] = css_string
+            env.filters["letterhead"] = lambda text, kind, in_lang=lang: letterhead(text, kind, in_lang)
             self._environments[lang] = env
         return self._environments[lang]
 
@@ -288,10 +300,11 @@ class Renderer:
             slug=edition.release.slug,
             strings=edition.strings,
             reference=meta.reference,
-            body=Markup(safe_body(edition.body_html)),
+            body=Markup(typography.nowrap_khmer_names(safe_body(edition.body_html))),
             date=locales.long_date(meta.date, lang),
             date_iso=meta.date.isoformat(),
-            closing=locales.long_date(meta.closing_date, lang),
+            closing=locales.long_date(meta.closing_date, lang),  # kept for a project's own templates
+            closing_line=locales.place_and_date(meta.closing_date, lang, place=bool(edition.strings.get("place"))),
             closing_iso=meta.closing_date.isoformat(),
             created=meta.date.isoformat(),
             modified=meta.closing_date.isoformat(),

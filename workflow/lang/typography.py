@@ -3,7 +3,11 @@
 French: a narrow no-break space (U+202F) before ; ! ? and inside « »; a
 no-break space (U+00A0) before :.  English: typographic quotes and
 apostrophes.  The rules touch only the text of HTML, never tags, attributes,
-code or URLs, and leave times (10:30) and numbers alone.
+code or URLs, and leave times (10:30) and numbers alone.  Every language: no line
+break between an honorific and the name it goes with, nor inside a personal name
+("His Excellency Dr. CHEM Widhya", "Son Excellence M. PRAK Sokhonn",
+"ឯកឧត្តមឧបនាយករដ្ឋមន្ត្រី ប្រាក់ សុខុន"): no-break spaces (U+00A0) in place of the
+spaces, and in Khmer no line-break mark (U+200B) inside.
 
 In HTML, a rule sees the text of a whole block at once (across ``<strong>``,
 ``<a>`` and the other inline tags), so ``<strong>Note</strong> : voir`` and
@@ -17,6 +21,8 @@ import difflib
 import html as _html
 import re
 from collections.abc import Callable
+
+import regex
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -89,7 +95,262 @@ def english(text: str) -> str:
     return text.replace('"', "”").replace("'", "’")
 
 
-RULES: dict[str, Callable[[str], str]] = {"fr": french, "en": english}
+# ------------------------------------------------------------------ names that never break
+
+#: Latin honorifics and titles that go before a name (English and French; a passage left in the
+#: source language keeps its own).  Longest first, so "Deputy Prime Minister" wins over "Prime Minister".
+LATIN_HONORIFICS = (
+    "His Excellency", "Her Excellency", "H.E.", "Samdech", "Lok Chumteav", "Oknha", "Ambassador",
+    "Deputy Prime Minister", "Prime Minister", "Minister", "Secretary of State", "Professor", "Prof.",
+    "Dr.", "Dr", "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Madam", "Sir", "Dame",
+    "Son Excellence", "Leurs Excellences", "S.E.", "Monsieur", "Madame", "M.", "Mme", "Mlle", "Pr",
+    "Ambassadeur", "Ambassadrice", "Vice-Premier ministre", "Premier ministre", "Samdech Techo",
+    "ambassadeur", "ambassadrice",  # "l’ambassadeur François DELHAYE"
+)
+#: A titled name longer than this may break between its honorifics (each kept whole, the last one
+#: kept with the name, "le"/"la" with the honorific it goes with): "His Excellency / Dr. CHEM Widhya",
+#: "Son Excellence / M. PRAK Sokhonn".  Whole, they stick out of a table cell on a 320 px phone.
+LONGEST_UNBROKEN = 24
+#: Uppercase words that are not family names: they never glue to the word beside them (an
+#: uppercase word in brackets, "(OIF)", is an acronym of the text itself).
+ACRONYMS = frozenset("""
+    AKP AMM APEC ARF ASEAN ASEM AU CLV CMAC COVID EAS ECCC EU FAO G20 GMS ICC ICJ ILO IMF MFAIC NATO NGO
+    OECD OIF PM RGC UK UN UNDP UNESCO UNGA UNHCR UNICEF US USA WHO WTO
+""".split())
+_NB_SPACE = "[ \t\n\u00a0]+"
+_UPPER_WORD = r"\p{Lu}[\p{Lu}’'-]*\p{Lu}"  # CHEM, DELHAYE, VAN-DER
+_CAPITAL_WORD = r"\p{Lu}[\p{Ll}’'][\p{L}’'-]*"  # Widhya, François, Jean-Yves, O’Neil
+_NAME_WORD = rf"(?:{_UPPER_WORD}|{_CAPITAL_WORD})(?![\w-])(?!\.\w)"  # a full stop may end the sentence
+_HONORIFIC = "|".join(regex.escape(h) for h in sorted(LATIN_HONORIFICS, key=len, reverse=True))
+_LATIN_TITLED = regex.compile(rf"(?<![\w.])(?P<hon>{_HONORIFIC})(?:{_NB_SPACE}(?P<hon>(?:(?:le|la){_NB_SPACE})?(?:{_HONORIFIC})))*"
+                              rf"(?:{_NB_SPACE}{_NAME_WORD}){{1,4}}")
+_LATIN_NAME = regex.compile(rf"(?<![\w.’'-])(?:(?P<family>{_UPPER_WORD}){_NB_SPACE}{_CAPITAL_WORD}"
+                            rf"|{_CAPITAL_WORD}{_NB_SPACE}(?P<family2>{_UPPER_WORD}))(?![\w’'-])(?!\.\w)")
+_IN_BRACKETS = regex.compile(r"\((\p{Lu}{2,})\)")
+_SPACE_RUN = regex.compile(_NB_SPACE)
+
+#: Khmer honorifics that open a title: those that are never part of another word, and those that
+#: are (លោក in ពិភពលោក, "the world"), which open a title only at the start of a word.
+KHMER_HEADS = ("ឯកឧត្តម", "សម្តេច", "លោកជំទាវ", "អ្នកឧកញ៉ា")
+KHMER_HEADS_AT_START = ("លោកស្រី", "លោក", "អ្នកស្រី", "កញ្ញា", "បណ្ឌិត", "ឧកញ៉ា")
+#: Titles that may follow the honorific, written to it or after a space, before the name.
+KHMER_TITLES = ("បណ្ឌិត", "សាស្ត្រាចារ្យ", "ឯកអគ្គរដ្ឋទូត", "ឯកអគ្គរាជទូត", "ឧបនាយករដ្ឋមន្ត្រី", "នាយករដ្ឋមន្ត្រី",
+                "ទេសរដ្ឋមន្ត្រី", "រដ្ឋមន្ត្រី", "រដ្ឋលេខាធិការ", "អនុរដ្ឋលេខាធិការ", "ឧត្តមសេនីយ៍", "អគ្គបណ្ឌិតសភាចារ្យ",
+                "មហាបវរធិបតី", "អគ្គមហាសេនាបតីតេជោ", "អគ្គមហាធម្មពោធិសាល", "តេជោ", "ធិបតី")
+
+
+def _khmer_alternatives(words) -> str:
+    """Alternatives for a regex, longest first; ្ត and ្ដ (both written for the same sound) alike."""
+    return "|".join(regex.escape(w).replace("្ត", "្[តដ]").replace("្ដ", "្[តដ]")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+_KH_LETTER = "[\u1780-\u17d3\u17dd\u19e0-\u19ff]"  # letters and signs, not ។ ៖ nor digits
+_KH_NAME_WORD = rf"{_KH_LETTER}{{1,14}}(?!{_KH_LETTER})"  # a name is short: never a whole phrase
+_KHMER_TITLED = regex.compile(
+    rf"(?:(?<![\u1780-\u17ff])(?:{_khmer_alternatives(KHMER_HEADS_AT_START)})|(?:{_khmer_alternatives(KHMER_HEADS)}))"
+    rf"(?:(?P<title>{_khmer_alternatives(KHMER_TITLES)}))*"
+    rf"(?:[ \u00a0]+(?:(?P<title>{_khmer_alternatives(KHMER_TITLES)}))+)*"
+    rf"(?:[ \u00a0]+{_KH_NAME_WORD}){{1,2}}")
+#: A Khmer titled name longer than this (characters) may break after its honorific, before the
+#: last title (kept with the name): "ឯកឧត្តម / ឧបនាយករដ្ឋមន្ត្រី ប្រាក់ សុខុន" in a table cell on a phone.
+KHMER_LONGEST_UNBROKEN = 30
+
+
+def _khmer_spans(plain: str) -> list[tuple[int, int]]:
+    """Where Khmer titled names are to be kept whole in ``plain`` (text without U+200B)."""
+    spans = []
+    for m in _KHMER_TITLED.finditer(plain):
+        start = m.start()
+        if m.end() - start > KHMER_LONGEST_UNBROKEN and m.starts("title"):
+            start = m.starts("title")[-1]
+        spans.append((start, m.end()))
+    return spans
+
+
+def _glue(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spaces inside ``spans`` made no-break spaces, and no U+200B there."""
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        pieces.append(_SPACE_RUN.sub(NBSP, text[start:end]).replace("\u200b", ""))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+@_outside_urls
+def latin_names(text: str) -> str:
+    """No line break between an honorific and a name, nor inside a name FAMILY Given or Given FAMILY.
+
+    >>> latin_names("by Ambassador François DELHAYE, and His Excellency Dr. CHEM Widhya.").replace(NBSP, "_")
+    'by Ambassador_François_DELHAYE, and His_Excellency Dr._CHEM_Widhya.'
+    >>> latin_names("Son Excellence M. PRAK Sokhonn a présidé") == (
+    ...     "Son\u00a0Excellence M.\u00a0PRAK\u00a0Sokhonn a présidé")
+    True
+    >>> latin_names("the ASEAN Secretariat, the UN Charter, the Organisation (OIF) Members")
+    'the ASEAN Secretariat, the UN Charter, the Organisation (OIF) Members'
+    >>> latin_names("the Ambassador of Belgium")
+    'the Ambassador of Belgium'
+    >>> latin_names("D’emblée, Son Excellence le Dr CHEM Widhya a dit").replace(NBSP, "_")
+    'D’emblée, Son_Excellence le_Dr_CHEM_Widhya a dit'
+    >>> latin_names("His Excellency Deputy Prime Minister PRAK Sokhonn said").replace(NBSP, "_")
+    'His_Excellency Deputy_Prime_Minister_PRAK_Sokhonn said'
+    >>> latin_names("by H.E. Dr. CHEM Widhya").replace(NBSP, "_")
+    'by H.E._Dr._CHEM_Widhya'
+    """
+    if not any(ch.isupper() for ch in text):
+        return text
+    spans = []
+    for m in _LATIN_TITLED.finditer(text):
+        if m.end() - m.start() <= LONGEST_UNBROKEN:
+            spans.append(m.span())
+        else:  # each honorific whole, and the last one with the name
+            spans.extend(zip(m.starts("hon")[:-1], m.ends("hon")[:-1]))
+            spans.append((m.starts("hon")[-1], m.end()))
+    acronyms = ACRONYMS | set(_IN_BRACKETS.findall(text))
+    for m in _LATIN_NAME.finditer(text):
+        family = m.group("family") or m.group("family2")
+        if family not in acronyms and family.replace("-", "").isalpha():
+            spans.append(m.span())
+    return _glue(text, _merged(spans))
+
+
+def khmer_names(text: str) -> str:
+    """No line break between a Khmer honorific (and the titles after it) and the name.
+
+    Looks through U+200B, the line-break marks of the print text, and takes them out of the title
+    and name.
+
+    >>> khmer_names("ជាកិច្ចចាប់ផ្តើម ឯកឧត្តម បណ្ឌិត ជាម វិទ្យា បានសម្តែង") == (
+    ...     "ជាកិច្ចចាប់ផ្តើម ឯកឧត្តម\u00a0បណ្ឌិត\u00a0ជាម\u00a0វិទ្យា បានសម្តែង")
+    True
+    >>> khmer_names("ឯកឧត្តម\u200bឧបនាយក\u200bរដ្ឋមន្ត្រី ប្រាក់ សុខុន ។") == "ឯកឧត្តម\u200bឧបនាយករដ្ឋមន្ត្រី\u00a0ប្រាក់\u00a0សុខុន ។"
+    True
+    >>> khmer_names("ឯកឧត្តមបានគូសបញ្ជាក់ពីសារៈសំខាន់ នៃ ពិភពលោក គ្មានមីន")  # no name follows: nothing glued
+    'ឯកឧត្តមបានគូសបញ្ជាក់ពីសារៈសំខាន់ នៃ ពិភពលោក គ្មានមីន'
+    """
+    if not any(head in text for head in ("ឯកឧត", "សម្", "លោក", "អ្នក", "កញ្ញា", "បណ្ឌិត", "ឧកញ៉ា")):
+        return text
+    index = [i for i, ch in enumerate(text) if ch != "\u200b"]  # plain position -> position in text
+    plain = "".join(text[i] for i in index)
+    index.append(len(text))
+    spans = [(index[start], index[end - 1] + 1) for start, end in _khmer_spans(plain)]
+    return _glue(text, _merged(spans))
+
+
+NOBREAK_CLASS = "nobreak"
+
+
+def nowrap_khmer_names(html: str) -> str:
+    """Each Khmer titled name of sanitised HTML (words joined by U+00A0) in a ``<span class="nobreak">``.
+
+    A browser breaks Khmer inside a run of letters with its own dictionary
+    (ឯកឧត្តម|ឯកអគ្គរដ្ឋទូត), which no-break spaces cannot stop; ``white-space: nowrap`` does, and
+    the text a reader copies stays the text (no joiner characters).  Only the text outside code is
+    touched; nothing else of the HTML changes.
+
+    >>> nowrap_khmer_names("<p>របស់ ឯកឧត្តម&nbsp;បណ្ឌិត&nbsp;ជាម&nbsp;វិទ្យា បាន &amp; <code>a&nbsp;ក</code></p>")
+    '<p>របស់ <span class="nobreak">ឯកឧត្តម\xa0បណ្ឌិត\xa0ជាម\xa0វិទ្យា</span> បាន &amp; <code>a&nbsp;ក</code></p>'
+    """
+    if "\u1780" > max(html, default=" ") or ("&nbsp;" not in html and NBSP not in html):
+        return html
+    parts = _TAG.split(html)
+    verbatim = 0
+    for index, part in enumerate(parts):
+        if index % 2:
+            name = _TAG_NAME.match(part)
+            if name and name.group(1).lower() in _VERBATIM and not part.endswith("/>"):
+                verbatim = max(0, verbatim + (-1 if part.startswith("</") else 1))
+            continue
+        if verbatim or not part:
+            continue
+        text = _html.unescape(part)
+        names = _merged(_khmer_spans(text))
+        if not names:
+            continue
+        pieces, last = [], 0
+        for start, end in names:
+            pieces.append(_html.escape(text[last:start], quote=False))
+            pieces.append(f'<span class="{NOBREAK_CLASS}">{_html.escape(text[start:end], quote=False)}</span>')
+            last = end
+        pieces.append(_html.escape(text[last:], quote=False))
+        parts[index] = "".join(pieces)
+    return "".join(parts)
+
+
+def _french(text: str) -> str:
+    return latin_names(french(text))
+
+
+def _english(text: str) -> str:
+    return latin_names(english(text))
+
+
+_french.__doc__, _english.__doc__ = french.__doc__, english.__doc__
+
+RULES: dict[str, Callable[[str], str]] = {"fr": _french, "en": _english, "km": khmer_names}
+
+
+# ------------------------------------------------------------------ the letterhead's lines
+
+#: Where the ministry's own letterhead breaks its lines, per language: a break at the first match
+#: of the pattern (the rest of each line wraps only if the page is too narrow for it).  The
+#: ministry: "Ministry of Foreign Affairs / and International Cooperation", "Ministère des Affaires
+#: étrangères / et de la Coopération internationale", "ក្រសួងការបរទេស / និងសហប្រតិបត្តិការអន្តរជាតិ";
+#: a department as on the ministry's letters: "General Department of / Europe, America, and
+#: Africa-Middle East", "Direction générale / des organisations internationales" (a Khmer
+#: department is one line: "អគ្គនាយកដ្ឋានអង្គការអន្តរជាតិ").
+LETTERHEAD_BREAKS: dict[str, dict[str, re.Pattern]] = {
+    "ministry": {"en": re.compile(r"[ \u00a0]+(?=and\s)"), "fr": re.compile(r"[ \u00a0]+(?=et\s)"),
+                 "km": re.compile("[ \u00a0\u200b]+(?=និង)")},
+    "department": {"en": re.compile(r"(?<=^General Department of)[ \u00a0]+|(?<=^Department of)[ \u00a0]+"),
+                   "fr": re.compile(r"(?<=^Direction générale)[ \u00a0]+(?=d)")},
+}
+
+
+def letterhead_lines(text: str, lang: str, kind: str) -> list[str]:
+    """The lines of a letterhead line of ``kind`` ("ministry", "department") in ``lang``: pieces of
+    ``text`` that give it back when joined (the space at a break ends the line before it, so the
+    copied text and the PDF's metadata stay the same words).
+
+    >>> letterhead_lines("Ministère des Affaires étrangères et de la Coopération internationale", "fr", "ministry")
+    ['Ministère des Affaires étrangères ', 'et de la Coopération internationale']
+    >>> letterhead_lines("General Department of International Organisations", "en", "department")
+    ['General Department of ', 'International Organisations']
+    >>> letterhead_lines("Direction générale de l’Europe, de l’Amérique et de l’Afrique-Moyen-Orient", "fr", "department")
+    ['Direction générale ', 'de l’Europe, de l’Amérique ', 'et de l’Afrique-Moyen-Orient']
+    >>> letterhead_lines("ក្រសួងការបរទេស និងសហប្រតិបត្តិការអន្តរជាតិ", "km", "ministry")
+    ['ក្រសួងការបរទេស ', 'និងសហប្រតិបត្តិការអន្តរជាតិ']
+    """
+    pattern = LETTERHEAD_BREAKS.get(kind, {}).get(lang)
+    match = pattern.search(text) if pattern else None
+    if not match or not text[:match.start()].strip() or not text[match.end():].strip():
+        lines = [text]
+    else:
+        lines = [text[:match.end()], text[match.end():]]
+    # A department too long for one line breaks before its last "and"/"et", not at a hyphen.
+    last = _LAST_AND.get(lang) if kind == "department" else None
+    if last and len(lines[-1]) > LONGEST_LETTERHEAD_LINE and (split := last.search(lines[-1])):
+        lines[-1:] = [lines[-1][:split.end()], lines[-1][split.end():]]
+    return lines
+
+
+#: Characters of the longest department line the letterhead sets whole (its block is 20em wide).
+LONGEST_LETTERHEAD_LINE = 42
+_LAST_AND = {"en": re.compile(r"[ \u00a0]+(?=and\s)(?!.*\sand\s)"), "fr": re.compile(r"[ \u00a0]+(?=et\s)(?!.*\set\s)")}
 
 
 def text_rule(lang: str) -> Callable[[str], str]:
