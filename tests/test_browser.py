@@ -464,7 +464,7 @@ def test_chromium_wraps_khmer_in_a_narrow_column_and_copies_it_exactly(slug, tab
         assert MARGIN - 1 <= x0 and x1 <= PAGE_W - MARGIN + 1, (word.text, x0, x1)
 
     # 2. the text copied out of Chromium's PDF is the page's text (Skia writes /ActualText)
-    text = run(tool("pdftotext"), str(pdf), "-").stdout
+    text = run(tool("pdftotext"), "-raw", str(pdf), "-").stdout  # -raw: a line-end hyphen is kept, not taken for hyphenation
     assert "\u200b" not in text
     lines = [squeeze(line) for line in text.splitlines() if squeeze(line)]
     footers = [line for line in lines if FOOTER.fullmatch(line)]
