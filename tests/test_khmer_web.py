@@ -51,6 +51,18 @@ def test_words_get_spans_and_breaks_between_them_only():
     assert cuts == khmer.line_breaks(plain)
 
 
+def test_compounds_khmercut_cuts_stay_whole_on_the_web_and_in_print():
+    text = "ឯកឧត្តមឯកអគ្គរដ្ឋទូត បានជួបនាយករដ្ឋមន្ត្រីនៃរាជរដ្ឋាភិបាលកម្ពុជា ក្នុងកិច្ចពិគ្រោះយោបល់ទ្វេភាគី។"
+    assert compound_insides(text) & set(khmer.word_breaks(text))  # khmercut does cut them
+    marked = mark_text(text)
+    for word in ("ឯកអគ្គរដ្ឋទូត", "នាយករដ្ឋមន្ត្រី", "រាជរដ្ឋាភិបាល", "ទ្វេភាគី។"):
+        assert f'<span class="km-w">{word}</span>' in marked, word
+    printed = khmer.insert_breaks(text)
+    for word in ("ឯកអគ្គរដ្ឋទូត", "នាយករដ្ឋមន្ត្រី", "រាជរដ្ឋាភិបាល", "ទ្វេភាគី"):
+        assert word in printed, word  # no U+200B inside
+    assert printed.count("\u200b") >= 5
+
+
 @pytest.mark.parametrize("html", [
     '<p title="ក្រសួងការបរទេស">x</p>',  # an attribute
     '<a title="a>ក្រសួងការបរទេស">x</a>',  # a ">" inside a quoted attribute (nh3 leaves it there)
@@ -164,12 +176,18 @@ def lines_of(layout: list) -> list[tuple[str, list[int]]]:
     return found
 
 
+def compound_insides(text: str) -> set[int]:
+    """Offsets inside the compounds a line never splits although khmercut does (រាជ|រដ្ឋាភិបាល)."""
+    return {pos for word in khmer.WHOLE_WORDS for match in re.finditer(word, text)
+            for pos in range(match.start() + 1, match.end())}
+
+
 def breaks_inside_words(layout: list) -> tuple[list[str], int]:
     """(the line ends inside a khmercut word, shown as 'before|after'; the line ends between two
     Khmer words): a line end at white space, or beside a non-Khmer character, is neither."""
     inside, between = [], 0
     for text, starts in lines_of(layout):
-        words = set(khmer.word_breaks(text))
+        words = set(khmer.word_breaks(text)) - compound_insides(text)
         for pos in starts:
             if text[pos - 1].isspace() or not (khmer.is_khmer(text[pos - 1]) and khmer.is_khmer(text[pos])):
                 continue

@@ -224,10 +224,23 @@ def insert_breaks(text: str, mark: str = ZWSP, segmenter: str | None = None) -> 
     return _join_marks(plain, counts, mark)
 
 
+#: Compounds khmercut cuts in two (រាជ|រដ្ឋាភិបាល, ទ្វេ|ភាគី, ឯក|អគ្គ|រដ្ឋទូត…) that are one word of
+#: the ministry's texts: a line never ends inside them (the word boundaries stay, for the checks).
+WHOLE_WORDS = ("រាជរដ្ឋាភិបាល", "ទ្វេភាគី", "ពហុភាគី", "ឯកអគ្គរដ្ឋទូត", "នាយករដ្ឋមន្ត្រី", "ឧបនាយករដ្ឋមន្ត្រី")
+_WHOLE = re.compile("|".join(sorted(WHOLE_WORDS, key=len, reverse=True)))
+
+
 def line_breaks(text: str, segmenter: str | None = None) -> list[int]:
     """The word boundaries of :func:`word_breaks` where a line may end: not before ។ ៕ ៖ and
-    similar signs, nor after ៙.  The PDF's U+200B and the web pages' ``<wbr>`` go there."""
-    return [pos for pos in word_breaks(text, segmenter) if _may_start_or_end_line(text, pos)]
+    similar signs, nor after ៙, nor inside one of :data:`WHOLE_WORDS`.  The PDF's U+200B and the
+    web pages' ``<wbr>`` go there.
+
+    >>> text = "នៃរាជរដ្ឋាភិបាលកម្ពុជា។"
+    >>> [text[:pos][-3:] + "|" for pos in line_breaks(text)]
+    ['នៃ|', 'បាល|']
+    """
+    inside = {pos for match in _WHOLE.finditer(text) for pos in range(match.start() + 1, match.end())}
+    return [pos for pos in word_breaks(text, segmenter) if _may_start_or_end_line(text, pos) and pos not in inside]
 
 
 def _join_marks(plain: str, counts: dict[int, int], mark: str) -> str:
