@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
-from pathlib import Path
 
 import polib
 import pytest

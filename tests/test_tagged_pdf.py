@@ -17,7 +17,9 @@ the document's language.  Tagging costs are in ``notes/khmer-web-breaks.md``.
 from __future__ import annotations
 
 import base64
+import io
 import re
+import shutil
 import struct
 import zlib
 from html.parser import HTMLParser
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from tests.conftest import ROOT, run, squash, tool
 from workflow.pdf import typeset
@@ -114,8 +116,6 @@ class Structure:
     """A PDF's structure tree: (type, text, element) for each element, in document order."""
 
     def __init__(self, path_or_bytes):
-        import io
-
         data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
         self.reader = pypdf.PdfReader(io.BytesIO(data))
         self.catalog = self.reader.trailer["/Root"]
@@ -361,7 +361,6 @@ def test_tagged_pdfs_are_byte_for_byte_reproducible(published, tmp_path):
     assert typeset_document(assets) == typeset_document(assets)
     # the same document from another folder (what test_typeset checks for whole publishes)
     other = tmp_path / "assets"
-    import shutil
     shutil.copytree(assets, other)
     assert typeset_document(other) == typeset_document(assets)
 
@@ -378,3 +377,11 @@ def test_the_archival_and_ua_variants_are_tagged_too(published, variant, declare
     metadata = Structure(pdf).catalog["/Metadata"].get_object().get_data().decode("utf-8")
     key, value = declared
     assert re.search(rf"{key}[>=\"']+{value}", metadata), metadata[:400]
+
+
+def test_a_page_without_a_language_or_an_image_without_alt_text_is_said(tmp_path):
+    """What a tagged PDF lacks is a warning of the typesetting policy, never silence."""
+    result = typeset.write_pdf(f'<p>x</p><img src="{PHOTO}">', base_url=tmp_path, allowed=(tmp_path,))
+    said = [m.text for m in result.messages if m.level is typeset.Level.WARN]
+    assert any('Missing required "lang"' in text for text in said), said
+    assert any("has no required alt description" in text for text in said), said
