@@ -112,7 +112,7 @@ def test_the_policy_holds_on_what_weasyprint_really_says(tmp_path):
     that does not exist is a warning; an unknown message would be a warning too, never silence."""
     with pytest.raises(typeset.TypesetError, match="notdef"):
         _write('<p style="font-family: nonexistent-font-x">\U00013000</p>', tmp_path)  # EGYPTIAN HIEROGLYPH A001
-    result = _write('<p><a href="#nowhere">link</a></p>', tmp_path)
+    result = _write('<html lang="en"><p><a href="#nowhere">link</a></p>', tmp_path)  # tagged: a language is due
     # (Without HarfBuzz-Subset, the speed hint comes too: said once a run by the caller, not here.)
     said = [(m.level, m.kind, m.anchor) for m in result.messages if m.level is not typeset.Level.HINT]
     assert said == [(typeset.Level.WARN, "anchor", "nowhere")]

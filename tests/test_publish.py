@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import ROOT, pdftotext, run, squash, tool
 from workflow.cli import main
+from workflow.lang import khmer_web
 
 SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
@@ -27,7 +28,7 @@ class Page(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self.times: list[str] = []
         self._in_time = False
-        self.feed(text)
+        self.feed(khmer_web.unmark(text))  # Khmer words as text, without their spans
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)

@@ -131,7 +131,8 @@ def make_edition(ws: Workspace, rel: Release, lang: str, report: Report,
 
 
 def print_filter(lang: str) -> Callable[[str], str] | None:
-    """Khmer gets break opportunities at word boundaries for the PDF (browsers find their own)."""
+    """Khmer gets break opportunities at word boundaries for the PDF (the web pages get theirs as
+    elements, after rendering: ``workflow.lang.khmer_web``)."""
     return khmer.insert_breaks if lang == "km" else None
 
 

@@ -21,7 +21,7 @@ import nh3
 from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
-from workflow.lang import locales, typography
+from workflow.lang import khmer_web, locales, typography
 from workflow.fsutil import MAX_TEMPLATE_BYTES, read_input
 from workflow.model import Edition, WorkflowError
 
@@ -287,7 +287,7 @@ class Renderer:
         meta = edition.release.meta
         lang = edition.lang
         page = page or EditionPage()
-        return self._render(
+        html = self._render(
             lang, "edition.html",
             root=page.root,
             emblem=self.emblem(),
@@ -314,15 +314,18 @@ class Renderer:
             fallback=edition.fallback,
             source_lang=meta.lang,
         )
+        # On screen, Khmer breaks between khmercut's words only (the print text has its U+200B).
+        return html if page.for_print or self._recording is not None else khmer_web.mark_page(html)
 
     def index(self, lang: str, releases: list[dict], *, root: str) -> str:
         """A list of releases with links to every language; ``root`` leads to ``output/``."""
-        return self._render(lang, "index.html", lang=lang, releases=releases, languages=self.links(), root=root)
+        return khmer_web.mark_page(
+            self._render(lang, "index.html", lang=lang, releases=releases, languages=self.links(), root=root))
 
     def review(self, review) -> str:
         """The side-by-side review page of one release (in English: it is the office's own tool)."""
         names = {lang: locales.language_name(lang, "en") for lang in self.languages}
-        return self._render("en", "review.html", review=review, names=names)
+        return khmer_web.mark_page(self._render("en", "review.html", review=review, names=names))
 
     def stylesheet(self, lang: str) -> str:
         """The per-language print rules (the page footer in the language's words and digits)."""

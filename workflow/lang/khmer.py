@@ -47,6 +47,8 @@ _KHMER_DIGITS = "០១២៣៤៥៦៧៨៩"
 _TO_KHMER = str.maketrans(_LATIN_DIGITS, _KHMER_DIGITS)
 _TO_LATIN = str.maketrans(_KHMER_DIGITS, _LATIN_DIGITS)
 _KHMER_RUN = re.compile("[\u1780-\u17ff\u19e0-\u19ff\u200c\u200d]+")
+#: A run of Khmer letters, signs and digits (joiners included): the text a segmenter reads.
+KHMER_RUN = _KHMER_RUN
 _CLUSTER = regex.compile(r"\X") if regex is not None else None
 
 Segmenter = Callable[[str], Iterable[int]]
@@ -166,16 +168,18 @@ def word_breaks(text: str, segmenter: str | None = None) -> list[int]:
     (never before a combining sign or COENG, never between COENG and its
     consonant, never next to ZWJ/ZWNJ); digits are never split.
     """
-    breaks = get_segmenter(segmenter)
     found: set[int] = set()
     for match in _KHMER_RUN.finditer(text):
         run = match.group()
-        found.update(match.start() + offset for offset in _run_breaks(run, breaks))
+        found.update(match.start() + offset for offset in _run_breaks(run, segmenter))
     return sorted(found)
 
 
-def _run_breaks(run: str, breaks: Segmenter) -> list[int]:
-    """Segmenter offsets inside one Khmer run that are safe places to break."""
+@functools.lru_cache(maxsize=8192)
+def _run_breaks(run: str, segmenter: str | None) -> tuple[int, ...]:
+    """Segmenter offsets inside one Khmer run that are safe places to break (remembered: the
+    same runs come back in the screen page, the print page and every page's letterhead)."""
+    breaks = get_segmenter(segmenter)
     clusters = set(cluster_boundaries(run))
     safe = []
     for pos in sorted(set(breaks(run))):
@@ -186,7 +190,7 @@ def _run_breaks(run: str, breaks: Segmenter) -> list[int]:
         else:
             log.warning("segmenter break inside a cluster dropped: %r|%r",
                         run[max(0, pos - 3):pos], run[pos:pos + 3])
-    return safe
+    return tuple(safe)
 
 
 def _may_start_or_end_line(text: str, pos: int) -> bool:
@@ -214,10 +218,29 @@ def insert_breaks(text: str, mark: str = ZWSP, segmenter: str | None = None) -> 
     for part in parts[:-1]:
         pos += len(part)
         counts[pos] = counts.get(pos, 0) + 1
-    for pos in word_breaks(plain, segmenter):
-        if pos not in counts and _may_start_or_end_line(plain, pos):
+    for pos in line_breaks(plain, segmenter):
+        if pos not in counts:
             counts[pos] = 1
     return _join_marks(plain, counts, mark)
+
+
+#: Compounds khmercut cuts in two (រាជ|រដ្ឋាភិបាល, ទ្វេ|ភាគី, ឯក|អគ្គ|រដ្ឋទូត…) that are one word of
+#: the ministry's texts: a line never ends inside them (the word boundaries stay, for the checks).
+WHOLE_WORDS = ("រាជរដ្ឋាភិបាល", "ទ្វេភាគី", "ពហុភាគី", "ឯកអគ្គរដ្ឋទូត", "នាយករដ្ឋមន្ត្រី", "ឧបនាយករដ្ឋមន្ត្រី")
+_WHOLE = re.compile("|".join(sorted(WHOLE_WORDS, key=len, reverse=True)))
+
+
+def line_breaks(text: str, segmenter: str | None = None) -> list[int]:
+    """The word boundaries of :func:`word_breaks` where a line may end: not before ។ ៕ ៖ and
+    similar signs, nor after ៙, nor inside one of :data:`WHOLE_WORDS`.  The PDF's U+200B and the
+    web pages' ``<wbr>`` go there.
+
+    >>> text = "នៃរាជរដ្ឋាភិបាលកម្ពុជា។"
+    >>> [text[:pos][-3:] + "|" for pos in line_breaks(text)]
+    ['នៃ|', 'បាល|']
+    """
+    inside = {pos for match in _WHOLE.finditer(text) for pos in range(match.start() + 1, match.end())}
+    return [pos for pos in word_breaks(text, segmenter) if _may_start_or_end_line(text, pos) and pos not in inside]
 
 
 def _join_marks(plain: str, counts: dict[int, int], mark: str) -> str:

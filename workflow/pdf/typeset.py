@@ -253,20 +253,26 @@ def _font_configuration(key: str):
 
 
 def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: str = "",
-              identifier: bytes | None = None, epoch: int | None = None, assets_key: str = "") -> Typeset:
+              identifier: bytes | None = None, epoch: int | None = None, assets_key: str = "",
+              tags: bool = True) -> Typeset:
     """Typeset ``html`` to PDF bytes, with WeasyPrint's messages sorted by the policy.
 
     With ``identifier`` and ``epoch`` (the time stamped into embedded fonts) set,
     the same HTML always gives the same bytes.  Documents given the same ``assets_key`` (a digest
     of the assets folder) share one font configuration.  Raises TypesetError, naming each
     FAIL message once, when the PDF would not be what was designed.
+
+    Every PDF is tagged (``tags``; off only to measure what tagging costs): the PDF/UA-1
+    structure of the page (H1…, P, L/LI, Table, Figure with its alt text, the document's
+    /Lang), whatever the ``variant``; ``"pdf/ua-1"`` adds the PDF/UA identification,
+    ``"pdf/a-3b"`` is archival and tagged.
     """
     check_version()
     started = time.perf_counter()
     fetcher = SandboxFetcher(allowed=allowed)
     with _weasyprint_messages() as logged, _source_date(epoch):
         options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
-                       pdf_tags=variant.startswith("pdf/ua"), custom_metadata=True)
+                       pdf_tags=tags or variant.startswith("pdf/ua"), custom_metadata=True)
         shared = dict(font_config=_font_configuration(assets_key)) if assets_key else {}
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/",
                                    url_fetcher=fetcher).render(**options, **shared)
