@@ -41,15 +41,17 @@ del _glossary, _markup
 
 
 def check_entry(msgid: str, msgstr: str, *, source_lang: str, lang: str, glossary: Glossary | None = None,
-                kind: str = "") -> list[Problem]:
+                kind: str = "", references: tuple = ()) -> list[Problem]:
     """Every problem of one translation, most severe first; an empty translation has none.
 
     ``kind`` is the segment's kind as the catalog's ``#. type:`` comment says it ("paragraph",
-    "heading 2", "front matter: title", "template string"...).
+    "heading 2", "front matter: title", "template string"...); ``references`` the link definitions
+    of the release's body (``segment.link_definitions``), which the page resolves a translation's
+    reference-style links against.
     """
     if not msgstr:
         return []
-    entry = Entry(msgid, msgstr, source_lang, lang, glossary, kind)
+    entry = Entry(msgid, msgstr, source_lang, lang, glossary, kind, references)
     order = {Severity.REJECT: 0, Severity.ERROR: 1, Severity.WARNING: 2}
     return sorted(run_all(entry), key=lambda p: order[p.severity])
 
