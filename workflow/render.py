@@ -7,6 +7,7 @@ catalog; the release's words arrive already translated in an ``Edition``.
 from __future__ import annotations
 
 import datetime as _dt
+import html as htmllib
 import io
 import re
 import traceback
@@ -56,6 +57,22 @@ def safe_body(html: str) -> str:
     """
     return nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel=None, filter_style_properties={"text-align"}, strip_comments=True)
+
+
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+def print_links(html: str) -> str:
+    """A page for the PDF: a link relative to the page (``annex.pdf``, an earlier version's
+    ``<slug>.v1.pdf``) loses its address and keeps its text.  WeasyPrint would resolve it against the folder the PDF is made in, writing
+    ``file:///…/output/en/annex.pdf`` into the PDF: the build machine's folders, and a dead link.
+
+    >>> print_links('<a href="annex.pdf">the annex</a> <a href="https://x.org">x</a> <a href="#a">a</a>')
+    '<a>the annex</a> <a href="https://x.org">x</a> <a href="#a">a</a>'
+    """
+    from workflow.segment import is_relative
+
+    return _HREF.sub(lambda m: "<a" if is_relative(htmllib.unescape(m.group(1))) else m.group(0), html)
 
 
 def template_dirs(override: Path | None = None) -> list[Path]:
@@ -236,7 +253,7 @@ class Renderer:
         meta = edition.release.meta
         lang = edition.lang
         page = page or EditionPage()
-        return self._render(
+        html = self._render(
             lang, "edition.html",
             root=page.root,
             page_css=Markup(self.stylesheet(lang).replace("</", "<\\/")) if page.for_print else None,
@@ -261,6 +278,8 @@ class Renderer:
             fallback=edition.fallback,
             source_lang=meta.lang,
         )
+        # The PDF has no address: a relative link (the body's, an earlier version's) loses its href.
+        return print_links(html) if page.for_print else html
 
     def index(self, lang: str, releases: list[dict], *, root: str) -> str:
         """A list of releases with links to every language; ``root`` leads to ``output/``."""
