@@ -15,6 +15,7 @@ import polib
 
 from workflow import catalog, checks
 from workflow import segment as segment_io
+from workflow.checks import characters
 from workflow.lang import khmer
 from workflow.model import Release, Segment
 
@@ -120,6 +121,17 @@ def word_diff(old: str, new: str) -> tuple[Change, ...]:
     return tuple(changes)
 
 
+def visible(text: str) -> str:
+    """A translation as the reviewer should see it: a character the checks refuse (a bidi control,
+    an invisible format character, a separator) is shown as its code point, so that it neither
+    hides nor reorders the text around it on the review page.
+
+    >>> visible("R\u202eévil")
+    'R⟨U+202E⟩évil'
+    """
+    return "".join(f"⟨U+{ord(ch):04X}⟩" if characters.why_refused(ch) else ch for ch in text)
+
+
 def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str,
           glossary: checks.Glossary | None, references: tuple = ()) -> Cell:
     entry = next((e for e in po if e.msgid == segment.text and not e.obsolete), None) if po else None
@@ -128,7 +140,7 @@ def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str
     memory = catalog.memory_origin(entry)
     if "fuzzy" in entry.flags:
         changes = word_diff(entry.previous_msgid, segment.text) if entry.previous_msgid else ()
-        return Cell(lang, entry.msgstr, "fuzzy", changes, entry.tcomment or "", memory=memory)
+        return Cell(lang, visible(entry.msgstr), "fuzzy", changes, entry.tcomment or "", memory=memory)
     # The edition's own judgement, not a copy of it: refused, wrong, or final.
     from workflow.editions import judge  # imported when used: the editions stage renders with this module
 
@@ -136,7 +148,7 @@ def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str
                    kind=segment.kind, references=references)
     note = "; ".join(map(str, judged.problems))
     if judged.text is None:
-        return Cell(lang, entry.msgstr, "rejected", note=note, memory=memory)
+        return Cell(lang, visible(entry.msgstr), "rejected", note=note, memory=memory)
     if judged.errors:
         return Cell(lang, entry.msgstr, "error", note=note, memory=memory)
     return Cell(lang, entry.msgstr, "final", note=note, memory=memory)
