@@ -459,3 +459,15 @@ def test_with_approval_an_exact_match_is_final_noted_and_shown_to_the_reviewer(t
     assert result.memory_filled == {"km": 2, "fr": 1}
     assert page.count(f"from the translation memory: {BELGIUM}") == 3
     assert "Filled in by the translation memory" in page
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202e", "\u2066", "\u2069"])
+def test_a_bidi_control_in_a_source_is_refused_with_its_line(char):
+    from workflow import release
+    from workflow.model import WorkflowError
+
+    for line, text in ((2, f"---\ntitle: Out{char}comes\ndate: 2024-01-01\nlang: en\n---\n\nBody.\n"),
+                       (7, f"---\ntitle: Outcomes\ndate: 2024-01-01\nlang: en\n---\n\nBo{char}dy.\n")):
+        with pytest.raises(WorkflowError) as caught:
+            release.parse(text, path="content/x.md", slug="x")
+        assert caught.value.line == line and f"bidirectional control U+{ord(char):04X}" in str(caught.value)
