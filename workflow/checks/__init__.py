@@ -2,7 +2,8 @@
 
 Translations come from outside the office, so every translated entry is judged before it is
 published, each check a small function of (source, translation, languages) in a module of its
-family — :mod:`~workflow.checks.markup` (unsafe additions, markup, links, raw HTML),
+family — :mod:`~workflow.checks.markup` (unsafe additions, markup, links, raw HTML, typed
+addresses; the characters refused are in :mod:`~workflow.checks.characters`),
 :mod:`~workflow.checks.numbers`, :mod:`~workflow.checks.glossary`,
 :mod:`~workflow.checks.punctuation` (and French spacing), :mod:`~workflow.checks.untranslated`,
 :mod:`~workflow.checks.khmer` and :mod:`~workflow.checks.consistency` (across entries).
