@@ -471,3 +471,9 @@ def test_a_bidi_control_in_a_source_is_refused_with_its_line(char):
         with pytest.raises(WorkflowError) as caught:
             release.parse(text, path="content/x.md", slug="x")
         assert caught.value.line == line and f"bidirectional control U+{ord(char):04X}" in str(caught.value)
+
+
+def test_the_review_pages_counts_refuse_a_smuggled_reference_link_as_the_page_does():
+    po = _po([polib.POEntry(msgid="The Ministry met the press.", msgstr="Le Ministère a rencontré la presse [mfa].")])
+    assert catalog.stats(po).rejected == 0  # without the release's definitions [mfa] is text
+    assert catalog.stats(po, segment.link_definitions(SOURCE_BODY)).rejected == 1

@@ -377,17 +377,19 @@ def count_words(text: str) -> int:
     return count
 
 
-def _refused(entry: polib.POEntry) -> bool:
+def _refused(entry: polib.POEntry, references: tuple = ()) -> bool:
     from workflow import checks
 
-    return not entry.msgid_plural and checks.rejection(entry.msgid, entry.msgstr) is not None
+    return not entry.msgid_plural and checks.rejection(entry.msgid, entry.msgstr, references) is not None
 
 
-def stats(po: polib.POFile) -> Stats:
+def stats(po: polib.POFile, references: tuple = ()) -> Stats:
+    """``references``: the release's link definitions, which its page resolves ``[text][name]``
+    against (``segment.link_definitions``)."""
     active = [e for e in po if not e.obsolete and e.msgid]
     fuzzy = [e for e in active if "fuzzy" in e.flags]
     translated = [e for e in active if has_translation(e) and "fuzzy" not in e.flags]
-    refused = [e for e in translated if _refused(e)]
+    refused = [e for e in translated if _refused(e, references)]
     done = [e for e in translated if e not in refused]
     left = [e for e in active if e not in done]
     return Stats(len(done), len(fuzzy), len(active) - len(done) - len(fuzzy),

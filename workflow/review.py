@@ -158,11 +158,11 @@ def review(release: Release, segments: list[Segment], catalogs: dict[str, polib.
            languages: tuple[str, ...], glossary: checks.Glossary | None = None) -> Review:
     """The review of one release: ``catalogs`` maps each target language to its catalog."""
     result = Review(release, languages)
+    references = segment_io.link_definitions(release.body)
     for lang, po in catalogs.items():
         if po is not None:
-            result.stats[lang] = catalog.stats(po)
+            result.stats[lang] = catalog.stats(po, references)
     seen = set()
-    references = segment_io.link_definitions(release.body)
     for segment in segments:
         if segment.text in seen:
             continue
