@@ -10,7 +10,7 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.conftest import run, tool, use_templates
+from tests.conftest import copy_project, run, tool, use_templates
 from workflow import catalog
 from workflow.cli import main
 from workflow.model import Segment
@@ -200,7 +200,11 @@ def test_editing_a_sentence_makes_exactly_that_entry_fuzzy(project_copy):
         assert all(e.msgstr for e in po if not e.obsolete)
 
 
-def test_a_paragraph_from_another_release_comes_from_the_memory(project_copy):
+@pytest.mark.parametrize("approval", [True, False])
+def test_a_paragraph_from_another_release_comes_from_the_memory(tmp_path, approval):
+    """An exact match is filled in final with its origin noted where reviewers approve editions
+    (the review page shows it); without approval nobody would see it first: it comes in fuzzy."""
+    project_copy = copy_project(tmp_path, approval=approval)
     source = project_copy / "content" / f"{BELGIUM}.md"
     reused = ("Both sides have expressed their commitments to further strengthen and expand potential areas "
               "for future cooperation in trade and investment, inter alia through the establishment of legal "
@@ -215,7 +219,10 @@ def test_a_paragraph_from_another_release_comes_from_the_memory(project_copy):
     for lang in ("km", "fr"):
         earlier = by_id(polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/{BELGIUM}.po")))
         po = by_id(polib.pofile(str(project_copy / f"locale/{lang}/LC_MESSAGES/2024-06-01-follow-up.po")))
-        assert po[reused].msgstr == earlier[reused].msgstr and "fuzzy" not in po[reused].flags
+        assert po[reused].msgstr == earlier[reused].msgstr
+        assert ("fuzzy" not in po[reused].flags) is approval
+        note = (catalog.MEMORY_EXACT_NOTE if approval else catalog.MEMORY_NOTE) + BELGIUM
+        assert note in po[reused].tcomment.split("\n") and catalog.memory_origin(po[reused]) == BELGIUM
         assert po["A new sentence."].msgstr == ""
 
 

@@ -21,8 +21,25 @@ from rapidfuzz import fuzz, process
 from workflow.lang import locales
 from workflow.model import Segment
 
-#: Translator-comment prefix marking a translation filled in from the memory.
+#: Translator-comment prefix marking a translation filled in from the memory as a fuzzy suggestion
+#: (dropped once a translator confirms the entry).
 MEMORY_NOTE = "memory: "
+#: Translator-comment prefix marking a translation filled in, final, from an exact match of another
+#: release's live entry: it stays until a translator deletes it, and the review page shows it.
+MEMORY_EXACT_NOTE = "memory, exact match: "
+
+
+def memory_origin(entry: polib.POEntry) -> str:
+    """The release a translation was filled in from by the memory ("" if none), from its note.
+
+    >>> memory_origin(polib.POEntry(msgid="a", msgstr="b", tcomment="memory, exact match: 2024-x"))
+    '2024-x'
+    """
+    for line in (entry.tcomment or "").split("\n"):
+        for prefix in (MEMORY_EXACT_NOTE, MEMORY_NOTE):
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+    return ""
 
 _TEMPLATE_HEADER = {
     "Project-Id-Version": "",
@@ -123,21 +140,36 @@ class Match:
     translation: str
     origin: str  #: where it came from, e.g. the release's slug
     exact: bool
+    #: True when the match may be filled in as final text: an exact match of a live (not obsolete)
+    #: entry, in a project where a reviewer approves each edition.  Anything else is a suggestion.
+    trusted: bool = False
 
 
 class Memory:
-    """Translations of one language, from every catalog, looked up exactly or by similarity."""
+    """Translations of one language, from every catalog, looked up exactly or by similarity.
 
-    def __init__(self, threshold: int = 80):
+    Obsolete (``#~``) entries are only ever suggestions: nothing checks them (they are in no
+    edition), and anyone can plant one in a catalog, so they come in fuzzy even when their msgid
+    matches exactly.  A live entry's exact match is ``trusted`` (filled in as final, with its
+    origin noted) only when ``trust_exact``: the project has reviewers approve every edition, and
+    the review page shows them where the text came from.  Without approval nobody would see it
+    before it is public, so it comes in fuzzy too, for a translator to confirm.
+    """
+
+    def __init__(self, threshold: int = 80, *, trust_exact: bool = True):
         self.threshold = threshold
-        self._exact: dict[str, tuple[str, str]] = {}
+        self.trust_exact = trust_exact
+        self._exact: dict[str, tuple[str, str, bool]] = {}  # msgid → (msgstr, origin, obsolete)
         self._choices: list[str] | None = None
 
     def add(self, catalog: polib.POFile, origin: str) -> None:
-        """Learn every final translation of ``catalog``, obsolete entries included."""
+        """Learn every final translation of ``catalog``; obsolete ones as suggestions only (a live
+        entry's translation wins over an obsolete one of the same msgid, whatever the order)."""
         for entry in catalog:
             if entry.msgid and entry.msgstr and "fuzzy" not in entry.flags and not entry.msgid_plural:
-                self._exact.setdefault(entry.msgid, (entry.msgstr, origin))
+                known = self._exact.get(entry.msgid)
+                if known is None or (known[2] and not entry.obsolete):
+                    self._exact[entry.msgid] = (entry.msgstr, origin, bool(entry.obsolete))
         self._choices = None
 
     def __len__(self) -> int:
@@ -146,14 +178,14 @@ class Memory:
     def lookup(self, msgid: str) -> Match | None:
         """The exact translation of ``msgid``, or the most similar one above the threshold."""
         if msgid in self._exact:
-            text, origin = self._exact[msgid]
-            return Match(msgid, text, origin, exact=True)
+            text, origin, obsolete = self._exact[msgid]
+            return Match(msgid, text, origin, exact=True, trusted=self.trust_exact and not obsolete)
         if self._choices is None:
             self._choices = list(self._exact)
         best = process.extractOne(msgid, self._choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
         if best is None:
             return None
-        text, origin = self._exact[best[0]]
+        text, origin, _ = self._exact[best[0]]
         return Match(best[0], text, origin, exact=False)
 
 
@@ -290,10 +322,13 @@ def _fill(entry: polib.POEntry, pool: _Pool, memory: Memory | None) -> None:
     match = memory.lookup(entry.msgid) if memory is not None and not entry.msgid_plural else None
     if match is None:
         return
-    if match.exact:
+    if match.trusted:
         entry.msgstr = match.translation
+        entry.tcomment = "\n".join(filter(None, [entry.tcomment, MEMORY_EXACT_NOTE + match.origin]))
     else:
         _fuzzy(entry, match.source, match.translation, note=match.origin)
+        if match.exact:
+            entry.previous_msgid = None  # the same text: a #| msgid would show no change
 
 
 def translations(po: polib.POFile | None) -> dict[str, str]:
@@ -341,18 +376,20 @@ def count_words(text: str) -> int:
     return count
 
 
-def _refused(entry: polib.POEntry) -> bool:
+def _refused(entry: polib.POEntry, references: tuple = ()) -> bool:
     from workflow import checks
 
-    return not entry.msgid_plural and checks.rejection(entry.msgid, entry.msgstr) is not None
+    return not entry.msgid_plural and checks.rejection(entry.msgid, entry.msgstr, references) is not None
 
 
-def stats(po: polib.POFile) -> Stats:
+def stats(po: polib.POFile, references: tuple = ()) -> Stats:
+    """``references``: the release's link definitions, which its page resolves ``[text][name]``
+    against (``segment.link_definitions``)."""
     active = [e for e in po if not e.obsolete and e.msgid]
     fuzzy = [e for e in active if e.fuzzy]
     # Not polib's translated_entries(): it wants every plural form, has_translation() any one.
     translated = [e for e in active if has_translation(e) and not e.fuzzy]
-    refused = [e for e in translated if _refused(e)]
+    refused = [e for e in translated if _refused(e, references)]
     done = [e for e in translated if e not in refused]
     left = [e for e in active if e not in done]
     return Stats(len(done), len(fuzzy), len(active) - len(done) - len(fuzzy),

@@ -26,11 +26,13 @@ def _translator(ws: Workspace, rel: Release, lang: str, report: Report, counts: 
     fuzzy = {e.msgid for e in po if e.msgstr and "fuzzy" in e.flags and not e.obsolete} if po is not None else set()
     lines = {e.msgid: e.linenum for e in po} if po is not None else {}
     po_path = ws.project.relative(ws.project.catalog_path(lang, rel.slug))
+    references = segment.link_definitions(rel.body)
 
     def translate(msgid: str, kind: str = "") -> str | None:
         text = table.get(msgid)
         if text is not None:
-            judged = judge(msgid, text, source_lang=rel.meta.lang, lang=lang, glossary=ws.glossary, kind=kind)
+            judged = judge(msgid, text, source_lang=rel.meta.lang, lang=lang, glossary=ws.glossary, kind=kind,
+                           references=references)
             _report_problems(report, po_path, lines.get(msgid), judged)
             counts["errors"] += judged.errors if judged.text is not None else 0
             text = judged.text
@@ -68,10 +70,14 @@ class Judged:
 
 
 def judge(msgid: str, text: str, *, source_lang: str, lang: str, glossary: checks.Glossary | None,
-          kind: str = "") -> Judged:
-    """What may be published of a translation, and every problem the checks find in it."""
+          kind: str = "", references: segment.References = ()) -> Judged:
+    """What may be published of a translation, and every problem the checks find in it.
+
+    ``references``: the link definitions of the release's body (``segment.link_definitions``),
+    which the page resolves the translation's ``[text][name]`` against; the checks render it so.
+    """
     problems = tuple(checks.check_entry(msgid, text, source_lang=source_lang, lang=lang, glossary=glossary,
-                                        kind=kind))
+                                        kind=kind, references=references))
     unsafe = any(p.severity is checks.Severity.REJECT for p in problems)
     return Judged(None if unsafe else text, problems)
 

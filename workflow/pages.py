@@ -105,6 +105,15 @@ def _glyph_places(ws: Workspace, rel: Release, lang: str, missing: set[str]) -> 
     po = ws.catalogs.get((lang, rel.slug)) if lang != rel.meta.lang else None
     places = [(project.relative(project.catalog_path(lang, rel.slug)), e.linenum)
               for e in (po or []) if e.msgstr and set(e.msgstr) & missing]
+    from workflow.project import UI_DOMAIN  # here: the change stays inside this function
+
+    # Then the source: the line of the first such character in the release file; then ui.po.
+    at = min((i for i in (rel.text.find(ch) for ch in missing) if i >= 0), default=-1)
+    if at >= 0:
+        places.append((rel.path, rel.text.count("\n", 0, at) + 1))
+    ui = ws.catalogs.get((lang, UI_DOMAIN))
+    places += [(project.relative(project.catalog_path(lang, UI_DOMAIN)), e.linenum)
+               for e in (ui or []) if e.msgstr and not e.obsolete and set(e.msgstr) & missing]
     return places or [(rel.path, None)]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polib
 
-from workflow import checks, editions
+from workflow import checks, editions, segment
 from workflow.checks.base import excerpt
 from workflow.lang import locales
 from workflow.fsutil import MAX_CATALOG_BYTES, read_input
@@ -80,6 +80,8 @@ class _Target:
     source_lang: str
     path: str
     po: polib.POFile
+    #: The release's link definitions: its page resolves a translation's [text][name] against them.
+    references: tuple = ()
 
 
 def _entries(target: _Target) -> Iterable[polib.POEntry]:
@@ -100,7 +102,8 @@ def _findings(targets: list[_Target], glossary: checks.Glossary | None) -> list[
             seen: set[checks.Problem] = set()  # two forms of a plural entry may say the same thing
             for source, text in checks.forms(entry):
                 judged = editions.judge(source, text, source_lang=target.source_lang, lang=target.lang,
-                                     glossary=glossary, kind=checks.kind_of(entry))
+                                     glossary=glossary, kind=checks.kind_of(entry),
+                                     references=target.references)
                 for problem in judged.problems:
                     if problem not in seen:
                         seen.add(problem)
@@ -188,7 +191,9 @@ def _targets(ws: Workspace) -> list[_Target]:
         rel = next((r for r in ws.releases if r.slug == domain), None)
         source_lang = "en" if domain == UI_DOMAIN else rel.meta.lang if rel else ""
         if source_lang:
-            targets.append(_Target(domain, lang, source_lang, project.relative(project.catalog_path(lang, domain)), po))
+            references = segment.link_definitions(rel.body) if rel else ()
+            targets.append(_Target(domain, lang, source_lang, project.relative(project.catalog_path(lang, domain)), po,
+                                   references))
     return targets
 
 

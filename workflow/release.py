@@ -32,12 +32,16 @@ SLUG_MAX = 150
 #: them, and a NUL cannot be written in a PO file), lone surrogates (no UTF-8 file holds one, a
 #: YAML escape can: "\\ud800") and noncharacters.
 _NOT_A_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                              "\u202a-\u202e\u2066-\u2069"  # bidi embeddings, overrides, isolates (issue 14)
                               + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
                                         for plane in range(17)) + "]")
 
 
 def _not_text(char: str) -> str:
     code = ord(char)
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return f"the bidirectional control U+{code:04X}, which reorders the text after it (in the title: on the " \
+               "index pages and in the PDF's Title)"
     what = ("a lone surrogate" if 0xD800 <= code <= 0xDFFF else "the control character" if code < 0xA0
             else "the noncharacter")
     return f"{what} U+{code:04X}, which is not text (no font draws it)"

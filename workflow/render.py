@@ -7,6 +7,7 @@ catalog; the release's words arrive already translated in an ``Edition``.
 from __future__ import annotations
 
 import datetime as _dt
+import html as htmllib
 import io
 import os
 import re
@@ -57,6 +58,22 @@ def safe_body(html: str) -> str:
     """
     return nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel=None, filter_style_properties={"text-align"}, strip_comments=True)
+
+
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+def print_links(html: str) -> str:
+    """A page for the PDF: a link relative to the page (``annex.pdf``, an earlier version's
+    ``<slug>.v1.pdf``) loses its address and keeps its text.  WeasyPrint would resolve it against the folder the PDF is made in, writing
+    ``file:///…/output/en/annex.pdf`` into the PDF: the build machine's folders, and a dead link.
+
+    >>> print_links('<a href="annex.pdf">the annex</a> <a href="https://x.org">x</a> <a href="#a">a</a>')
+    '<a>the annex</a> <a href="https://x.org">x</a> <a href="#a">a</a>'
+    """
+    from workflow.segment import is_relative
+
+    return _HREF.sub(lambda m: "<a" if is_relative(htmllib.unescape(m.group(1))) else m.group(0), html)
 
 
 def template_dirs(override: Path | None = None) -> list[Path]:
@@ -314,8 +331,11 @@ class Renderer:
             fallback=edition.fallback,
             source_lang=meta.lang,
         )
+        if page.for_print:
+            # The PDF has no address: a relative link (the body's, an earlier version's) loses its href.
+            return print_links(html)
         # On screen, Khmer breaks between khmercut's words only (the print text has its U+200B).
-        return html if page.for_print or self._recording is not None else khmer_web.mark_page(html)
+        return html if self._recording is not None else khmer_web.mark_page(html)
 
     def index(self, lang: str, releases: list[dict], *, root: str) -> str:
         """A list of releases with links to every language; ``root`` leads to ``output/``."""

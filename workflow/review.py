@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import polib
 
 from workflow import catalog, checks
+from workflow import segment as segment_io
+from workflow.checks import characters
 from workflow.lang import khmer
 from workflow.model import Release, Segment
 
@@ -33,6 +35,9 @@ class Cell:
     state: str  #: "source", "final", "fuzzy", "missing", "error" (a check error) or "rejected" (unsafe)
     changes: tuple[Change, ...] = ()
     note: str = ""
+    #: The release the translation memory filled this text in from ("" when a translator typed it):
+    #: nobody translated it for this release, so the reviewer sees where it came from.
+    memory: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,16 @@ class Review:
     #: (lang, msgid) → what changed from the issued text to the pending revision, word by word
     revisions: dict[tuple[str, str], tuple[Change, ...]] = field(default_factory=dict)
 
+    @property
+    def memory_filled(self) -> dict[str, int]:
+        """lang → how many of its cells the translation memory filled in (final or fuzzy)."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            for cell in row.cells:
+                if cell.memory:
+                    counts[cell.lang] = counts.get(cell.lang, 0) + 1
+        return counts
+
 
 def _tokens(text: str) -> list[str]:
     """Words with the spaces after them; Khmer, written without spaces, split at the segmenter's
@@ -106,42 +121,55 @@ def word_diff(old: str, new: str) -> tuple[Change, ...]:
     return tuple(changes)
 
 
+def visible(text: str) -> str:
+    """A translation as the reviewer should see it: a character the checks refuse (a bidi control,
+    an invisible format character, a separator) is shown as its code point, so that it neither
+    hides nor reorders the text around it on the review page.
+
+    >>> visible("R\u202eévil")
+    'R⟨U+202E⟩évil'
+    """
+    return "".join(f"⟨U+{ord(ch):04X}⟩" if characters.why_refused(ch) else ch for ch in text)
+
+
 def _cell(lang: str, segment: Segment, po: polib.POFile | None, source_lang: str,
-          glossary: checks.Glossary | None) -> Cell:
+          glossary: checks.Glossary | None, references: tuple = ()) -> Cell:
     entry = next((e for e in po if e.msgid == segment.text and not e.obsolete), None) if po else None
     if entry is None or not entry.msgstr:
         return Cell(lang, "", "missing")
+    memory = catalog.memory_origin(entry)
     if "fuzzy" in entry.flags:
         changes = word_diff(entry.previous_msgid, segment.text) if entry.previous_msgid else ()
-        return Cell(lang, entry.msgstr, "fuzzy", changes, entry.tcomment or "")
+        return Cell(lang, visible(entry.msgstr), "fuzzy", changes, entry.tcomment or "", memory=memory)
     # The edition's own judgement, not a copy of it: refused, wrong, or final.
     from workflow.editions import judge  # imported when used: the editions stage renders with this module
 
     judged = judge(segment.text, entry.msgstr, source_lang=source_lang, lang=lang, glossary=glossary,
-                   kind=segment.kind)
+                   kind=segment.kind, references=references)
     note = "; ".join(map(str, judged.problems))
     if judged.text is None:
-        return Cell(lang, entry.msgstr, "rejected", note=note)
+        return Cell(lang, visible(entry.msgstr), "rejected", note=note, memory=memory)
     if judged.errors:
-        return Cell(lang, entry.msgstr, "error", note=note)
-    memory = entry.tcomment if entry.tcomment and entry.tcomment.startswith(catalog.MEMORY_NOTE) else ""
-    return Cell(lang, entry.msgstr, "final", note="; ".join(filter(None, [note, memory])))
+        return Cell(lang, entry.msgstr, "error", note=note, memory=memory)
+    return Cell(lang, entry.msgstr, "final", note=note, memory=memory)
 
 
 def review(release: Release, segments: list[Segment], catalogs: dict[str, polib.POFile | None],
            languages: tuple[str, ...], glossary: checks.Glossary | None = None) -> Review:
     """The review of one release: ``catalogs`` maps each target language to its catalog."""
     result = Review(release, languages)
+    references = segment_io.link_definitions(release.body)
     for lang, po in catalogs.items():
         if po is not None:
-            result.stats[lang] = catalog.stats(po)
+            result.stats[lang] = catalog.stats(po, references)
     seen = set()
     for segment in segments:
         if segment.text in seen:
             continue
         seen.add(segment.text)
         cells = tuple(Cell(lang, segment.text, "source") if lang == release.meta.lang
-                      else _cell(lang, segment, catalogs.get(lang), release.meta.lang, glossary) for lang in languages)
+                      else _cell(lang, segment, catalogs.get(lang), release.meta.lang, glossary, references)
+                      for lang in languages)
         result.rows.append(Row(segment, cells))
     return result
 

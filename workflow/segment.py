@@ -16,6 +16,7 @@ shown as text, so a translation cannot smuggle markup into an edition.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -141,22 +142,43 @@ class _SegmentProcessor(Treeprocessor):
         _visit_tree(root, (), self.how, set())
 
 
-def new_markdown(visitor: Visitor | _Recombine) -> markdown.Markdown:
-    """A Python-Markdown instance with raw HTML off and the segment visitor installed."""
+#: A body's link definitions (``[name]: url "title"``) as Python-Markdown keeps them: name → (url, title).
+References = tuple[tuple[str, tuple[str, "str | None"]], ...]
+
+
+def new_markdown(visitor: Visitor | _Recombine, references: References = ()) -> markdown.Markdown:
+    """A Python-Markdown instance with raw HTML off and the segment visitor installed; with
+    ``references``, link definitions known before the text's own (see :func:`link_definitions`)."""
     how = visitor if isinstance(visitor, _Recombine) else _Recombine(visitor)
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_SegmentProcessor(md, how), "segments", 25)
+    md.references.update(dict(references))
     return md
 
 
-def _traverse(text: str, visitor: Visitor | _Recombine) -> str:
-    return new_markdown(visitor).convert(text)
+def _traverse(text: str, visitor: Visitor | _Recombine, references: References = ()) -> str:
+    return new_markdown(visitor, references).convert(text)
+
+
+@functools.lru_cache(maxsize=256)
+def link_definitions(body: str) -> References:
+    """The link definitions of a Markdown body, as Python-Markdown collects them before any inline
+    text is read: a translation put back in this body resolves ``[text][name]``, ``[name]`` and
+    ``[text][]`` against them, so the checks render a translation with them too (a reference-style
+    link is a link, whoever wrote its definition).
+
+    >>> link_definitions("See [the ministry][mfa].\\n\\n[MFA]: https://www.mfaic.gov.kh/ 'MFAIC'\\n")
+    (('mfa', ('https://www.mfaic.gov.kh/', 'MFAIC')),)
+    """
+    md = new_markdown(lambda msgid, kind: None)
+    md.convert(body)
+    return tuple(sorted(md.references.items()))
 
 
 def render_body(text: str, translate: Visitor | None = None, *, fallback_lang: str = "", lang: str = "",
-                text_filter: Callable[[str], str] | None = None) -> str:
+                text_filter: Callable[[str], str] | None = None, references: References = ()) -> str:
     """Markdown to HTML, with each segment replaced by ``translate``'s answer (None: the source).
 
     With ``fallback_lang`` (the source's language) and ``lang`` (the edition's), a block left in
@@ -166,7 +188,7 @@ def render_body(text: str, translate: Visitor | None = None, *, fallback_lang: s
     '<p>One.</p>\\n<p lang="fr">Deux.</p>'
     """
     how = _Recombine(translate or (lambda msgid, kind: None), fallback_lang, lang, text_filter)
-    return _traverse(text, how)
+    return _traverse(text, how, references)
 
 
 def body_segments(text: str) -> list[tuple[str, str]]:
@@ -188,6 +210,7 @@ class _Anchors(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: dict[str, None] = {}
+        self.hrefs: dict[str, None] = {}
         self.feed(html)
         self.close()
 
@@ -197,6 +220,35 @@ class _Anchors(HTMLParser):
             self.ids.add(values["id"])
         if tag == "a" and (values.get("href") or "").startswith("#"):
             self.links[values["href"][1:]] = None
+        if tag in ("a", "img") and (values.get("href") or values.get("src")):
+            self.hrefs[values.get("href") or values.get("src")] = None
+
+
+def is_relative(url: str) -> bool:
+    """True for a link that names a place relative to the page (``annex.pdf``, ``/x``, ``//host/x``):
+    a browser resolves it against the page's address, a PDF against the folder it was made in
+    (``file:///…/output/en/annex.pdf``, the build machine's folders and a dead link).  In-page
+    anchors (``#annex-1``) and URLs with a scheme are not.
+
+    >>> [is_relative(u) for u in ("annex.pdf", "../x.html", "/a", "//h/a", "#annex", "https://x.org", "mailto:a@b.kh")]
+    [True, True, True, True, False, False, False]
+    """
+    url = url.strip()
+    return not url.startswith("#") and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url)
+
+
+def relative_links(release: Release, segments: list[Segment]) -> list[tuple[str, int | None]]:
+    """Links of a release relative to the page (:func:`is_relative`), each with the line of the
+    first segment that has it (None when only a reference definition names it)."""
+    found = []
+    for url in _Anchors(render_body(release.body)).hrefs:
+        if is_relative(url):
+            line = next((s.line for s in segments if url in s.text), None)
+            if line is None:  # a reference definition: its own line in the body
+                at = release.body.find(url)
+                line = release.body_line + release.body.count("\n", 0, at) if at >= 0 else None
+            found.append((url, line))
+    return found
 
 
 def missing_anchors(release: Release, segments: list[Segment]) -> list[tuple[str, int | None]]:

@@ -36,7 +36,9 @@ def _write_catalog(path: Path, po: polib.POFile, old: Catalog | None, project: P
 def _memories(ws: Workspace) -> dict[str, catalog.Memory]:
     memories = {}
     for lang in ws.project.languages:
-        memory = catalog.Memory(ws.project.fuzzy_threshold)
+        # An exact match is filled in as final only where a reviewer approves each edition (and sees
+        # the match's origin on the review page); otherwise it is a fuzzy suggestion (README, Safety).
+        memory = catalog.Memory(ws.project.fuzzy_threshold, trust_exact=ws.project.approval)
         for (clang, domain), po in sorted(ws.catalogs.items()):
             if clang == lang and domain != UI_DOMAIN:
                 memory.add(po, domain)

@@ -67,6 +67,10 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
             for target, line in segment.missing_anchors(release, segments[release.slug]):
                 report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
                             f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
+            for url, line in segment.relative_links(release, segments[release.slug]):
+                report.warn(rel, line, f"the link to {url} is relative: the web page keeps it, the PDF shows its "
+                            f"text without a link (a PDF has no address to resolve it from); write the full address "
+                            f"(https://…) to have it in the PDF too")
         except RefusedInput as exc:
             if not exc.outside:
                 report.failure(exc, rel)

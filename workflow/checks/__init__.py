@@ -2,7 +2,8 @@
 
 Translations come from outside the office, so every translated entry is judged before it is
 published, each check a small function of (source, translation, languages) in a module of its
-family — :mod:`~workflow.checks.markup` (unsafe additions, markup, links, raw HTML),
+family — :mod:`~workflow.checks.markup` (unsafe additions, markup, links, raw HTML, typed
+addresses; the characters refused are in :mod:`~workflow.checks.characters`),
 :mod:`~workflow.checks.numbers`, :mod:`~workflow.checks.glossary`,
 :mod:`~workflow.checks.punctuation` (and French spacing), :mod:`~workflow.checks.untranslated`,
 :mod:`~workflow.checks.khmer` and :mod:`~workflow.checks.consistency` (across entries).
@@ -41,15 +42,17 @@ del _glossary, _markup
 
 
 def check_entry(msgid: str, msgstr: str, *, source_lang: str, lang: str, glossary: Glossary | None = None,
-                kind: str = "") -> list[Problem]:
+                kind: str = "", references: tuple = ()) -> list[Problem]:
     """Every problem of one translation, most severe first; an empty translation has none.
 
     ``kind`` is the segment's kind as the catalog's ``#. type:`` comment says it ("paragraph",
-    "heading 2", "front matter: title", "template string"...).
+    "heading 2", "front matter: title", "template string"...); ``references`` the link definitions
+    of the release's body (``segment.link_definitions``), which the page resolves a translation's
+    reference-style links against.
     """
     if not msgstr:
         return []
-    entry = Entry(msgid, msgstr, source_lang, lang, glossary, kind)
+    entry = Entry(msgid, msgstr, source_lang, lang, glossary, kind, references)
     order = {Severity.REJECT: 0, Severity.ERROR: 1, Severity.WARNING: 2}
     return sorted(run_all(entry), key=lambda p: order[p.severity])
 

@@ -53,16 +53,19 @@ class Entry:
     lang: str
     glossary: Glossary | None = None
     kind: str = ""
+    #: The release's link definitions (``segment.link_definitions``): the page resolves a
+    #: translation's ``[text][name]`` against them, so the checks do too.
+    references: tuple = ()
 
     @functools.cached_property
     def source(self) -> View:
         from workflow.checks.text import view
-        return view(self.msgid)
+        return view(self.msgid, self.references)
 
     @functools.cached_property
     def target(self) -> View:
         from workflow.checks.text import view
-        return view(self.msgstr)
+        return view(self.msgstr, self.references)
 
     @property
     def same_language(self) -> bool:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from workflow.checks import characters as _characters
 from workflow.checks import text as _text
 from workflow.checks.base import Entry, Problem, Severity, check, excerpt
 
@@ -60,11 +62,12 @@ class Rendered:
 
 
 @functools.lru_cache(maxsize=4096)
-def rendered(text: str) -> Rendered:
+def rendered(text: str, references: tuple = ()) -> Rendered:
     """The links and images ``text`` makes once put in a paragraph the way the pipeline puts a
-    translation (the block is parsed from the source, then the text goes through inline Markdown)."""
+    translation (the block is parsed from the source, then the text goes through inline Markdown,
+    with the release's link definitions, ``references``)."""
     links = _Links()
-    links.feed(_text.html(text))
+    links.feed(_text.html(text, references))
     links.close()
     return Rendered(frozenset(links.urls), links.images)
 
@@ -77,15 +80,63 @@ def urls(text: str) -> set[str]:
     return found | {"mailto:" + address for address in _AUTOMAIL.findall(text)}
 
 
-def new_urls(msgid: str, msgstr: str) -> set[str]:
+def new_urls(msgid: str, msgstr: str, references: tuple = ()) -> set[str]:
     """URLs the translation has that the source does not: as written in the Markdown, and as
-    Python-Markdown really renders them (which catches every form the patterns miss)."""
-    return (urls(msgstr) | rendered(msgstr).urls) - (urls(msgid) | rendered(msgid).urls)
+    Python-Markdown really renders them with the release's link definitions (which catches every
+    form the patterns miss, ``[text][name]`` and ``[name]`` included)."""
+    return (urls(msgstr) | rendered(msgstr, references).urls) - (urls(msgid) | rendered(msgid, references).urls)
 
 
-def added_images(msgid: str, msgstr: str) -> bool:
+def added_images(msgid: str, msgstr: str, references: tuple = ()) -> bool:
     return (len(_IMAGE.findall(msgstr)) > len(_IMAGE.findall(msgid))
-            or rendered(msgstr).images > rendered(msgid).images)
+            or rendered(msgstr, references).images > rendered(msgid, references).images)
+
+
+#: An address typed as text, as PDF viewers (pdf.js, Acrobat) and mail programs find one to make it
+#: a link: a scheme and ``://``, ``www.``, ``mailto:`` or name@domain.  Read after NFKC (fullwidth
+#: ｗｗｗ．is www.) with invisible characters removed; no ``\b``: Khmer letters are word characters,
+#: so ``មើលwww.x.org`` has no word boundary before ``www``, yet a viewer finds the address.
+_TYPED = re.compile(r"(?<![A-Za-z0-9+.-])(?:[A-Za-z][A-Za-z0-9+.-]{0,20}://|www\.|mailto:)[^\s<>\"“”«»]{1,2000}"
+                    r"|[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}", re.I)
+_SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]{0,20}://|mailto:)", re.I)
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+
+
+def _trimmed(address: str) -> str:
+    """An address without the sentence's punctuation after it ("www.x.org." ends a sentence)."""
+    address = address.strip()
+    while address and (unicodedata.category(address[-1])[0] in "PZS" and address[-1] not in "/#=&"):
+        address = address[:-1]
+    return address
+
+
+def _address_key(address: str) -> str:
+    """An address as compared: without its scheme, trailing punctuation and slash, in lowercase
+    (``https://www.x.org/`` and ``www.x.org`` are one address; ``www.y.org`` another)."""
+    return _SCHEME.sub("", _trimmed(address)).rstrip("/").lower()
+
+
+def addresses(text: str) -> dict[str, str]:
+    """The addresses typed in ``text``: key → as typed.
+
+    >>> addresses("Voir www.mfaic.gov.kh. Écrire à info@mfaic.gov.kh ou https://x.org/a?b=1 ;")
+    {'www.mfaic.gov.kh': 'www.mfaic.gov.kh', 'info@mfaic.gov.kh': 'info@mfaic.gov.kh', 'x.org/a?b=1': 'https://x.org/a?b=1'}
+    """
+    return {_address_key(m.group(0)): _trimmed(m.group(0)) for m in _TYPED.finditer(_plain(text))}
+
+
+def typed_addresses(msgid: str, msgstr: str, references: tuple = ()) -> list[str]:
+    """Addresses (URLs, ``www.``, e-mail) the translation shows as text that the source has nowhere:
+    not as text, not as a link.  A PDF viewer makes them links, WeasyPrint or not."""
+    source = _text.view(msgid, references)
+    target = _text.view(msgstr, references)
+    known = set(addresses(msgid)) | set(addresses(source.text))
+    known |= {_address_key(u) for u in source.hrefs} | {_address_key(u) for u in urls(msgid)}
+    shown = addresses(msgstr) | addresses(target.text)
+    return sorted(typed for key, typed in shown.items() if key and key not in known)
 
 
 def raw_html(msgid: str, msgstr: str) -> list[str]:
@@ -94,33 +145,32 @@ def raw_html(msgid: str, msgstr: str) -> list[str]:
     return [m.group(0) for m in _TAG.finditer(msgstr) if m.group(0) not in source]
 
 
-#: Control characters no font draws (tab and line feed are white space).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def rejection(msgid: str, msgstr: str) -> str | None:
+def rejection(msgid: str, msgstr: str, references: tuple = ()) -> str | None:
     """Why a translation must not be published, or None if it may be."""
-    control = _CONTROL.search(msgstr)
-    if control and not _CONTROL.search(msgid):
-        return f"the translation holds the control character U+{ord(control.group()):04X}, which no font " \
-               "can draw; remove it (in a text editor it may show as ^M, ^L or a box)"
+    character = _characters.refused(msgid, msgstr)
+    if character:
+        return character
     brackets = msgstr.count("[")
     if brackets > max(_text.MAX_BRACKETS, msgid.count("[")):
         return f"the translation holds {brackets:,} '[' (at most {_text.MAX_BRACKETS:,}): " \
                "Markdown cannot render that many in reasonable time"
-    added = new_urls(msgid, msgstr)
+    added = new_urls(msgid, msgstr, references)
     if added:
         return f"the translation links to {', '.join(sorted(added))}, which the source does not; " \
                "links must be the source's own"
-    if added_images(msgid, msgstr):
+    if added_images(msgid, msgstr, references):
         return "the translation adds an image the source does not have"
+    typed = typed_addresses(msgid, msgstr, references)
+    if typed:
+        return f"the translation types the address {', '.join(typed)}, which the source does not have " \
+               "(PDF viewers and mail programs make it a link); a translation cannot add a URL"
     return None
 
 
 @check("unsafe")
 def unsafe(entry: Entry) -> Iterator[Problem]:
-    """A translation that adds a link, a URL, an image or a control character is never published."""
-    reason = rejection(entry.msgid, entry.msgstr)
+    """A translation that adds a link, a URL (typed as text too), an image, or an invisible, control or undrawable character is never published."""
+    reason = rejection(entry.msgid, entry.msgstr, entry.references)
     if reason:
         yield Problem("unsafe", Severity.REJECT, f"{reason}; the source text is published instead")
 

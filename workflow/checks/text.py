@@ -109,18 +109,19 @@ def strip_noise(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def html(text: str) -> str:
-    """The HTML of ``text`` put in a paragraph the way the pipeline puts a translation."""
-    return segment.render_body("x", lambda msgid, kind="": text)
+def html(text: str, references: segment.References = ()) -> str:
+    """The HTML of ``text`` put in a paragraph the way the pipeline puts a translation: in its
+    release's body, whose link definitions (``references``) a ``[text][name]`` resolves against."""
+    return segment.render_body("x", lambda msgid, kind="": text, references=references)
 
 
 @functools.lru_cache(maxsize=4096)
-def view(text: str) -> View:
+def view(text: str, references: segment.References = ()) -> View:
     """``text`` rendered and read (cached: each side of an entry is rendered once)."""
     if text.count("[") > MAX_BRACKETS:
         return View(text, Counter(), (), text, strip_noise(text), rendered=False)
     reader = _Reader()
-    reader.feed(html(text))
+    reader.feed(html(text, references))
     reader.close()
     rendered_text = "".join(reader.text).strip()
     prose = strip_noise("".join(reader.prose)).strip()
