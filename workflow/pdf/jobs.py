@@ -105,7 +105,8 @@ def _typeset(job: PdfJob):
     """Run one job (in a worker or here): the Typeset result, or the TypesetError it raised."""
     from workflow.pdf import typeset
 
-    return typeset.write_pdf(job.html, base_url=job.folder, allowed=(job.assets,), variant=job.variant,
+    allowed = (job.assets, job.assets.parent / "media")  # the stylesheets and fonts; the images (workflow.media)
+    return typeset.write_pdf(job.html, base_url=job.folder, allowed=allowed, variant=job.variant,
                              identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key)
 
 
