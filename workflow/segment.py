@@ -150,8 +150,8 @@ def _figure(element: etree.Element, alt: str, src: str, title: str, how: _Recomb
         if how.fallback_lang and replacement is None:
             target.set("lang", how.fallback_lang)
         text = text if replacement is None else replacement
-        if target is image:  # an attribute: no Markdown, no print line breaks (a screen reader reads it)
-            image.set("alt", " ".join(text.split()))
+        if target is image:  # an attribute: no Markdown, no print line breaks (a screen reader reads it);
+            image.set("alt", re.sub(r"[ \t\r\n]+", " ", text).strip())  # no-break spaces stay
         else:
             target.text = from_msgstr(how.text_filter(text) if how.text_filter else text)
 
