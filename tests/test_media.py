@@ -82,6 +82,9 @@ SVG_HOSTILE = {
                 '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>',
     "XInclude": '<svg xmlns="http://www.w3.org/2000/svg"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
                 'href="file:///etc/passwd" parse="text"/></svg>',
+    "CSS escape hiding url()": '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="u\\72l(http://evil.example/)"/></svg>',
+    "@import in style": '<svg xmlns="http://www.w3.org/2000/svg"><rect style="@import \'http://evil.example/\'"/></svg>',
+    "nested 10,000 deep": '<svg xmlns="http://www.w3.org/2000/svg">' + "<g>" * 10_000 + "</g>" * 10_000 + "</svg>",
     "no SVG namespace": '<svg><rect/></svg>',
     "not XML": '<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>',
     "HTML": '<html><body><script>alert(1)</script></body></html>',
@@ -188,6 +191,8 @@ def test_hostile_svg_is_refused(case):
     with pytest.raises(MediaError) as refused:
         media.sanitise_svg(SVG_HOSTILE[case].encode())
     assert refused.value.hint
+    if case not in ("no SVG namespace", "not XML", "HTML"):  # refused for what it holds, not as a bad file
+        assert refused.value.message.startswith(("is an SVG with", "is an SVG nested")), refused.value.message
 
 
 def test_a_plain_svg_is_published_as_the_tree_that_was_checked():

@@ -39,6 +39,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -74,7 +75,7 @@ class Media:
     width: int | None
     height: int | None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -182,9 +183,10 @@ _ATTRIBUTES = frozenset({
     "orient", "marker-start", "marker-mid", "marker-end", "font-family", "font-size", "font-weight",
     "font-style", "text-anchor", "dominant-baseline", "letter-spacing", "word-spacing", "dx", "dy", "rotate",
     "lang", "style", "href", f"{{{_XLINK}}}href", f"{{{_XML}}}space", f"{{{_XML}}}lang"})
+MAX_SVG_DEPTH = 64  #: a figure drawn in Inkscape nests its groups a few levels deep
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
 #: What a style attribute may never hold, whatever the allow-list of properties would say.
-_STYLE_REFUSED = re.compile(r"@import|expression\s*\(|javascript:|\\", re.IGNORECASE)
+_STYLE_REFUSED = re.compile(r"@import|expression\s*\(|javascript:", re.IGNORECASE)
 
 
 def _local_name(tag: str) -> tuple[str, str]:
@@ -210,7 +212,12 @@ def sanitise_svg(data: bytes) -> tuple[bytes, int | None, int | None]:
     if root.tag != f"{{{_SVG}}}svg":
         raise MediaError("is not an SVG file (its root element is not <svg> in the SVG namespace)",
                          "export it again as SVG, or as PNG")
-    for element in root.iter():
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        stack.extend((child, depth + 1) for child in reversed(element))
+        if depth > MAX_SVG_DEPTH:  # the writer (and WeasyPrint's reader) would recurse that deep
+            raise MediaError(f"is an SVG nested more than {MAX_SVG_DEPTH} elements deep", hint)
         namespace, local = _local_name(element.tag) if isinstance(element.tag, str) else ("", "?")
         if namespace != _SVG or local not in _ELEMENTS:
             shown = local if namespace in (_SVG, "") else f"{local} (namespace {namespace})"
@@ -227,8 +234,8 @@ def sanitise_svg(data: bytes) -> tuple[bytes, int | None, int | None]:
             for target in _URL.findall(value):
                 if not target.strip().startswith("#"):
                     raise MediaError(f"is an SVG with an external reference (url({target[:60]}) on <{local}>)", hint)
-            if attribute == "style" and _STYLE_REFUSED.search(value):
-                raise MediaError(f"is an SVG with a style that is not allowed on <{local}>", hint)
+            if "\\" in value or attribute == "style" and _STYLE_REFUSED.search(value):  # no CSS escapes
+                raise MediaError(f"is an SVG with a style or an escape that is not allowed ({shown}= on <{local}>)", hint)
     etree.register_namespace("", _SVG)
     etree.register_namespace("xlink", _XLINK)
     clean = etree.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -282,6 +289,8 @@ def references(rel: Release) -> list[tuple[str, str, int]]:
     from workflow import segment
 
     found, cursor = [], 0
+    if "![" not in rel.body:  # no image (inline or by reference): no second rendering
+        return found
     for src, alt in _Images(segment.render_body(rel.body)).found:
         at = rel.body.find(src, cursor) if src else -1
         at = at if at >= 0 else (rel.body.find(src) if src else -1)
@@ -318,6 +327,10 @@ def collect(releases: Iterable[Release], content: Path, root: Path) -> Library:
                     except MediaError as exc:
                         refused[name] = exc
                         raise
+                    except Exception as exc:  # a reader's own failure: this image only, said with its line
+                        refused[name] = MediaError(f"could not be checked ({type(exc).__name__}: {exc})",
+                                                   "export it again, or report this to the developers")
+                        raise refused[name] from None
             except MediaError as exc:
                 problems.append((rel.path, line, f"the image {src!r} {exc.message} — {exc.hint}"))
                 continue
@@ -366,6 +379,7 @@ def publish(ws, renderer, report) -> None:
         return
     from workflow.workspace import save
 
+    renderer.media = {}  # whatever happens below, once a run: an image not published is left out
     project = ws.project
     library = collect(ws.releases, project.content, project.root)
     for path, line, message in library.problems:
@@ -373,8 +387,13 @@ def publish(ws, renderer, report) -> None:
     for path, line, message in library.warnings:
         report.warn(path, line, message)
     folder = project.output / FOLDER
-    for media in library.images.values():
-        save(project, report, folder / media.name, media.data)
+    for media in list(library.images.values()):
+        try:
+            save(project, report, folder / media.name, media.data)
+        except OSError as exc:
+            del library.images[media.name]
+            report.error(project.relative(folder / media.name), None, f"could not be written ({exc}): the image "
+                         "is left out of the editions; check the output folder's space and permissions")
     if folder.is_dir():
         for path in sorted(folder.rglob("*"), reverse=True):
             name = path.relative_to(folder).as_posix()
