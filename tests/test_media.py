@@ -469,3 +469,19 @@ def test_alt_text_and_caption_are_catalog_entries(published_media):
     for lang in ("km", "fr"):
         result = run(tool("msgfmt"), "--check", "-o", os.devnull, str(root / "locale" / lang / "LC_MESSAGES" / f"{PHOTO}.po"))
         assert result.returncode == 0, result.stderr
+
+
+def test_a_changed_photo_retypesets_the_pdfs_that_show_it_and_only_those(published_media, tmp_path):
+    source, _ = published_media
+    root = tmp_path / "copy"
+    shutil.copytree(source, root, symlinks=True)
+    (root / "output" / ".last-run.json").unlink(missing_ok=True)  # none: that run had errors
+    (root / "content" / "media" / "visit.jpg").write_bytes(jpeg(300, 200))  # same name, new photo
+    before = {lang: (root / "output" / lang / f"{FLAG}.pdf").read_bytes() for lang in ("km", "en", "fr")}
+    report = publish(load(root), jobs=1)
+    # The photo release's three PDFs and the broken release's three (it shows the photo too).
+    assert (report.typeset, report.unchanged) == (6, 3)
+    assert before == {lang: (root / "output" / lang / f"{FLAG}.pdf").read_bytes() for lang in ("km", "en", "fr")}
+    assert (root / "output" / "media" / "visit.jpg").read_bytes() == (root / "content" / "media" / "visit.jpg").read_bytes()
+    listed = run(tool("pdfimages"), "-list", str(root / "output" / "en" / f"{PHOTO}.pdf")).stdout
+    assert re.search(r"\bimage\s+300\s+200\b", listed), listed
