@@ -355,11 +355,8 @@ class Images(HTMLParser):
             self._caption = None
 
 
-@pytest.fixture(scope="module")
-def published_media(tmp_path_factory) -> tuple[Path, Report]:
-    """The figure sample, a release with a photo, and one whose images are all broken, published
-    once (the other samples are left out to keep it short)."""
-    root = copy_project(tmp_path_factory.mktemp("media"))
+def _figure_sample_only(root: Path) -> Path:
+    """A project copy with the figure sample alone (its approvals kept), to keep publishes short."""
     content = root / "content"
     for path in content.glob("*.md"):
         if path.stem != FLAG:
@@ -368,6 +365,15 @@ def published_media(tmp_path_factory) -> tuple[Path, Report]:
     ledger = content / "approvals.tsv"
     ledger.write_text("".join(line for line in ledger.read_text(encoding="utf-8").splitlines(keepends=True)
                               if line.startswith("#") or FLAG in line), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def published_media(tmp_path_factory) -> tuple[Path, Report]:
+    """The figure sample, a release with a photo, and one whose images are all broken, published
+    once (the other samples are left out to keep it short)."""
+    root = _figure_sample_only(copy_project(tmp_path_factory.mktemp("media")))
+    content = root / "content"
     (content / f"{PHOTO}.md").write_text(PHOTO_SOURCE, encoding="utf-8")
     (content / f"{BROKEN}.md").write_text(BROKEN_SOURCE, encoding="utf-8")
     folder = content / "media"
@@ -485,3 +491,19 @@ def test_a_changed_photo_retypesets_the_pdfs_that_show_it_and_only_those(publish
     assert (root / "output" / "media" / "visit.jpg").read_bytes() == (root / "content" / "media" / "visit.jpg").read_bytes()
     listed = run(tool("pdfimages"), "-list", str(root / "output" / "en" / f"{PHOTO}.pdf")).stdout
     assert re.search(r"\bimage\s+300\s+200\b", listed), listed
+
+
+def test_an_issued_version_keeps_its_image_when_a_revision_replaces_it(tmp_path):
+    root = _figure_sample_only(copy_project(tmp_path, approval=True))
+    source = root / "content" / f"{FLAG}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("media/cambodia-flag.svg", "media/flag.png"),
+                      encoding="utf-8")
+    (root / "content" / "media" / "flag.png").write_bytes(png(64, 40))
+    report = publish(load(root), jobs=1)
+    assert report.ok, report.findings
+    for lang in ("km", "en", "fr"):
+        issued = Images((root / "output" / lang / f"{FLAG}.html").read_text(encoding="utf-8"))
+        assert [image["src"] for image in issued.images] == ["../media/cambodia-flag.svg"], lang
+        pending = Images((root / "output" / "review" / lang / f"{FLAG}.html").read_text(encoding="utf-8"))
+        assert [image["src"] for image in pending.images] == ["../../media/flag.png"], lang
+    assert sorted(p.name for p in (root / "output" / "media").iterdir()) == ["cambodia-flag.svg", "flag.png"]

@@ -42,7 +42,7 @@ class PdfJob:
     path: Path  #: where it is published
     html: str  #: the print HTML
     folder: Path  #: the base URL's folder (the page's own folder)
-    assets: Path  #: the only folder WeasyPrint may read
+    assets: Path  #: the folder WeasyPrint may read, with ``media/`` beside it (the checked images)
     variant: str
     identifier: bytes
     epoch: int
