@@ -268,7 +268,9 @@ def test_a_refused_url_and_a_rejected_link_are_each_said_once(project_copy, caps
     err = capsys.readouterr().err
     assert err.count("https://evil.example/") == 1, err
     assert err.count("the source text is published instead") == 1, err  # said once on its line too
-    assert err.count(f"refused to load {(project_copy / 'seal.png').as_uri()} in the fr PDF") == 1, err
+    # An image outside content/media/ is refused at its line (workflow.media), before the sandbox sees it.
+    assert err.count("the image '../../seal.png' is outside content/media/") == 1, err
+    assert (project_copy / "seal.png").as_uri() not in err
 
 
 # ------------------------------------------------------------------ what is said
