@@ -507,3 +507,11 @@ def test_an_issued_version_keeps_its_image_when_a_revision_replaces_it(tmp_path)
         pending = Images((root / "output" / "review" / lang / f"{FLAG}.html").read_text(encoding="utf-8"))
         assert [image["src"] for image in pending.images] == ["../../media/flag.png"], lang
     assert sorted(p.name for p in (root / "output" / "media").iterdir()) == ["cambodia-flag.svg", "flag.png"]
+
+
+def test_the_run_record_reads_the_images():
+    """A publish with nothing changed is replayed; an image changed under content/media/ is a change."""
+    from workflow import runstate
+
+    found = runstate.inputs(load(ROOT), {})
+    assert "content/media/cambodia-flag.svg" in found and "content/media/cambodia-flag.svg.license" in found
