@@ -140,6 +140,16 @@ def test_a_photo_and_a_figure_are_read_from_their_headers(tmp_path):
     assert (figure.width, figure.height) == (120, 60)
 
 
+def test_a_photo_taken_upright_has_its_turned_size(tmp_path):
+    """Browsers and WeasyPrint turn a JPEG as its EXIF orientation says: so do its width and height."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200)).save(out, "JPEG", exif=exif)
+    turned = _check(tmp_path, "upright.jpg", out.getvalue())
+    assert (turned.width, turned.height) == (200, 300)
+
+
 @pytest.mark.parametrize("name, data, says", [
     ("missing.jpg", None, "is missing: there is no content/media/missing.jpg"),
     ("png.jpg", png(), "is a PNG file, not the JPEG its extension says"),

@@ -152,6 +152,8 @@ def _raster_size(data: bytes, kind: str) -> tuple[int, int]:
                                      f"megapixels and {MAX_SIDE:,} pixels a side)", _RESIZE)
                 if kind == "PNG":
                     image.verify()  # every chunk's checksum, without decoding the pixels
+                elif image.getexif().get(0x0112) in (5, 6, 7, 8):  # a camera held upright: shown turned
+                    width, height = height, width
     except MediaError:
         raise
     except Image.DecompressionBombError:
