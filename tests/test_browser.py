@@ -431,7 +431,7 @@ def test_html_editions_carry_no_zero_width_space(tab, published):
     for slug in SLUGS:
         tab.open((output / "km" / f"{slug}.html").as_uri())
         text = tab.js("document.body.textContent")
-        assert "\u200b" not in text and sum(map(is_khmer, text)) > 500, slug
+        assert "\u200b" not in text and sum(map(is_khmer, text)) > 300, slug  # the shortest sample has 391
         # What Ctrl+A, Ctrl+C gives: Chromium's own selection of the article.
         copied = tab.js("(() => { const s = getSelection(); s.selectAllChildren(document.querySelector('article'));"
                         " return s.toString(); })()")
@@ -444,6 +444,7 @@ def test_chromium_wraps_khmer_in_a_narrow_column_and_copies_it_exactly(slug, tab
     """A copy of the km page with one more stylesheet (a 70 mm page: the CSP forbids inline CSS)."""
     site = tmp_path / "site"
     shutil.copytree(published / "output/assets", site / "assets")
+    shutil.copytree(published / "output/media", site / "media")  # the figures of the pages
     (site / "km").mkdir()
     (site / "assets/narrow-test.css").write_text(NARROW, encoding="utf-8")
     page = (published / "output/km" / f"{slug}.html").read_text(encoding="utf-8")

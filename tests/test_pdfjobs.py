@@ -12,13 +12,15 @@ from pathlib import Path
 
 import polib
 
-from tests.conftest import use_templates
+from tests.conftest import ROOT, use_templates
 from workflow import build, runstate
 from workflow.pdf import jobs as pdfjobs
 from workflow import project as project_io
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 LANGS = ("km", "en", "fr")
+#: One PDF per sample release and language.
+EDITIONS = len(list((ROOT / "content").glob("*.md"))) * len(LANGS)
 
 
 def publish(root: Path, jobs: int = 1) -> build.Report:
@@ -35,10 +37,10 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 def test_a_publish_with_nothing_to_do_typesets_nothing_and_writes_nothing(project_copy):
     first = publish(project_copy)
-    assert first.typeset == 6 and first.unchanged == 0
+    assert first.typeset == EDITIONS and first.unchanged == 0
     before = {p: p.stat().st_mtime_ns for p in (project_copy / "output").rglob("*") if p.is_file()}
     again = publish(project_copy)
-    assert (again.typeset, again.unchanged, again.written) == (0, 6, [])
+    assert (again.typeset, again.unchanged, again.written) == (0, EDITIONS, [])
     assert {p: p.stat().st_mtime_ns for p in (project_copy / "output").rglob("*") if p.is_file()} == before
 
 
@@ -50,7 +52,7 @@ def test_one_french_entry_rebuilds_that_edition_and_the_pages_that_show_it(proje
     entry.msgstr = "Ainsi, " + entry.msgstr[0].lower() + entry.msgstr[1:]
     po.save(str(path))
     report = publish(project_copy)
-    assert report.typeset == 1 and report.unchanged == 5
+    assert report.typeset == 1 and report.unchanged == EDITIONS - 1
     written = set(report.written)
     assert {f"output/fr/{BELGIUM}.html", f"output/fr/{BELGIUM}.pdf"} <= written
     # Nothing else but what lists or reviews it, and the manifest that records what made the PDF.
@@ -65,7 +67,7 @@ def test_a_template_change_rebuilds_every_edition(project_copy):
     publish(project_copy)
     css = template_file("edition.css").read_text(encoding="utf-8")
     use_templates(project_copy, {"edition.css": css.replace("line-height: 1.5;", "line-height: 1.55;", 1)})
-    assert publish(project_copy).typeset == 6
+    assert publish(project_copy).typeset == EDITIONS
 
 
 def test_a_damaged_manifest_means_rebuild_never_an_error(project_copy):
@@ -75,7 +77,7 @@ def test_a_damaged_manifest_means_rebuild_never_an_error(project_copy):
     for damaged in ("", "[", '{"pdfs": 3}', '{"pdfs": {"en/x.pdf": {"input": 1}}}', "\x00" * 10):
         manifest.write_text(damaged, encoding="utf-8")
         report = publish(project_copy)
-        assert report.typeset == 6  # rebuilt, and to the same bytes
+        assert report.typeset == EDITIONS  # rebuilt, and to the same bytes
         assert {k: v for k, v in outputs(project_copy).items() if k != pdfjobs.MANIFEST} == \
             {k: v for k, v in before.items() if k != pdfjobs.MANIFEST}
 
@@ -108,7 +110,7 @@ def test_the_bytes_do_not_depend_on_the_number_of_workers(tmp_path):
 
     one, two = copy_project(tmp_path / "one"), copy_project(tmp_path / "two")
     for root in (one, two):
-        _more_releases(root, 1)  # 4 releases, 12 PDFs: enough for a pool of 2 to start
-    assert publish(one, jobs=1).typeset == 12
-    assert publish(two, jobs=2).typeset == 12
+        _more_releases(root, 1)  # twice the samples' PDFs: enough for a pool of 2 to start
+    assert publish(one, jobs=1).typeset == 2 * EDITIONS
+    assert publish(two, jobs=2).typeset == 2 * EDITIONS
     assert outputs(one) == outputs(two)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polib
 
+from tests.conftest import ROOT
 from workflow import build, project as project_io, runstate
 from workflow.cli import main
 
@@ -70,7 +71,7 @@ def test_a_damaged_record_means_a_full_run_never_an_error(project_copy):
     for damaged in ("", "{", '{"format": 1}', '{"format": 1, "inputs": 3, "outputs": []}', "[]", "\x00"):
         record.write_text(damaged, encoding="utf-8")
         report = publish(project_copy)
-        assert report.ok and report.written == [] and report.typeset == 0 and report.unchanged == 6
+        assert report.ok and report.written == [] and report.typeset == 0 and report.unchanged == len(list((ROOT / "content").glob("*.md"))) * 3
         assert runstate.read(project_copy / "output") is not None  # written again whole
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from workflow import lifecycle, records
+from workflow import lifecycle, media, records
 from workflow import release as release_io
 from workflow.editions import gate_problems, make_edition, plan_edition, print_filter
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
@@ -169,6 +169,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     """
     project = ws.project
     started = time.perf_counter()
+    media.publish(ws, renderer, report)  # once a run: the images checked, copied to output/media/
     if planned is None:  # not to be rebuilt (``plan_for_build``): what is published stays as it is
         if (lang, rel.slug) in ws.broken and rel.meta.withdrawn is None:
             report.error(project.relative(project.catalog_path(lang, rel.slug)), None,

@@ -22,6 +22,7 @@ import nh3
 from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
+from workflow import media
 from workflow.lang import khmer_web, locales, typography
 from workflow.fsutil import MAX_TEMPLATE_BYTES, read_input
 from workflow.model import Edition, WorkflowError
@@ -29,7 +30,7 @@ from workflow.model import Edition, WorkflowError
 TEMPLATES = ("edition.html", "index.html", "page.css")
 #: What a release body may contain once rendered: Markdown's own output, nothing else.
 _BODY_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
-              "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "img"}
+              "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "figure", "figcaption"}
 _BODY_ATTRIBUTES = {**{f"h{n}": {"id"} for n in range(1, 7)}, "a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"},
                     "code": {"class"}, "ol": {"start"}}
 #: A Python format placeholder, which Jinja2's gettext fills: %(name)s, %s, %d.
@@ -214,6 +215,8 @@ class Renderer:
         self.override = override
         self._environments: dict[str, jinja2.Environment] = {}
         self._emblem: str | None | bool = False  #: not looked for yet
+        #: The images published this run (``workflow.media.publish``); None: not checked yet.
+        self.media = None
 
     def emblem(self) -> str | None:
         """The emblem's name in ``output/assets``, or None (none, or unusable: ``write_assets`` says why)."""
@@ -239,7 +242,9 @@ class Renderer:
         """A renderer that shows ``strings`` (an issued edition's approved words) in ``lang``,
         and today's translations for any string the templates have gained since."""
         tables = {**self._ui, lang: {**self._ui.get(lang, {}), **strings}}
-        return Renderer(tables, self.languages, self.override)
+        renderer = Renderer(tables, self.languages, self.override)
+        renderer.media = self.media
+        return renderer
 
     def edition_strings(self, edition: Edition) -> dict[str, str]:
         """The templates' strings an edition's page shows, translated: part of what a reviewer
@@ -317,7 +322,8 @@ class Renderer:
             slug=edition.release.slug,
             strings=edition.strings,
             reference=meta.reference,
-            body=Markup(typography.nowrap_khmer_names(safe_body(edition.body_html))),
+            body=Markup(media.place(typography.nowrap_khmer_names(safe_body(edition.body_html)), page.root,
+                                    self.media)),
             date=locales.long_date(meta.date, lang),
             date_iso=meta.date.isoformat(),
             closing=locales.long_date(meta.closing_date, lang),  # kept for a project's own templates

@@ -28,7 +28,8 @@ from workflow.model import WorkflowError
 RECORD = ".last-run.json"
 #: Libraries whose version changes what is published.
 _LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "polib", "pyyaml", "regex",
-              "fonttools", "pydyf", "rapidfuzz", "fontpkg-noto-serif", "fontpkg-noto-sans-khmer")
+              "fonttools", "pydyf", "rapidfuzz", "fontpkg-noto-serif", "fontpkg-noto-sans-khmer", "pillow",
+              "defusedxml")
 _FORMAT = 1
 
 

@@ -29,6 +29,7 @@ from markdown.extensions.toc import unique
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX
 
+from workflow import media
 from workflow.model import TRANSLATABLE_KEYS, Release, Segment, WorkflowError
 
 #: The longest segment offered to translators: a press-release paragraph is a few
@@ -116,6 +117,10 @@ def _visit_tree(element: etree.Element, parents: tuple[str, ...], how: _Recombin
             continue
         raw = child.text or ""
         inside_foreign = foreign
+        lone = media.lone_image(raw) if child.tag == "p" and STX not in raw else None
+        if lone is not None:  # a photo or a figure: its alt text and caption are segments
+            _figure(child, *lone, how)
+            continue
         # Stashed content (a fenced code block) shows as an STX…ETX placeholder: not prose.
         if child.tag in _TEXT_TAGS and raw.strip() and STX not in raw:
             msgid = to_msgid(raw)
@@ -131,6 +136,25 @@ def _visit_tree(element: etree.Element, parents: tuple[str, ...], how: _Recombin
             text = msgid if replacement is None else replacement
             child.text = from_msgstr(how.text_filter(text) if how.text_filter else text)
         _visit_tree(child, parents + (child.tag,), how, ids, inside_foreign)
+
+
+def _figure(element: etree.Element, alt: str, src: str, title: str, how: _Recombine) -> None:
+    """A paragraph holding one image becomes ``<figure><img alt><figcaption>`` (``workflow.media``):
+    the alt text and the caption (the image's title) are put back like any block's text."""
+    element.tag, element.text = "figure", None
+    image = etree.SubElement(element, "img", {"src": src, "alt": ""})
+    for text, kind in ((to_msgid(alt), "image alt text"), (to_msgid(title), "figure caption")):
+        if not text:
+            continue
+        replacement = how.visitor(text, kind)
+        target = image if kind == "image alt text" else etree.SubElement(element, "figcaption")
+        if how.fallback_lang and replacement is None:
+            target.set("lang", how.fallback_lang)
+        text = text if replacement is None else replacement
+        if target is image:  # an attribute: no Markdown, no print line breaks (a screen reader reads it);
+            image.set("alt", re.sub(r"[ \t\r\n]+", " ", text).strip())  # no-break spaces stay
+        else:
+            target.text = from_msgstr(how.text_filter(text) if how.text_filter else text)
 
 
 class _SegmentProcessor(Treeprocessor):

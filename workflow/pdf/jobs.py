@@ -42,7 +42,7 @@ class PdfJob:
     path: Path  #: where it is published
     html: str  #: the print HTML
     folder: Path  #: the base URL's folder (the page's own folder)
-    assets: Path  #: the only folder WeasyPrint may read
+    assets: Path  #: the folder WeasyPrint may read, with ``media/`` beside it (the checked images)
     variant: str
     identifier: bytes
     epoch: int
@@ -105,7 +105,8 @@ def _typeset(job: PdfJob):
     """Run one job (in a worker or here): the Typeset result, or the TypesetError it raised."""
     from workflow.pdf import typeset
 
-    return typeset.write_pdf(job.html, base_url=job.folder, allowed=(job.assets,), variant=job.variant,
+    allowed = (job.assets, job.assets.parent / "media")  # the stylesheets and fonts; the images (workflow.media)
+    return typeset.write_pdf(job.html, base_url=job.folder, allowed=allowed, variant=job.variant,
                              identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key)
 
 
