@@ -82,10 +82,12 @@ def _coverage() -> frozenset[int] | None:
     try:
         from fontTools.ttLib import TTFont
 
-        from workflow.pdf.fonts import FACES, _variable_font
+        from workflow.pdf.fonts import FACES, Face, _variable_font
 
+        # Noto's families are last in every font stack, so what they draw is what some bundled
+        # face draws (Moul and Battambang add no code point Noto lacks).
         covered: set[int] = set()
-        for path in {_variable_font(face) for face in FACES.values()}:
+        for path in {_variable_font(face) for face in FACES.values() if isinstance(face, Face)}:
             with TTFont(path, lazy=True) as font:
                 covered.update(font.getBestCmap())
         return frozenset(covered)
