@@ -31,12 +31,14 @@ _MB = 1 << 20
 
 #: Limits on the size of what is read, far above anything real, checked before a byte is read:
 #: the largest real files measured are a 3 KB release in content/, a 29 KB Markdown document and
-#: a 212 KB catalog in ../shared/corpus.  A release of 1 MB is about 350 pages of text; its
-#: catalog, translated into Khmer (three bytes a character) with the source text beside it and
-#: the previous text of fuzzy entries, comes to about 5 MB, so catalogs get twice that.
-MAX_RELEASE_BYTES = 1 * _MB
-#: A PO or POT file: a release's catalog or template, ui.po, a glossary file.
-MAX_CATALOG_BYTES = 10 * _MB
+#: a 212 KB catalog in ../shared/corpus.  A release of 128 KB is about 45 pages of text (its three
+#: editions take some 10 s to publish, and every stage grows with the size); its catalog,
+#: translated into Khmer (three bytes a character) with the source text beside it and the previous
+#: text of fuzzy entries, comes to about 640 KB, so catalogs get three times that.
+MAX_RELEASE_BYTES = 128 * 1024
+#: A PO or POT file: a release's catalog or template, ui.po, a glossary file (writing one of
+#: 2 MB takes some 3 s: GNU's line breaking, character by character).
+MAX_CATALOG_BYTES = 2 * _MB
 #: The approvals ledger (content/approvals.tsv, about 100 bytes an approval) and each approved
 #: text (content/issued/<slug>/<lang>.v<n>.json, the size of an edition's translations).
 MAX_RECORD_BYTES = 10 * _MB
@@ -152,8 +154,17 @@ def _a(what: str) -> str:
 
 def _too_big(name: str, size: int | None, limit: int, what: str) -> RefusedInput:
     said = f"is {size:,} bytes," if size is not None else "grew while it was read to"
-    return RefusedInput(name, f"{said} more than the {limit:,} bytes ({limit / _MB:g} MB) {_a(what)} may have; "
+    return RefusedInput(name, f"{said} more than the {limit:,} bytes ({_size(limit)}) {_a(what)} may have; "
                         "it is not read", f"check that it is the right {what}: a real one is far smaller")
+
+
+def _size(limit: int) -> str:
+    """A limit as people say it.
+
+    >>> _size(2 << 20), _size(128 << 10)
+    ('2 MB', '128 KB')
+    """
+    return f"{limit / _MB:g} MB" if limit >= _MB else f"{limit / 1024:g} KB"
 
 
 def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> bool:
