@@ -235,7 +235,7 @@ def test_a_2_gb_release_is_refused_unread_and_the_rest_is_published(project):
     code, err, peak = _publish_in_child(project)
     assert code == 1, err
     assert (f"content/2024-05-06-huge.md: error: is 2,147,483,648 bytes, more than the {MAX_RELEASE_BYTES:,} "
-            "bytes (128 KB) a release may have; it is not read") in err
+            "bytes (64 KB) a release may have; it is not read") in err
     assert peak < 1_000_000, f"{peak} kB"  # far below the 2 GB it would have taken to read it
     assert _published(project, BELGIUM) and _published(project, FRANCOPHONIE)
     assert _translations(project) == before

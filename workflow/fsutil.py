@@ -31,11 +31,11 @@ _MB = 1 << 20
 
 #: Limits on the size of what is read, far above anything real, checked before a byte is read:
 #: the largest real files measured are a 3 KB release in content/, a 29 KB Markdown document and
-#: a 212 KB catalog in ../shared/corpus.  A release of 128 KB is about 45 pages of text (its three
-#: editions take some 10 s to publish, and every stage grows with the size); its catalog,
-#: translated into Khmer (three bytes a character) with the source text beside it and the previous
-#: text of fuzzy entries, comes to about 640 KB, so catalogs get three times that.
-MAX_RELEASE_BYTES = 128 * 1024
+#: a 212 KB catalog in ../shared/corpus.  A release of 64 KB is about 20 pages of text (typesetting
+#: its three editions takes WeasyPrint some 10 s, and every stage grows with the size); its
+#: catalog, translated into Khmer (three bytes a character) with the source text beside it and the
+#: previous text of fuzzy entries, comes to about 320 KB, so catalogs get six times that.
+MAX_RELEASE_BYTES = 64 * 1024
 #: A PO or POT file: a release's catalog or template, ui.po, a glossary file (writing one of
 #: 2 MB takes some 3 s: GNU's line breaking, character by character).
 MAX_CATALOG_BYTES = 2 * _MB

@@ -38,6 +38,9 @@ MAX_SEGMENT = 20_000
 #: documents of ../shared/corpus: 85 in one segment (a table), 105 in one document.
 MAX_BRACKETS = 200
 MAX_BRACKETS_RELEASE = 500
+#: An unmatched ``[`` makes Python-Markdown scan to the end of its block: fewer brackets are
+#: allowed in a long block (the real maximum, 85 brackets in 15,332 characters, makes 1.3 million).
+MAX_BRACKET_SCAN = 3_000_000
 #: A front-matter text (title, subtitle, place…): a real title is a line or two.
 MAX_FIELD = 2_000
 
@@ -59,8 +62,10 @@ def too_costly(text: str, *, length: int = MAX_SEGMENT, brackets: int = MAX_BRAC
     if len(text) > length:
         return f"is {len(text):,} characters long (at most {length:,})"
     count = text.count("[")
-    if count > brackets:
-        return f"has {count:,} link brackets [ (at most {brackets:,})"
+    allowed = min(brackets, MAX_BRACKET_SCAN // max(len(text), 1))
+    if count > allowed:
+        return f"has {count:,} link brackets [ (at most {allowed:,}" + \
+            (f" in a text of {len(text):,} characters)" if allowed < brackets else ")")
     return None
 
 #: Called for each segment with (msgid, kind); returns the text to put in its

@@ -47,6 +47,8 @@ MAX_TRANSLATION = 40_000
 MAX_BRACKETS = 200
 #: All the link brackets of a catalog's translations (a release may have 500).
 MAX_BRACKETS_CATALOG = 1_000
+#: Fewer link brackets in a long translation: an unmatched one is scanned to the end of its text.
+MAX_BRACKET_SCAN = 3_000_000
 _ENTRY_RE = re.compile(r"^(?:#~[ \t]*)?msgid[ \t\"]", re.MULTILINE)
 _BOM = "\ufeff"
 
@@ -120,16 +122,18 @@ def _check_translation_sizes(messages: list[_Message], path: str) -> None:
             continue
         for text in msg.msgstr:
             limit = translation_limit(msg.msgid)
+            brackets = min(MAX_BRACKETS, MAX_BRACKET_SCAN // max(len(text), 1))
             problem = (f"a translation of {len(text):,} characters, for a source of {len(msg.msgid):,} (at most "
                        f"{limit:,} here)" if len(text) > limit else
-                       f"a translation with {text.count('['):,} link brackets [ (at most {MAX_BRACKETS:,})"
-                       if text.count("[") > MAX_BRACKETS else None)
+                       f"a translation with {text.count('['):,} link brackets [ (at most {brackets:,}" +
+                       (f" in {len(text):,} characters)" if brackets < MAX_BRACKETS else ")")
+                       if text.count("[") > brackets else None)
             if problem:
                 raise PoSyntaxError(path, msg.msgstr_line or msg.msgid_line, problem,
                                     "shorten it to what its source says; the catalog is left as it is, not used")
             total += text.count("[")
             if total > MAX_BRACKETS_CATALOG:
-                raise PoSyntaxError(path, msg.msgid_line, f"the translations have more than "
+                raise PoSyntaxError(path, msg.msgstr_line or msg.msgid_line, f"the translations have more than "
                                     f"{MAX_BRACKETS_CATALOG:,} link brackets [ in all (this entry goes over)",
                                     "remove the brackets that are not links; the catalog is left as it is")
 
