@@ -312,8 +312,10 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
                 report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
         try:
             save(project, report, job.path, result.pdf)
-        except OSError as exc:
-            report.error(job.source, None, f"the {job.lang} PDF of {job.key[0]} could not be written: {exc}")
+        except (OSError, WorkflowError) as exc:
+            report.error(project.relative(job.path), None, f"the {job.lang} PDF of {job.key[0]} could not be "
+                         f"written: {exc.message if isinstance(exc, WorkflowError) else exc}"
+                         + (f" — {exc.hint}" if isinstance(exc, WorkflowError) and exc.hint else ""))
             _pdf_failed(report, job.key)
             return
         report.typeset += 1
@@ -339,7 +341,10 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
         progress.close()
         for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
             del kept[name]
-        save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+        try:
+            save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+        except WorkflowError as exc:  # without it, the next run typesets every PDF again
+            report.failure(exc, project.relative(project.output / pdfjobs.MANIFEST))
 
 
 def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:
