@@ -27,7 +27,7 @@ from workflow.pdf.fonts import font_paths
 from workflow.project import Project
 from workflow.render import EditionPage, Renderer, read_template, template_file
 from workflow.report import Outcome, Report
-from workflow.workspace import Workspace, doubtful, save
+from workflow.workspace import Workspace, doubtful, save, write_hint
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +294,8 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
             kept.pop(name, None)
             what = f"the {job.lang} PDF of {job.key[0]}"
             previous = " (the previous one is kept)" if job.path.exists() else ""
+            if isinstance(result, OSError):  # its temporary files could not be written (a full disk)
+                result = f"{result.strerror or result} — {write_hint(result)}"
             report.error(job.source, None, f"{what} was not made{previous}: {result}")
             _pdf_failed(report, job.key)
             return

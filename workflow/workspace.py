@@ -56,7 +56,7 @@ class WriteFailed(WorkflowError):
     """A file that could not be written (a full disk, a read-only folder): the rest goes on."""
 
 
-def _write_hint(exc: OSError) -> str:
+def write_hint(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return "the disk is full: free some space and run again (what was there before is kept)"
     if exc.errno == errno.EFBIG:
@@ -80,7 +80,7 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
         return False
     except OSError as exc:
         raise WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}",
-                          _write_hint(exc)) from None
+                          write_hint(exc)) from None
     if written:
         report.written.append(project.relative(path))
     return written
