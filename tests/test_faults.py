@@ -227,8 +227,8 @@ def in_namespace(script: str, timeout: int = 3 * HANG) -> subprocess.CompletedPr
 
 
 def _publish_cmd(root: Path, log: Path) -> str:
-    return (f"{shlex.quote(sys.executable)} -m workflow --root {shlex.quote(str(root))} publish "
-            f"2>{shlex.quote(str(log))}; echo $? >>{shlex.quote(str(log))}.code")
+    return (f"set +e; {shlex.quote(sys.executable)} -m workflow --root {shlex.quote(str(root))} publish "
+            f"2>{shlex.quote(str(log))}; echo $? >{shlex.quote(str(log))}.code; set -e")
 
 
 def test_a_full_disk_names_the_files_not_written_and_keeps_the_rest(project, tmp_path):
@@ -256,6 +256,8 @@ def test_a_full_disk_names_the_files_not_written_and_keeps_the_rest(project, tmp
     assert "Traceback" not in err
     assert f"output/km/{BELGIUM}.html: error: " in err or f"output/km/{BELGIUM}.pdf: error: " in err, err
     assert "No space left on device — the disk is full: free some space and run again" in err
+    assert (f"output/km/{BELGIUM}.pdf: error: the km PDF of {BELGIUM} could not be written: No space left on device"
+            in err or f"the km PDF of {BELGIUM} was not made (the previous one is kept): No space left" in err), err
     assert translations(project) == before  # locale/ is not on the full disk: nothing lost
     assert not [p for p in copy.rglob("*") if p.name.endswith(".tmp")]
     for path in copy.rglob("*.pdf"):  # what is there is whole: the old file or the new one

@@ -315,9 +315,8 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
         try:
             save(project, report, job.path, result.pdf)
         except (OSError, WorkflowError) as exc:
-            report.error(project.relative(job.path), None, f"the {job.lang} PDF of {job.key[0]} could not be "
-                         f"written: {exc.message if isinstance(exc, WorkflowError) else exc}"
-                         + (f" — {exc.hint}" if isinstance(exc, WorkflowError) and exc.hint else ""))
+            said = f"{exc.message} — {exc.hint}" if isinstance(exc, WorkflowError) else f"could not be written: {exc}"
+            report.error(project.relative(job.path), None, f"the {job.lang} PDF of {job.key[0]} {said}")
             _pdf_failed(report, job.key)
             return
         report.typeset += 1
