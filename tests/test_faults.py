@@ -162,6 +162,36 @@ def test_a_translators_save_during_publish_is_never_written_over(project, tmp_pa
     assert "TRANSLATORS NEW TEXT" in (project / "output/km" / f"{BELGIUM}.html").read_text(encoding="utf-8")
 
 
+#: The translator saves a catalog the run has already written, as the run publishes its first PDF.
+LATE_SAVE = """
+_target, _saved = Path(os.environ["FAULT_TARGET"]), os.environ["FAULT_SAVED"]
+def _hook(path, _done=[]):
+    if str(path).endswith(".pdf") and not _done:
+        _done.append(path)
+        entry = b'msgid "A paragraph added by the editor."\\nmsgstr ""'
+        assert entry in _target.read_bytes()
+        _target.write_bytes(_target.read_bytes().replace(entry, entry[:-1] + _saved.encode() + b'"'))
+fsutil._before_replace = _hook
+"""
+
+
+def test_a_save_after_the_run_wrote_the_catalog_is_not_recorded_as_published(project):
+    """The run wrote its merge; the translator saves over it before the run ends: the save is
+    theirs, and the run must not record itself as done (the next run would do nothing)."""
+    _add_paragraph(project)
+    catalog = project / "locale/km/LC_MESSAGES" / f"{BELGIUM}.po"
+    code, err = child(project, hook=LATE_SAVE, env={"FAULT_TARGET": str(catalog),
+                                                     "FAULT_SAVED": "កថាខណ្ឌថ្មី"})
+    assert code == 0, err
+    assert f"locale/km/LC_MESSAGES/{BELGIUM}.po changed while this publish ran" in err
+    assert "កថាខណ្ឌថ្មី" in catalog.read_text(encoding="utf-8")
+    assert not (project / "output/.last-run.json").exists()
+    code, err = child(project)  # not a replay: the translation is published
+    assert code == 0, err
+    assert "nothing has changed" not in err
+    assert "កថាខណ្ឌថ្មី" in (project / "output/km" / f"{BELGIUM}.html").read_text(encoding="utf-8")
+
+
 def test_a_catalog_a_translator_creates_during_update_po_is_kept(project, tmp_path):
     """A new release has no Khmer catalog when the run reads; the translator's arrives meanwhile."""
     slug = "2024-06-10-new"

@@ -96,7 +96,9 @@ def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes]
     """Record the run for the next one — unless it failed, or an input changed while it went on
     (what it read may not be what is there now: the next run must be a full one)."""
     after = runstate.inputs(project, fonts)
-    meanwhile = runstate.changed_meanwhile(before, after, report.written)
+    # A file this run wrote is its own only while it holds what the run wrote (not a save after it).
+    ours = [path for path in report.written if report.wrote.get(path, after.get(path)) == after.get(path)]
+    meanwhile = runstate.changed_meanwhile(before, after, ours)
     if meanwhile:
         log.warning("%s changed while this publish ran: the next 'make publish' reads it again",
                     ", ".join(meanwhile[:3]) + (f" and {len(meanwhile) - 3} more" if len(meanwhile) > 3 else ""))

@@ -5,6 +5,7 @@ read is reported with its file and line, and left out; nothing here writes."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,7 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
                           write_hint(exc)) from None
     if written:
         report.written.append(project.relative(path))
+        report.wrote[project.relative(path)] = hashlib.sha256(data).digest()
     return written
 
 
