@@ -121,6 +121,13 @@ def test_the_brackets_of_a_whole_release_are_counted_before_markdown_runs():
     assert "the release has 600 link brackets [ (at most 500 in a release" in caught.value.message
 
 
+def test_a_release_of_too_many_blocks_is_refused():
+    with pytest.raises(WorkflowError) as caught:
+        _extract(HEAD + "".join(f"- {i}\n" for i in range(segment.MAX_SEGMENTS + 10)))
+    assert caught.value.line == 9 + segment.MAX_SEGMENTS - 1  # the first paragraph is a segment too
+    assert "the release has 5,011 blocks to translate (at most 5,000" in caught.value.message
+
+
 def test_a_long_title_is_refused_with_its_line():
     text = "---\nlang: en\ndate: 2024-01-01\ntitle: " + "Word " * 500 + "\n---\n\nText.\n"
     with pytest.raises(WorkflowError) as caught:
@@ -197,9 +204,9 @@ def test_hostile_sizes_are_refused_by_file_and_line_and_the_rest_is_published(pr
     fr = project / "locale/fr/LC_MESSAGES" / f"{BELGIUM}.po"
     text = fr.read_text(encoding="utf-8")
     first = text.index('msgstr "', text.index("msgid", text.index("\n\n")))
-    fr.write_text(text[:first] + 'msgstr "' + "y" * 1_000_000 + text[first + len('msgstr "'):], encoding="utf-8")
+    fr.write_text(text[:first] + 'msgstr "' + "y" * 500_000 + text[first + len('msgstr "'):], encoding="utf-8")
     many = project / "locale/en/LC_MESSAGES" / f"{FRANCOPHONIE}.po"
-    many.write_bytes(many.read_bytes() + "".join(f'\nmsgid "m{i}"\nmsgstr ""\n' for i in range(60_000)).encode())
+    many.write_bytes(many.read_bytes() + "".join(f'\nmsgid "m{i}"\nmsgstr ""\n' for i in range(30_000)).encode())
     hostile = {p: p.read_bytes() for p in (km, fr, many)}
     code, err, peak = run_child(project)
     assert code == 1, err
@@ -208,7 +215,7 @@ def test_hostile_sizes_are_refused_by_file_and_line_and_the_rest_is_published(pr
     assert f"content/2024-06-02-title.md:{_line_of(long_title, 'title:')}: error: the title is 49,999 characters " \
            "long (at most 2,000)" in err
     assert f"locale/km/LC_MESSAGES/{BELGIUM}.po:" in err and "a translation with 300 link brackets" in err
-    assert f"locale/fr/LC_MESSAGES/{BELGIUM}.po:" in err and "a translation of 1,000,1" in err
+    assert f"locale/fr/LC_MESSAGES/{BELGIUM}.po:" in err and "a translation of 500,1" in err
     assert f"locale/en/LC_MESSAGES/{FRANCOPHONIE}.po:" in err and "more than 20,000 entries" in err
     assert "Traceback" not in err
     assert peak < MEMORY_KB, f"{peak} kB"

@@ -37,11 +37,11 @@ _MB = 1 << 20
 #: a 212 KB catalog in ../shared/corpus.  A release of 64 KB is about 20 pages of text (typesetting
 #: its three editions takes WeasyPrint some 10 s, and every stage grows with the size); its
 #: catalog, translated into Khmer (three bytes a character) with the source text beside it and the
-#: previous text of fuzzy entries, comes to about 320 KB, so catalogs get six times that.
+#: previous text of fuzzy entries, comes to about 320 KB, so catalogs get three times that.
 MAX_RELEASE_BYTES = 64 * 1024
 #: A PO or POT file: a release's catalog or template, ui.po, a glossary file (writing one of
-#: 2 MB takes some 3 s: GNU's line breaking, character by character).
-MAX_CATALOG_BYTES = 2 * _MB
+#: 1 MB of long paragraphs takes some 10 s: GNU's line breaking, character by character).
+MAX_CATALOG_BYTES = 1 * _MB
 #: The approvals ledger (content/approvals.tsv, about 100 bytes an approval) and each approved
 #: text (content/issued/<slug>/<lang>.v<n>.json, the size of an edition's translations).
 MAX_RECORD_BYTES = 10 * _MB

@@ -43,6 +43,8 @@ MAX_BRACKETS_RELEASE = 500
 MAX_BRACKET_SCAN = 3_000_000
 #: A front-matter text (title, subtitle, place…): a real title is a line or two.
 MAX_FIELD = 2_000
+#: The segments of a release (a catalog may have 20,000 entries, the obsolete ones included).
+MAX_SEGMENTS = 5_000
 
 
 class _TooCostly(Exception):
@@ -299,6 +301,11 @@ def extract(release: Release) -> list[Segment]:
         line = release.body_line + body.count("\n", 0, _locate(body, exc.msgid, 0))
         raise WorkflowError(release.path, line, f"this {exc.kind} {exc.problem}",
                             "split it with blank lines between paragraphs") from None
+    if len(found) > MAX_SEGMENTS:
+        msgid, kind = found[MAX_SEGMENTS]
+        line = release.body_line + body.count("\n", 0, _locate(body, msgid, 0))
+        raise WorkflowError(release.path, line, f"the release has {len(found):,} blocks to translate (at most "
+                            f"{MAX_SEGMENTS:,}; this {kind} is the first over the limit)", "split the release")
     cursor = 0
     for msgid, kind in found:
         cursor = _locate(body, msgid, cursor)
