@@ -57,13 +57,17 @@ SIGNAL = """
 def _hook(path, _done=[]):
     if str(path).endswith(".pdf") and not _done:
         _done.append(path)
-        os.kill(os.getpid(), getattr(signal, os.environ["FAULT_SIGNAL"]))
+        number = getattr(signal, os.environ["FAULT_SIGNAL"])
+        if os.environ.get("FAULT_GROUP"):  # as a terminal's Ctrl-C: every process of the group
+            os.killpg(os.getpgid(0), number)
+        else:
+            os.kill(os.getpid(), number)
 fsutil._before_replace = _hook
 """
 
 
-def child(root: Path, *args: str, hook: str = "", env: dict | None = None, limit_bytes: int | None = None
-          ) -> tuple[int, str]:
+def child(root: Path, *args: str, hook: str = "", env: dict | None = None, limit_bytes: int | None = None,
+          session: bool = False) -> tuple[int, str]:
     """Exit code and stderr of ``python -m workflow`` in a child process (``limit_bytes``: the
     largest file it may write, as ``ulimit -f`` sets it)."""
 
@@ -75,7 +79,8 @@ def child(root: Path, *args: str, hook: str = "", env: dict | None = None, limit
     try:
         done = subprocess.run([sys.executable, "-c", _CHILD, str(root), *(args or ("publish",))], cwd=ROOT,
                               capture_output=True, text=True, errors="replace", timeout=HANG, env=environment,
-                              stdin=subprocess.DEVNULL, preexec_fn=limit if limit_bytes else None)
+                              stdin=subprocess.DEVNULL, preexec_fn=limit if limit_bytes else None,
+                              start_new_session=session)
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the run did not finish within {HANG} s\n{exc.stderr}")
     return done.returncode, done.stderr
@@ -373,15 +378,17 @@ def test_a_signal_during_publish_ends_it_in_one_line_leaving_nothing_behind(proj
     assert published(project, BELGIUM) and published(project, FRANCOPHONIE)
 
 
-def test_sigterm_with_worker_processes_leaves_no_font_folders(project, tmp_path):
+@pytest.mark.parametrize("name, code, group", [("SIGTERM", 143, False), ("SIGINT", 130, True)],
+                         ids=["SIGTERM to the run", "Ctrl-C to the run and its workers"])
+def test_a_signal_with_worker_processes_leaves_no_font_folders(project, tmp_path, name, code, group):
     for n in range(2):  # 12 PDFs: two workers start
         (project / "content" / f"2024-06-2{n}-extra.md").write_text(
             f"---\ntitle: Extra {n}\ndate: 2024-06-2{n}\nlang: en\n---\n\nText {n}.\n", encoding="utf-8")
     tmpdir = tmp_path / "machine-tmp"
     tmpdir.mkdir()
-    got, err = child(project, "publish", "--jobs", "2", hook=SIGNAL, env={"FAULT_SIGNAL": "SIGTERM",
-                                                                         "TMPDIR": str(tmpdir)})
-    assert got == 143, err
+    got, err = child(project, "publish", "--jobs", "2", hook=SIGNAL, session=group,
+                     env={"FAULT_SIGNAL": name, "FAULT_GROUP": "1" if group else "", "TMPDIR": str(tmpdir)})
+    assert got == code, err
     assert err.strip().splitlines()[-1] == INTERRUPTED and "Traceback" not in err
     assert list(tmpdir.iterdir()) == []
     assert leftovers(project) == []

@@ -148,13 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         handler.addFilter(_ours_or_warning)
     for noisy, floor in (("fontTools", logging.ERROR), ("weasyprint", logging.WARNING), ("MARKDOWN", logging.WARNING)):
         logging.getLogger(noisy).setLevel(floor)  # their progress messages are not for users
-    try:
-        project = project_io.load(args.root)
-    except WorkflowError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
+        try:
+            project = project_io.load(args.root)
+        except WorkflowError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_USAGE
         status = _run(project, args, started)
         sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
     except BrokenPipeError:
