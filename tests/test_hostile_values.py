@@ -479,9 +479,11 @@ def _number_catalogs(number: str) -> dict[str, str]:
         "range": f"#, range: {number}..{number}\nmsgid \"a\"\nmsgstr \"b\"\n",
         "range-to": f"#, range: 3..{number}\nmsgid \"a\"\nmsgstr \"b\"\n",
         "index": f"msgid \"a\"\nmsgid_plural \"b\"\nmsgstr[{'0' * len(number)}] \"x\"\nmsgstr[0001] \"y\"\n",
-        "c-format": f"#, c-format\nmsgid \"a %1$s\"\nmsgstr \"b %{number}$s %*{number}$s %{number}d {WORDS}\"\n",
-        "python-format": f"#, python-format\nmsgid \"a %s\"\nmsgstr \"b %{number}.{number}f {WORDS}\"\n",
-        "php-format": f"#, php-format\nmsgid \"a %s\"\nmsgstr \"b %{number}$s {WORDS}\"\n",
+        # (a long source: a translation may have four times its source's length)
+        "c-format": f"#, c-format\nmsgid \"a %1$s {'x' * len(number)}\"\nmsgstr \"b %{number}$s %*{number}$s "
+                    f"%{number}d {WORDS}\"\n",
+        "python-format": f"#, python-format\nmsgid \"a %s {'x' * len(number)}\"\nmsgstr \"b %{number}.{number}f {WORDS}\"\n",
+        "php-format": f"#, php-format\nmsgid \"a %s {'x' * len(number)}\"\nmsgstr \"b %{number}$s {WORDS}\"\n",
     }
 
 
