@@ -9,7 +9,6 @@ anything.  The limits: ``workflow.segment`` (a source block, a release, a front-
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import time

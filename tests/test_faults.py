@@ -16,6 +16,7 @@ import json
 import os
 import resource
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -243,6 +244,9 @@ def test_files_too_large_to_write_are_named_and_everything_else_is_published(pro
 
 
 def _namespace_or_skip(tmp_path: Path) -> None:
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not installed (apt-get install util-linux); the full disk, read-only and "
+                    "other-file-system cases need it")
     probe = tmp_path / "probe"
     probe.mkdir()
     done = subprocess.run(["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o size=1m tmpfs {probe}"],
