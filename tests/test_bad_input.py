@@ -128,12 +128,12 @@ def test_invalid_utf8_release(project_copy, capsys):
 
 
 def test_a_megabyte_paragraph_is_refused_with_its_line(project_copy, capsys):
-    # Half a megabyte: a whole release of a megabyte or more is refused unread (tests/test_not_files.py).
-    big = " ".join(["word"] * 100_000)
+    # 30 KB: a whole release of more than 64 KB is refused unread (tests/test_not_files.py).
+    big = " ".join(["word"] * 6_000)
     _only_release(project_copy, "2024-04-02-huge", f"---\ntitle: Huge\ndate: 2024-04-02\nlang: en\n---\n\nIntro.\n\n{big}\n")
     assert main(["--root", str(project_copy), "publish"]) == 1
     err = capsys.readouterr().err
-    assert "content/2024-04-02-huge.md:9: error: this paragraph is 499,999 characters long" in err
+    assert "content/2024-04-02-huge.md:9: error: this paragraph is 29,999 characters long" in err
     assert (project_copy / "output/fr" / f"{BELGIUM}.pdf").is_file()
 
 

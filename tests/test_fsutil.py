@@ -162,7 +162,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
     with open(big, "wb") as handle:
         handle.truncate(2 << 30)  # 2 GB, sparse: it takes no disk and would take 2 GB to read
     error = _refused(big, what="catalog")
-    assert str(error) == (f"{big}: is 2,147,483,648 bytes, more than the 10,485,760 bytes (10 MB) a catalog may "
+    assert str(error) == (f"{big}: is 2,147,483,648 bytes, more than the 1,048,576 bytes (1 MB) a catalog may "
                           "have; it is not read — check that it is the right catalog: a real one is far smaller")
     assert _peak_kb_after(lambda: _refused(big)) < 100_000  # nothing of it was held in memory
     small = tmp_path / "small.po"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from workflow import lifecycle, records
 from workflow.editions import gate_problems, make_edition, plan_edition, ui_tables
-from workflow.fsutil import publishing_lock, remove_stale_temporaries, write_atomic
+from workflow.fsutil import private_tmpdir, publishing_lock, write_atomic
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.project import Project
 from workflow.render import Renderer
@@ -60,8 +60,7 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
     from workflow import runstate
     from workflow.pdf.fonts import font_paths
 
-    with publishing_lock(project.root / ".publish.lock"):
-        remove_stale_temporaries(project.scratch)
+    with publishing_lock(project.root / ".publish.lock"), private_tmpdir(project.scratch, _forget_temporaries):
         try:
             fonts = font_paths()
         except TypesetError:
@@ -76,20 +75,43 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
     return report
 
 
+def _forget_temporaries(tmp: Path) -> None:
+    """What this process keeps in the run's temporary folder, removed with it: WeasyPrint's font
+    configuration (its fonts are copied there), and the static fonts when no cache could be written."""
+    import sys
+
+    from workflow.pdf.fonts import font_paths
+
+    typeset = sys.modules.get("workflow.pdf.typeset")
+    if typeset is not None:
+        typeset._font_configuration.cache_clear()
+    try:
+        if font_paths.cache_info().currsize and any(tmp in p.parents for p in font_paths().values()):
+            font_paths.cache_clear()
+    except TypesetError:
+        font_paths.cache_clear()
+
+
 def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes], report: Report) -> None:
     """Record the run for the next one — unless it failed, or an input changed while it went on
     (what it read may not be what is there now: the next run must be a full one)."""
     from workflow import runstate
 
     after = runstate.inputs(project, fonts)
-    meanwhile = runstate.changed_meanwhile(before, after, report.written)
+    # A file this run wrote is its own only while it holds what the run wrote (not a save after it).
+    ours = [path for path in report.written if report.wrote.get(path, after.get(path)) == after.get(path)]
+    meanwhile = runstate.changed_meanwhile(before, after, ours)
     if meanwhile:
         log.warning("%s changed while this publish ran: the next 'make publish' reads it again",
                     ", ".join(meanwhile[:3]) + (f" and {len(meanwhile) - 3} more" if len(meanwhile) > 3 else ""))
     elif report.ok:
         text = runstate.text(runstate.digest(after), project.output, report.findings, report.outcomes, report.hints,
                              report.typeset + report.unchanged)
-        write_atomic(project.output / runstate.RECORD, text.encode("utf-8"), scratch=project.scratch)
+        try:
+            write_atomic(project.output / runstate.RECORD, text.encode("utf-8"), scratch=project.scratch)
+        except OSError as exc:  # the next run is a full one: nothing is lost
+            log.warning("%s could not be written (%s): the next publish does everything again",
+                        project.relative(project.output / runstate.RECORD), exc.strerror or exc)
     # Otherwise the record of an earlier run stays: it matches only inputs and outputs exactly as
     # that run left them, which this run's failure or a change meanwhile cannot bring back wrongly.
 

@@ -19,6 +19,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -32,6 +33,18 @@ from workflow.model import WorkflowError
 log = logging.getLogger("workflow")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: A run stopped by Ctrl-C (SIGINT) or by SIGTERM: 128 + the signal's number, as shells say it.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
+INTERRUPTED = "interrupted; nothing half-written: run again"
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that every ``finally`` runs as for Ctrl-C: temporary
+    files and folders are removed, the lock is released, nothing is left half-written."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,16 +147,27 @@ def main(argv: list[str] | None = None) -> int:
         handler.addFilter(_ours_or_warning)
     for noisy, floor in (("fontTools", logging.ERROR), ("weasyprint", logging.WARNING), ("MARKDOWN", logging.WARNING)):
         logging.getLogger(noisy).setLevel(floor)  # their progress messages are not for users
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
-        project = project_io.load(args.root)
-    except WorkflowError as exc:
-        return _refused(exc, EXIT_USAGE)
-    try:
+        try:
+            project = project_io.load(args.root)
+        except WorkflowError as exc:
+            return _refused(exc, EXIT_USAGE)
         status = _run(project, args, started)
         sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_FAILED
+    except WorkflowError as exc:  # a file that could not be written, say: named, never a traceback
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    except (KeyboardInterrupt, Terminated) as exc:
+        # Every file is written whole or not at all (fsutil.write_atomic): one line, no traceback.
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return status
 
 
@@ -153,6 +177,12 @@ def _refused(exc: WorkflowError, code: int) -> int:
     (:class:`workflow.model.WorkflowError`); shown even with ``-q``."""
     print(exc, file=sys.stderr)
     return code
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def _quiet_stdout() -> None:

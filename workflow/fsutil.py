@@ -14,12 +14,15 @@ complete file or the new complete one.
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import hashlib
 import logging
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,12 +34,14 @@ _MB = 1 << 20
 
 #: Limits on the size of what is read, far above anything real, checked before a byte is read:
 #: the largest real files measured are a 3 KB release in content/, a 29 KB Markdown document and
-#: a 212 KB catalog in ../shared/corpus.  A release of 1 MB is about 350 pages of text; its
-#: catalog, translated into Khmer (three bytes a character) with the source text beside it and
-#: the previous text of fuzzy entries, comes to about 5 MB, so catalogs get twice that.
-MAX_RELEASE_BYTES = 1 * _MB
-#: A PO or POT file: a release's catalog or template, ui.po, a glossary file.
-MAX_CATALOG_BYTES = 10 * _MB
+#: a 212 KB catalog in ../shared/corpus.  A release of 64 KB is about 20 pages of text (typesetting
+#: its three editions takes WeasyPrint some 10 s, and every stage grows with the size); its
+#: catalog, translated into Khmer (three bytes a character) with the source text beside it and the
+#: previous text of fuzzy entries, comes to about 320 KB, so catalogs get three times that.
+MAX_RELEASE_BYTES = 64 * 1024
+#: A PO or POT file: a release's catalog or template, ui.po, a glossary file (writing one of
+#: 1 MB of long paragraphs takes some 10 s: GNU's line breaking, character by character).
+MAX_CATALOG_BYTES = 1 * _MB
 #: The approvals ledger (content/approvals.tsv, about 100 bytes an approval) and each approved
 #: text (content/issued/<slug>/<lang>.v<n>.json, the size of an edition's translations).
 MAX_RECORD_BYTES = 10 * _MB
@@ -152,27 +157,106 @@ def _a(what: str) -> str:
 
 def _too_big(name: str, size: int | None, limit: int, what: str) -> RefusedInput:
     said = f"is {size:,} bytes," if size is not None else "grew while it was read to"
-    return RefusedInput(name, f"{said} more than the {limit:,} bytes ({limit / _MB:g} MB) {_a(what)} may have; "
+    return RefusedInput(name, f"{said} more than the {limit:,} bytes ({_size(limit)}) {_a(what)} may have; "
                         "it is not read", f"check that it is the right {what}: a real one is far smaller")
 
 
-def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> bool:
+def _size(limit: int) -> str:
+    """A limit as people say it.
+
+    >>> _size(2 << 20), _size(128 << 10)
+    ('2 MB', '128 KB')
+    """
+    return f"{limit / _MB:g} MB" if limit >= _MB else f"{limit / 1024:g} KB"
+
+
+class ChangedMeanwhile(WorkflowError):
+    """A file that changed after the run read it (a translator's save): it is not written over."""
+
+
+#: ``expected`` of :func:`write_atomic` when the file's content is not to be compared.
+ANY = object()
+
+
+def content_digest(data: bytes | None) -> str | None:
+    """What :func:`write_atomic` compares: the hash of a file's bytes (None: no file)."""
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def current_digest(path: Path) -> str | None:
+    """The :func:`content_digest` of what ``path`` holds now: None when nothing is there, and a
+    mark of its kind for anything that is not a regular file (never read, never waited for)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"not a file:{stat.S_IFMT(info.st_mode)}"
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    finally:
+        os.close(fd)
+
+
+def _before_replace(path: Path) -> None:
+    """Called right before the content of ``path`` is compared and the new file renamed over it:
+    nothing, except in tests that make a translator save at that very moment."""
+
+
+def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None, expected: object = ANY) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote.
 
-    The bytes go to a temporary file in ``scratch`` (default: beside ``path``; it
-    must be on the same file system), are synced, then renamed over ``path``,
-    and the folder is synced so that the rename survives a power cut.  The file
+    The bytes go to a temporary file in ``scratch`` (default: beside ``path``; when ``scratch``
+    is on another file system or mount, beside ``path`` too), are synced, then renamed over
+    ``path``, and the folder is synced so that the rename survives a power cut.  The file
     keeps its permissions; a new one gets 0666 less the umask, as ``open`` gives.
+
+    With ``expected`` (the :func:`content_digest` of the file as the run read it, None: it did
+    not exist), what ``path`` holds is compared again right before the rename, and when it changed
+    meanwhile nothing is written and :class:`ChangedMeanwhile` is raised: someone else's save wins.
     """
     path = Path(path)
+    if expected is not ANY and current_digest(path) != expected:
+        raise _changed(path)
     same, mode = _holds(path, data)
     if same:
         return False
     if mode is None:
         mode = 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
-    folder = scratch if scratch is not None else path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = path.parent
+    if scratch is not None and _same_file_system(Path(scratch), path.parent):
+        folder = Path(scratch)
+    try:
+        _write_and_replace(path, data, mode, folder, expected)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV or folder == path.parent:
+            raise
+        # Another mount of the same file system (a bind mount): scratch beside the file instead.
+        _write_and_replace(path, data, mode, path.parent, expected)
+    _fsync_directory(path.parent)
+    return True
+
+
+def _same_file_system(scratch: Path, folder: Path) -> bool:
+    """Whether a file made in ``scratch`` can be renamed into ``folder`` (``scratch`` is made
+    here, as a real folder: a link in its place is replaced, never followed)."""
+    try:
+        real_scratch(scratch)
+        return os.stat(scratch).st_dev == os.stat(folder).st_dev
+    except OSError:
+        return False
+
+
+def _write_and_replace(path: Path, data: bytes, mode: int, folder: Path, expected: object) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -180,12 +264,19 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> boo
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
+        _before_replace(path)
+        if expected is not ANY and current_digest(path) != expected:
+            raise _changed(path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
-    return True
+
+
+def _changed(path: Path) -> ChangedMeanwhile:
+    return ChangedMeanwhile(str(path), None, "changed after this run read it (someone saved it meanwhile); "
+                            "it is left as it is, with their changes, and this run's update of it is not written",
+                            "run again: the next run reads and merges it")
 
 
 def _holds(path: Path, data: bytes) -> tuple[bool, int | None]:
@@ -239,14 +330,75 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
+def real_scratch(folder: Path) -> Path:
+    """Make ``folder`` (``.publish-tmp``) a real folder of this project: a link in its place (one
+    committed to the repository, say) is removed and never followed, so that nothing is ever
+    written or deleted where it leads; so is a file in its place."""
+    folder = Path(folder)
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        what = "a link" if stat.S_ISLNK(info.st_mode) else "not a folder"
+        log.warning("%s is %s; it is replaced by a folder of temporary files (what it leads to is left alone)",
+                    folder, what)
+        os.unlink(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def remove_stale_temporaries(folder: Path) -> int:
-    """Delete temporary files left by a killed run; return how many."""
+    """Delete what a killed run left in ``folder`` (``.publish-tmp``): temporary files, and the
+    temporary folders of its libraries (``tmp/``); return how many.  A link, in place of the folder
+    or inside it, is removed itself and never followed: nothing outside the folder is touched."""
     count = 0
-    if folder.is_dir():
-        for tmp in folder.rglob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
-            count += 1
+    folder = Path(folder)
+    if not os.path.lexists(folder):
+        return 0
+    real_scratch(folder)
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            try:
+                os.unlink(os.path.join(dirpath, name))
+                count += 1
+            except FileNotFoundError:
+                pass
+    for dirpath, dirnames, _filenames in os.walk(folder, topdown=False, followlinks=False):
+        for name in dirnames:
+            try:
+                os.rmdir(os.path.join(dirpath, name))
+            except OSError:
+                pass
     return count
+
+
+@contextmanager
+def private_tmpdir(scratch: Path, on_exit: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """Give the run (and the worker processes it starts) a temporary folder of its own inside
+    ``scratch``, on the project's file system, after removing what a killed run left there: what
+    libraries make in it (WeasyPrint's folder of ``@font-face`` fonts) is removed at the end of the
+    run (``on_exit(folder)`` first: what the process keeps there must be forgotten), and by the
+    next run after a kill — never left in the machine's ``$TMPDIR``.  Hold the lock around it."""
+    remove_stale_temporaries(scratch)
+    folder = real_scratch(scratch) / f"tmp-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # read again from TMPDIR
+    try:
+        yield folder
+    finally:
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env
+        tempfile.tempdir = saved_dir
+        try:
+            if on_exit is not None:
+                on_exit(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -255,16 +407,34 @@ def publishing_lock(path: Path) -> Iterator[None]:
 
     The lock is an ``flock`` on ``path``: the kernel releases it when a run is
     killed, so a stale lock never blocks; the pid a killed run left is reported.
+    A link in place of ``path`` is never followed (what it leads to is never
+    emptied): it is replaced by the lock file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENXIO):
+            raise
+        fd = None
+    if fd is not None and not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        fd = None
+    if fd is None:  # a link, a named pipe…: removed, and a lock file of our own in its place
+        log.warning("%s is not a file (a link?); it is replaced by the lock file, and what it leads to is "
+                    "left alone", path)
+        os.unlink(path)
+        fd = os.open(path, flags | os.O_EXCL, 0o644)
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "r+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             log.info("another publish is running (%s); waiting for it to finish", path)
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
-        previous = handle.read().strip()
+        previous = handle.read(64).strip()
         if previous:
             log.warning("recovered the lock %s left by an interrupted run (pid %s); "
                         "its temporary files are removed and every output is rebuilt as needed", path, previous)

@@ -28,7 +28,7 @@ from workflow.pdf.fonts import font_paths, licence_paths
 from workflow.project import Project
 from workflow.render import EMBLEMS, EditionPage, Renderer, find_emblem, read_template, template_file
 from workflow.report import Outcome, Report
-from workflow.workspace import Workspace, doubtful, save
+from workflow.workspace import Workspace, doubtful, save, write_hint
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +315,8 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
             kept.pop(name, None)
             what = f"the {job.lang} PDF of {job.key[0]}"
             previous = " (the previous one is kept)" if job.path.exists() else ""
+            if isinstance(result, OSError):  # its temporary files could not be written (a full disk)
+                result = f"{result.strerror or result} — {write_hint(result)}"
             report.error(job.source, None, f"{what} was not made{previous}: {result}")
             _pdf_failed(report, job.key)
             return
@@ -333,8 +335,9 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
                 report.warn(job.source, None, f"WeasyPrint, in the {job.lang} PDF: {message.text}")
         try:
             save(project, report, job.path, result.pdf)
-        except OSError as exc:
-            report.error(job.source, None, f"the {job.lang} PDF of {job.key[0]} could not be written: {exc}")
+        except (OSError, WorkflowError) as exc:
+            said = f"{exc.message} — {exc.hint}" if isinstance(exc, WorkflowError) else f"could not be written: {exc}"
+            report.error(project.relative(job.path), None, f"the {job.lang} PDF of {job.key[0]} {said}")
             _pdf_failed(report, job.key)
             return
         report.typeset += 1
@@ -360,7 +363,10 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
         progress.close()
         for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
             del kept[name]
-        save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+        try:
+            save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
+        except WorkflowError as exc:  # without it, the next run typesets every PDF again
+            report.failure(exc, project.relative(project.output / pdfjobs.MANIFEST))
 
 
 def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:

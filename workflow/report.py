@@ -38,6 +38,8 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    #: The sha256 of what was written to each file of ``written`` (a save landing after it is not ours).
+    wrote: dict[str, bytes] = field(default_factory=dict)
     editions: dict[tuple[str, str], State] = field(default_factory=dict)
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  #: (slug, lang) → the edition's title
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  #: (slug, lang) → what became of it

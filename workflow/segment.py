@@ -35,6 +35,42 @@ from workflow.model import TRANSLATABLE_KEYS, Release, Segment, WorkflowError
 #: The longest segment offered to translators: a press-release paragraph is a few
 #: thousand characters; anything far beyond is a mistake (a missing blank line).
 MAX_SEGMENT = 20_000
+#: Python-Markdown's link matching is quadratic in the links of a block (2,000 links: 9 s), so
+#: the ``[`` of a segment and of a whole release are counted before it runs.  The most in the real
+#: documents of ../shared/corpus: 85 in one segment (a table), 105 in one document.
+MAX_BRACKETS = 200
+MAX_BRACKETS_RELEASE = 500
+#: An unmatched ``[`` makes Python-Markdown scan to the end of its block: fewer brackets are
+#: allowed in a long block (the real maximum, 85 brackets in 15,332 characters, makes 1.3 million).
+MAX_BRACKET_SCAN = 3_000_000
+#: A front-matter text (title, subtitle, place…): a real title is a line or two.
+MAX_FIELD = 2_000
+#: The segments of a release (a catalog may have 20,000 entries, the obsolete ones included).
+MAX_SEGMENTS = 5_000
+
+
+class _TooCostly(Exception):
+    """A block beyond the limits, met before inline Markdown runs on it."""
+
+    def __init__(self, msgid: str, kind: str, problem: str):
+        super().__init__(problem)
+        self.msgid, self.kind, self.problem = msgid, kind, problem
+
+
+def too_costly(text: str, *, length: int = MAX_SEGMENT, brackets: int = MAX_BRACKETS) -> str | None:
+    """What makes a text too long or too costly for Python-Markdown, or None.
+
+    >>> too_costly("[a](b) " * 201)
+    'has 201 link brackets [ (at most 200)'
+    """
+    if len(text) > length:
+        return f"is {len(text):,} characters long (at most {length:,})"
+    count = text.count("[")
+    allowed = min(brackets, MAX_BRACKET_SCAN // max(len(text), 1))
+    if count > allowed:
+        return f"has {count:,} link brackets [ (at most {allowed:,}" + \
+            (f" in a text of {len(text):,} characters)" if allowed < brackets else ")")
+    return None
 
 #: Called for each segment with (msgid, kind); returns the text to put in its
 #: place, or None to keep the source text.
@@ -108,6 +144,8 @@ class _Recombine:
     lang: str = ""
     #: Applied to every text put back, translated or not (the print edition's Khmer breaks).
     text_filter: Callable[[str], str] | None = None
+    #: Refuse a block beyond the limits before inline Markdown runs on it (extraction).
+    limits: bool = False
 
 
 def _visit_tree(element: etree.Element, parents: tuple[str, ...], how: _Recombine, ids: set[str],
@@ -124,6 +162,9 @@ def _visit_tree(element: etree.Element, parents: tuple[str, ...], how: _Recombin
         # Stashed content (a fenced code block) shows as an STX…ETX placeholder: not prose.
         if child.tag in _TEXT_TAGS and raw.strip() and STX not in raw:
             msgid = to_msgid(raw)
+            problem = too_costly(msgid) if how.limits else None
+            if problem:  # before the inline processor (priority 20) runs on it
+                raise _TooCostly(msgid, _kind(child.tag, parents), problem)
             if child.tag in _HEADINGS:
                 child.set("id", anchor_id(msgid, ids))
             replacement = how.visitor(msgid, _kind(child.tag, parents))
@@ -216,13 +257,14 @@ def render_body(text: str, translate: Visitor | None = None, *, fallback_lang: s
 
 
 def body_segments(text: str) -> list[tuple[str, str]]:
-    """Each translatable block's (msgid, kind), in document order."""
+    """Each translatable block's (msgid, kind), in document order.  Raises ``_TooCostly`` for a
+    block beyond the limits, before inline Markdown runs on any block."""
     found: list[tuple[str, str]] = []
 
     def collect(msgid: str, kind: str) -> None:
         found.append((msgid, kind))
 
-    _traverse(text, collect)
+    _traverse(text, _Recombine(collect, limits=True))
     return found
 
 
@@ -316,15 +358,42 @@ def extract(release: Release) -> list[Segment]:
     segments = []
     for key in TRANSLATABLE_KEYS:
         value = getattr(release.meta, key)
+        problem = value and too_costly(value, length=MAX_FIELD)
+        if problem:
+            raise WorkflowError(release.path, release.field_lines.get(key, 1), f"the {key} {problem}",
+                                "shorten it: it is a line of the letterhead, not a paragraph")
         if value:
             segments.append(Segment(value, f"front matter: {key}", release.path, release.field_lines.get(key, 1)))
+    body = release.body
+    count = body.count("[")
+    if count > MAX_BRACKETS_RELEASE:  # counted before Python-Markdown sees the body
+        where = release.body_line + body.count("\n", 0, _nth(body, "[", MAX_BRACKETS_RELEASE + 1))
+        raise WorkflowError(release.path, where, f"the release has {count:,} link brackets [ (at most "
+                            f"{MAX_BRACKETS_RELEASE:,} in a release; this line has the first one over the limit)",
+                            "remove the brackets that are not links, or split the release")
+    try:
+        found = body_segments(body)
+    except _TooCostly as exc:
+        line = release.body_line + body.count("\n", 0, _locate(body, exc.msgid, 0))
+        raise WorkflowError(release.path, line, f"this {exc.kind} {exc.problem}",
+                            "split it with blank lines between paragraphs") from None
+    if len(found) > MAX_SEGMENTS:
+        msgid, kind = found[MAX_SEGMENTS]
+        line = release.body_line + body.count("\n", 0, _locate(body, msgid, 0))
+        raise WorkflowError(release.path, line, f"the release has {len(found):,} blocks to translate (at most "
+                            f"{MAX_SEGMENTS:,}; this {kind} is the first over the limit)", "split the release")
     cursor = 0
-    for msgid, kind in body_segments(release.body):
-        cursor = _locate(release.body, msgid, cursor)
-        line = release.body_line + release.body.count("\n", 0, cursor)
-        if len(msgid) > MAX_SEGMENT:
-            raise WorkflowError(release.path, line, f"this {kind} is {len(msgid):,} characters long "
-                                f"(at most {MAX_SEGMENT:,})", "split it with blank lines between paragraphs")
+    for msgid, kind in found:
+        cursor = _locate(body, msgid, cursor)
+        line = release.body_line + body.count("\n", 0, cursor)
         segments.append(Segment(msgid, kind, release.path, line))
         cursor += 1
     return segments
+
+
+def _nth(text: str, char: str, n: int) -> int:
+    """The offset of the ``n``-th ``char`` in ``text`` (it has at least ``n``)."""
+    at = -1
+    for _ in range(n):
+        at = text.index(char, at + 1)
+    return at

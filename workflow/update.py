@@ -15,21 +15,27 @@ from workflow.po import Catalog, dump_po, read_po
 from workflow.project import UI_DOMAIN, Project
 from workflow.render import extract_ui_strings
 from workflow.report import Report
-from workflow.workspace import Workspace, read_catalog, save
+from workflow.fsutil import ANY
+from workflow.workspace import Workspace, WriteFailed, read_catalog, save
 
 log = logging.getLogger(__name__)
 
 
 def _write_catalog(path: Path, po: polib.POFile, old: Catalog | None, project: Project,
-                   report: Report) -> Catalog:
-    """Write a catalog only when its content changed (another tool's wrapping is left alone).
+                   report: Report, expected: object = ANY) -> Catalog:
+    """Write a catalog only when its content changed (another tool's wrapping is left alone),
+    and only over what was read (``expected``: a translator's save meanwhile wins).
 
-    Returns the catalog as it now stands on disk, with line numbers for messages.
+    Returns the catalog as it now stands on disk, with line numbers for messages (when it cannot
+    be written, the merge as it would have been: reported, and this run goes on with it).
     """
     if old is not None and catalog.same_content(old, po, ignore=()):
         return old
     text = dump_po(po)
-    save(project, report, path, text.encode("utf-8"))
+    try:
+        save(project, report, path, text.encode("utf-8"), expected=expected)
+    except WriteFailed as exc:
+        report.failure(exc, project.relative(path))
     return read_po(text, path=project.relative(path))
 
 
@@ -57,8 +63,8 @@ def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: 
         memory = memories.get(lang) if domain != UI_DOMAIN else None
         merged = catalog.merge(template, old, lang=lang, project_id=domain, memory=memory,
                                threshold=project.fuzzy_threshold)
-        ws.catalogs[(lang, domain)] = _write_catalog(project.catalog_path(lang, domain), merged, old,
-                                                     project, report)
+        path = project.catalog_path(lang, domain)
+        ws.catalogs[(lang, domain)] = _write_catalog(path, merged, old, project, report, ws.seen.get(path, ANY))
 
 
 def ui_template(previous: polib.POFile | None, project: Project) -> polib.POFile:

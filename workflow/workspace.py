@@ -4,6 +4,8 @@ read is reported with its file and line, and left out; nothing here writes."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +13,12 @@ from pathlib import Path
 from workflow import checks, records, segment
 from workflow import release as release_io
 from workflow.fsutil import (
+    ANY,
     MAX_CATALOG_BYTES,
     MAX_RELEASE_BYTES,
+    ChangedMeanwhile,
     RefusedInput,
+    content_digest,
     read_input,
     write_atomic,
 )
@@ -41,12 +46,44 @@ class Workspace:
     doubtful: set[tuple[str, str]] = field(default_factory=set)
     glossary: checks.Glossary | None = None  #: the termbase (locale/glossary/<lang>.po)
     ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
+    #: What each catalog held when it was read (``fsutil.content_digest``; None: there was none):
+    #: a catalog is written only over exactly that, never over a translator's save meanwhile.
+    seen: dict[Path, str | None] = field(default_factory=dict)
 
 
-def save(project: Project, report: Report, path: Path, data: bytes) -> None:
-    """Write a file atomically, only if its bytes change, and note it in the report."""
-    if write_atomic(path, data, scratch=project.scratch):
+class WriteFailed(WorkflowError):
+    """A file that could not be written (a full disk, a read-only folder): the rest goes on."""
+
+
+def write_hint(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return "the disk is full: free some space and run again (what was there before is kept)"
+    if exc.errno == errno.EFBIG:
+        return "the file is larger than this run may write (ulimit -f): raise the limit and run again"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "its folder is read-only for this run: make it writable, or run as a user who may write it"
+    return "check the disk and the folder, then run again (what was there before is kept)"
+
+
+def save(project: Project, report: Report, path: Path, data: bytes, *, expected: object = ANY) -> bool:
+    """Write a file atomically, only if its bytes change, and note it in the report; return
+    whether it was written.
+
+    With ``expected`` (``Workspace.seen``), a file that changed since it was read is left as it
+    is, with a warning: someone saved it meanwhile, and the next run reads it.  A file that cannot
+    be written raises :class:`WriteFailed` naming it (the caller reports it and goes on)."""
+    try:
+        written = write_atomic(path, data, scratch=project.scratch, expected=expected)
+    except ChangedMeanwhile as exc:
+        report.warn(project.relative(path), None, f"{exc.message} — {exc.hint}")
+        return False
+    except OSError as exc:
+        raise WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}",
+                          write_hint(exc)) from None
+    if written:
         report.written.append(project.relative(path))
+        report.wrote[project.relative(path)] = hashlib.sha256(data).digest()
+    return written
 
 
 def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
@@ -81,17 +118,20 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     return releases, segments
 
 
-def read_catalog(path: Path, project: Project) -> Catalog | None:
+def read_catalog(path: Path, project: Project, seen: dict[Path, str | None] | None = None) -> Catalog | None:
     """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
-    a file that is not one (a named pipe, a device, a link out of the project, a file too big)."""
-    if not path.exists():
-        return None
+    a file that is not one (a named pipe, a device, a link out of the project, a file too big).
+    With ``seen``, what it held is noted there (``Workspace.seen``)."""
     shown = project.relative(path)
     try:
+        if not path.exists():
+            raise FileNotFoundError(path)
         data = read_input(path, limit=MAX_CATALOG_BYTES, root=project.root, shown=shown, what="catalog")
     except FileNotFoundError:
-        return None
-    return read_po_bytes(data, path=shown)
+        data = None
+    if seen is not None:
+        seen[path] = content_digest(data)
+    return None if data is None else read_po_bytes(data, path=shown)
 
 
 def _belongs_elsewhere(po: Catalog, domain: str, ws: Workspace) -> str | None:
@@ -117,7 +157,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
         for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
             path = project.catalog_path(lang, domain)
             try:
-                po = read_catalog(path, project)
+                po = read_catalog(path, project, ws.seen)
             except Exception as exc:  # PoSyntaxError, a refused file, anything: never rewritten, the rest built
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))

@@ -111,7 +111,11 @@ def _typeset(job: PdfJob):
 
 
 def _warm() -> None:
-    """A worker imports WeasyPrint once, before its first document."""
+    """A worker imports WeasyPrint once, before its first document.  Ctrl-C reaches every process
+    of the terminal: the parent alone answers it (a worker's traceback would say nothing more)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from workflow.pdf import typeset  # noqa: F401
 
 
@@ -126,9 +130,14 @@ def run(jobs: list[PdfJob], workers: int, done: Callable[[PdfJob, object], None]
             done(job, _attempt(job))
         return
     context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
+    try:
         for job, result in zip(jobs, _results(pool, jobs)):
             done(job, result)
+    except BaseException:  # Ctrl-C, SIGTERM: the PDFs not begun are not typeset
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _results(pool: ProcessPoolExecutor, jobs: list[PdfJob]) -> Iterator[object]:

@@ -37,6 +37,21 @@ log = logging.getLogger(__name__)
 PAGE_WIDTH = 79
 
 _CHARSET_RE = re.compile(rb"charset=([^\s\"\\]+)")
+
+#: Limits far above any real catalog, checked before the costly work: the most entries in a real
+#: catalog of ../shared/corpus is 1,435 (a release's, a few dozen); a million entries took 148 s
+#: and 3.4 GB to read.  Counted on the text, before it is parsed.
+MAX_ENTRIES = 20_000
+#: A translation is rendered as Markdown: at most four times its source's length (at least 1,000
+#: characters, at most 40,000, twice a source segment's limit), and as many link brackets as a
+#: source segment may have (Python-Markdown's link matching is quadratic: workflow.segment).
+MAX_TRANSLATION = 40_000
+MAX_BRACKETS = 200
+#: All the link brackets of a catalog's translations (a release may have 500).
+MAX_BRACKETS_CATALOG = 1_000
+#: Fewer link brackets in a long translation: an unmatched one is scanned to the end of its text.
+MAX_BRACKET_SCAN = 3_000_000
+_ENTRY_RE = re.compile(r"^(?:#~[ \t]*)?msgid[ \t\"]", re.MULTILINE)
 _BOM = "\ufeff"
 
 
@@ -75,11 +90,54 @@ def read_po(text: str, *, path: str = "<string>") -> Catalog:
         text = text[1:]
     if not text.strip():
         raise PoSyntaxError(path, 1, "empty file")
+    _check_entry_count(text, path)
     _charset, codec = _declared_codec(text.encode("utf-8", "replace"), path)
     messages = _Parser(tokenize(text, path, codec), path).messages()
     _check_duplicates(messages, path)
     _check_newlines(messages, path)
+    _check_translation_sizes(messages, path)
     return _to_pofile(messages)
+
+
+def _check_entry_count(text: str, path: str) -> None:
+    """Refuse a catalog of more than MAX_ENTRIES entries before it is parsed."""
+    count = 0
+    for match in _ENTRY_RE.finditer(text):
+        count += 1
+        if count > MAX_ENTRIES:
+            line = text.count("\n", 0, match.start()) + 1
+            raise PoSyntaxError(path, line, f"more than {MAX_ENTRIES:,} entries (this is entry {count:,}); "
+                                "a real catalog has far fewer", "check that it is the right file; it is not read")
+
+
+def translation_limit(msgid: str) -> int:
+    """The longest translation of ``msgid`` that is read."""
+    return min(MAX_TRANSLATION, max(1_000, 4 * len(msgid)))
+
+
+def _check_translation_sizes(messages: list[_Message], path: str) -> None:
+    """Refuse a translation too long or with too many link brackets for its source, before it is
+    ever rendered (a 1 MB translation took minutes)."""
+    total = 0
+    for msg in messages:
+        if msg.is_header:
+            continue
+        for text in msg.msgstr:
+            limit = translation_limit(msg.msgid)
+            brackets = min(MAX_BRACKETS, MAX_BRACKET_SCAN // max(len(text), 1))
+            problem = (f"a translation of {len(text):,} characters, for a source of {len(msg.msgid):,} (at most "
+                       f"{limit:,} here)" if len(text) > limit else
+                       f"a translation with {text.count('['):,} link brackets [ (at most {brackets:,}" +
+                       (f" in {len(text):,} characters)" if brackets < MAX_BRACKETS else ")")
+                       if text.count("[") > brackets else None)
+            if problem:
+                raise PoSyntaxError(path, msg.msgstr_line or msg.msgid_line, problem,
+                                    "shorten it to what its source says; the catalog is left as it is, not used")
+            total += text.count("[")
+            if total > MAX_BRACKETS_CATALOG:
+                raise PoSyntaxError(path, msg.msgstr_line or msg.msgid_line, f"the translations have more than "
+                                    f"{MAX_BRACKETS_CATALOG:,} link brackets [ in all (this entry goes over)",
+                                    "remove the brackets that are not links; the catalog is left as it is")
 
 
 def _sniff_charset(data: bytes) -> str | None:
