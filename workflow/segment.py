@@ -286,8 +286,8 @@ class _Anchors(HTMLParser):
             self.ids.add(values["id"])
         if tag == "a" and (values.get("href") or "").startswith("#"):
             self.links[values["href"][1:]] = None
-        if tag in ("a", "img") and (values.get("href") or values.get("src")):
-            self.hrefs[values.get("href") or values.get("src")] = None
+        if tag == "a" and values.get("href"):  # images: workflow.media checks and publishes them
+            self.hrefs[values["href"]] = None
 
 
 def is_relative(url: str) -> bool:
