@@ -161,6 +161,7 @@ def edit_sources(root: Path, rng: random.Random) -> None:
 class Run:
     seconds: float
     peak_mb: float  #: the largest resident set of the process and of each process it waited for
+    cpu: float = 0.0  #: user and system time of the process and of each process it waited for
 
 
 def measure(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> Run:
@@ -174,7 +175,7 @@ def measure(argv: list[str], *, cwd: Path | None = None, env: dict | None = None
     proc.stderr.close()
     if proc.returncode not in (0,):
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {proc.returncode}:\n{errors[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def tool_argv(root: Path, command: str, *extra: str) -> list[str]:
@@ -207,9 +208,16 @@ class Figure:
     def peak_mb(self) -> float:
         return max(r.peak_mb for r in self.runs)
 
+    @property
+    def cpu(self) -> float:
+        """The least CPU time of a run (user and system, its worker processes included): on a shared
+        machine, wall times grow with the others' load and this much less."""
+        return min(r.cpu for r in self.runs)
+
     def as_dict(self) -> dict:
         return {"name": self.name, "min_s": round(self.best, 3), "median_s": round(self.median, 3),
-                "runs_s": [round(r.seconds, 3) for r in self.runs], "peak_mb": round(self.peak_mb, 1)}
+                "runs_s": [round(r.seconds, 3) for r in self.runs], "peak_mb": round(self.peak_mb, 1),
+                "cpu_s": round(self.cpu, 3)}
 
 
 def repeat(name: str, prepare: Callable[[], None], run: Callable[[], Run | list[Run]]) -> Figure:
@@ -218,11 +226,11 @@ def repeat(name: str, prepare: Callable[[], None], run: Callable[[], Run | list[
         prepare()
         result = run()
         if isinstance(result, list):  # several processes in a row: their times add, their peaks don't
-            result = Run(sum(r.seconds for r in result), max(r.peak_mb for r in result))
+            result = Run(sum(r.seconds for r in result), max(r.peak_mb for r in result), sum(r.cpu for r in result))
         runs.append(result)
     figure = Figure(name, tuple(runs))
-    print(f"  {name:<58} min {figure.best:8.2f} s   median {figure.median:8.2f} s   peak {figure.peak_mb:6.0f} MB",
-          flush=True)
+    print(f"  {name:<58} min {figure.best:8.2f} s   median {figure.median:8.2f} s   peak {figure.peak_mb:6.0f} MB"
+          f"   cpu {figure.cpu:7.2f} s", flush=True)
     return figure
 
 

@@ -50,8 +50,8 @@ class Recording(Report):
     too: replayed alone, the edition must say it)."""
 
     def __init__(self, parent: Report):
-        super().__init__(findings=parent.findings, written=parent.written, editions=parent.editions,
-                         titles=parent.titles, outcomes=parent.outcomes, hints=parent.hints, stages=parent.stages)
+        # Every field of the parent, its lists and dicts shared (counters are the parent's alone).
+        super().__init__(**{f.name: getattr(parent, f.name) for f in dataclasses.fields(parent) if f.init})
         self.recorded: list[Finding] = []
 
     def _add(self, finding: Finding) -> None:
