@@ -210,3 +210,27 @@ def test_editions_rebuilt_in_workers_are_the_same_as_editions_rebuilt_here(tmp_p
     assert publish(one, jobs=1).typeset == 9
     assert publish(two, jobs=2).typeset == 9
     assert contents(one) == contents(two)
+
+
+def test_an_approval_rebuilds_the_edition_it_issues(tmp_path, calls):
+    import datetime as dt
+
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path / "approving", approval=True)
+    assert publish(root).outcomes[(BELGIUM, "fr")].stage == "issued"
+    edit_french_entry(root)
+    assert publish(root).outcomes[(BELGIUM, "fr")].stage == "issued, revision pending"
+    issued = (root / "output/fr" / f"{BELGIUM}.html").read_bytes()
+    done = build.approve(project_io.load(root), BELGIUM, "fr", "Sokha Chan",
+                         now=dt.datetime(2030, 2, 9, 10, 0, tzinfo=dt.timezone.utc))
+    assert done.ok, said(done)
+    calls["recombined"][:], calls["typeset"][:] = [], []
+    report = publish(root)  # only the ledger and the approved texts changed
+    assert report.outcomes[(BELGIUM, "fr")].stage == "issued"
+    assert (BELGIUM, "fr") in calls["typeset"] and (BELGIUM, "fr") in calls["recombined"]
+    assert {key for key in calls["recombined"] + calls["typeset"]} == {(BELGIUM, "fr")}
+    assert (root / "output/fr" / f"{BELGIUM}.html").read_bytes() != issued  # the new version is the public one
+    versions = sorted(p.name for p in (root / "output/fr").glob(f"{BELGIUM}.v*.html"))
+    assert versions, "the earlier version stays at its own address"
+    assert not (root / "output/review/fr" / f"{BELGIUM}.html").exists()  # no revision pending any more
