@@ -129,15 +129,19 @@ def _replay(last: runstate.LastRun) -> Report:
 
 
 def _build_all(project: Project, jobs: int | None) -> Report:
-    """Every stage of a publish, for every release and language."""
+    """Every stage of a publish, for every release and language; an edition whose inputs did not
+    change since it was last built is taken as it is (``workflow.buildcache``)."""
+    from workflow import buildcache
     from workflow.listing import read_listing, write_indexes, write_reviews
     from workflow.pages import (
+        PdfQueue,
         Typesetting,
+        _said_done,
         build_edition,
         plan_for_build,
         public_languages,
+        save_manifest,
         take_down_gone,
-        typeset_all,
         write_assets,
     )
     from workflow.pdf import jobs as pdfjobs
@@ -153,26 +157,57 @@ def _build_all(project: Project, jobs: int | None) -> Report:
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
     pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
                        pdfjobs.read_manifest(project.output))
+    keys = buildcache.Keys(ws, assets_digest=pdfs.assets_digest, engine=pdfs.engine)
+    cache = buildcache.read(project.output)
     previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
     for finding in unusable:
         report.warn(finding.path, finding.line, finding.message)
-    for rel in ws.releases:
-        # Every edition of a release is planned before any is written: a public page's language
-        # switcher links only to the editions that are public too, never to a draft.
-        plans = {}
-        for lang in project.languages:
-            try:
-                plans[lang] = plan_for_build(ws, rel, lang, renderer, report)
-            except Exception as exc:  # one broken edition must not stop the others
-                report.failure(exc, rel.path)
-        public = public_languages(ws, rel, plans, previous)
-        for lang, planned in plans.items():
-            try:
-                build_edition(ws, rel, lang, renderer, pdfs, report, planned=planned, public=public)
-            except Exception as exc:  # one broken edition must not stop the others
-                report.failure(exc, rel.path)
-    typeset_all(project, pdfs, report, jobs or pdfjobs.default_workers())
-    report.unchanged = pdfs.unchanged
+    queue = PdfQueue(project, pdfs, report, jobs or pdfjobs.default_workers())
+    built, reviews, cached_pdfs = [], {}, 0
+    try:
+        for rel in ws.releases:
+            # Every edition of a release is planned before any is written: a public page's language
+            # switcher links only to the editions that are public too, never to a draft.
+            edition_keys = {lang: keys.edition(rel, lang) for lang in project.languages}
+            hits = {lang: entry for lang in project.languages
+                    if (entry := cache.hit(rel.slug, lang, edition_keys[lang])) is not None}
+            plans, recorders = {}, {}
+            for lang in project.languages:
+                if lang in hits:
+                    plans[lang] = (None, hits[lang].plan)
+                    continue
+                recorders[lang] = buildcache.Recording(report)
+                try:
+                    plans[lang] = plan_for_build(ws, rel, lang, renderer, recorders[lang])
+                except Exception as exc:  # one broken edition must not stop the others
+                    report.failure(exc, rel.path)
+            public = public_languages(ws, rel, plans, previous)
+            for lang, planned in plans.items():
+                entry = hits.get(lang)
+                if entry is not None and entry.public == public:
+                    buildcache.replay(report, rel.slug, lang, entry, entry.findings + entry.pdf_findings)
+                    cache.keep(rel.slug, lang, entry)
+                    cached_pdfs += sum(name.endswith(".pdf") for name in entry.files)
+                    _said_done(rel.slug, lang, entry.outcome)
+                    continue
+                recorder = recorders.setdefault(lang, buildcache.Recording(report))
+                try:
+                    if entry is not None:  # unchanged, but the release's public languages changed
+                        planned = plan_for_build(ws, rel, lang, renderer, recorder)
+                    files = build_edition(ws, rel, lang, renderer, pdfs, recorder, planned=planned, public=public)
+                except Exception as exc:  # one broken edition must not stop the others
+                    report.failure(exc, rel.path)
+                    continue
+                said = len(recorder.recorded)
+                queue.flush(recorder)  # its PDFs go to the workers now: no print HTML piles up here
+                built.append((rel.slug, lang, edition_keys[lang], public, recorder, said, files))
+            reviews[rel.slug] = keys.review(rel, edition_keys, {lang: report.stages.get((rel.slug, lang))
+                                                                for lang in project.languages})
+    finally:
+        queue.finish(write=False)  # the manifest is written below, with the editions' entries
+    for slug, lang, key, public, recorder, said, files in built:
+        cache.built(slug, lang, key, public, recorder.recorded[:said], recorder.recorded[said:], files, report)
+    report.unchanged = pdfs.unchanged + cached_pdfs
     take_down_gone(ws, report)
     from workflow import (
         qa,  # qa judges with this module's judge(): imported here, not at the top
@@ -180,11 +215,21 @@ def _build_all(project: Project, jobs: int | None) -> Report:
 
     for finding in qa.consistency(ws):
         report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
-    for step in (functools.partial(write_indexes, previous=previous), write_reviews):
-        try:
-            step(ws, renderer, report)
-        except Exception as exc:  # the editions are published; say what could not be listed
-            report.failure(exc, project.relative(project.output))
+    try:
+        write_indexes(ws, renderer, report, previous)
+    except Exception as exc:  # the editions are published; say what could not be listed
+        report.failure(exc, project.relative(project.output))
+    stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}
+    try:
+        write_reviews(ws, renderer, report, only=stale)
+        for slug in stale:
+            cache.review_built(slug, reviews[slug])
+    except Exception as exc:
+        report.failure(exc, project.relative(project.output))
+    for slug in set(reviews) - stale:
+        cache.review_built(slug, reviews[slug])
+    # The manifest again, now with the editions and review pages: written once they are all there.
+    save_manifest(project, report, pdfjobs.manifest_text(queue.kept, **cache.sections()))
     return report
 
 

@@ -254,10 +254,13 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
     save(project, report, project.output / INDEX_FILE, Listing(tuple(listed)).to_json().encode("utf-8"))
 
 
-def write_reviews(ws: Workspace, renderer: Renderer, report: Report) -> None:
+def write_reviews(ws: Workspace, renderer: Renderer, report: Report, *, only: set[str] | None = None) -> None:
     """``output/review/<slug>.html``: every segment in every language, with its state and source
-    diff, where each edition stands, and what changed since its issued version."""
+    diff, where each edition stands, and what changed since its issued version (``only``: of those
+    releases, the others' pages being up to date)."""
     for rel in ws.releases:
+        if only is not None and rel.slug not in only:
+            continue
         catalogs = {lang: ws.catalogs.get((lang, rel.slug)) for lang in ws.project.languages if lang != rel.meta.lang}
         result = review_io.review(rel, ws.segments[rel.slug], catalogs, ws.project.languages, ws.glossary)
         for lang in ws.project.languages:

@@ -161,8 +161,9 @@ def public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edit
 
 def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pdfs: Typesetting,
                   report: Report, *, planned: tuple[Edition, lifecycle.Plan] | None,
-                  public: tuple[str, ...] | None = None) -> None:
-    """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``).
+                  public: tuple[str, ...] | None = None) -> list[Path]:
+    """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``); returns
+    the files it publishes (its PDFs once their jobs are done).
 
     The HTML and the PDF of each page are published each on its own, so a PDF that cannot be
     made leaves the HTML published (and the previous PDF in place), and the reverse.
@@ -178,7 +179,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         else:  # its approvals cannot all be read: the issued version cannot be told, kept as listed
             report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
                                                         f"(content/{records.LEDGER}): the published edition is kept")
-        return
+        return []
     screen, plan = planned
     problems = gate_problems(screen)
     if problems and plan.stage is not lifecycle.Stage.WITHDRAWN:
@@ -219,6 +220,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     report.outcomes[(rel.slug, lang)] = outcome
     if len(pdfs.jobs) == queued:  # nothing left to typeset: done; otherwise typeset_all says it, PDF included
         _said_done(rel.slug, lang, outcome)
+    return [page.html for page in pages] + [page.pdf for page in pages if page.pdf is not None]
 
 
 def _said_done(slug: str, lang: str, outcome: Outcome) -> None:
@@ -299,17 +301,66 @@ def _check_glyphs(ws: Workspace, rel: Release, lang: str, print_html: str) -> No
 
 def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: int) -> None:
     """Run the PDF jobs (in parallel), write each PDF, and note which editions' PDFs failed."""
-    from workflow.pdf import typeset
+    queue = PdfQueue(project, pdfs, report, workers)
+    queue.flush()
+    queue.finish()
 
-    hint = typeset.speed_hint() if pdfs.jobs else None
-    if hint:
-        report.hint(hint)
-    progress = _progress(len(pdfs.jobs))
-    kept = {name: entry for name, entry in pdfs.manifest.items()
-            if (project.output / name) in pdfs.digests or (project.output / name).exists()}
 
-    def done(job: pdfjobs.PdfJob, result) -> None:
-        progress.update(1)
+class PdfQueue:
+    """The PDF jobs of a run, typeset as each edition is planned (``flush``), in worker processes
+    (``workflow.pdf.jobs.Runner``); each PDF written, and its edition's outcome told, when it is
+    done.  ``finish`` waits for the last ones and writes the PDFs' manifest (``sections``: what
+    else it holds, ``workflow.buildcache``)."""
+
+    def __init__(self, project: Project, pdfs: Typesetting, report: Report, workers: int):
+        self.project, self.pdfs, self.report, self.workers = project, pdfs, report, workers
+        self.kept = dict(pdfs.manifest)
+        self.left: dict[tuple[str, str], int] = {}
+        self.reports: dict[tuple[str, str], Report] = {}  #: where each edition's PDFs' findings go
+        self.runner: pdfjobs.Runner | None = None
+        self.progress = None
+        self.typeset = None
+
+    def flush(self, report: Report | None = None) -> None:
+        """Hand the jobs planned so far to the workers (their findings to ``report``, an edition's)."""
+        jobs, self.pdfs.jobs[:] = list(self.pdfs.jobs), []
+        if not jobs:
+            return
+        if self.runner is None:
+            from workflow.pdf import typeset  # WeasyPrint: only when there is something to typeset
+
+            self.typeset = typeset
+            hint = typeset.speed_hint()
+            if hint:
+                self.report.hint(hint)
+            self.progress = _progress(None)
+            self.runner = pdfjobs.Runner(self.workers, self._done_and_said)
+        for job in jobs:
+            self.left[job.key] = self.left.get(job.key, 0) + 1
+            self.reports[job.key] = report or self.report
+        self.progress.more(len(jobs))
+        for job in jobs:
+            self.runner.submit(job)
+
+    def finish(self, *, write: bool = True) -> None:
+        project, kept = self.project, self.kept
+        try:
+            if self.runner is not None:
+                with self.runner:
+                    self.runner.close()
+        finally:
+            if self.progress is not None:
+                self.progress.close()
+            for name in [n for n in kept if (project.output / n) not in self.pdfs.digests
+                         and not (project.output / n).exists()]:
+                del kept[name]
+            if write:
+                save_manifest(project, self.report, pdfjobs.manifest_text(kept))
+
+    def _done(self, job: pdfjobs.PdfJob, result) -> None:
+        project, kept, typeset = self.project, self.kept, self.typeset
+        report = self.reports.get(job.key, self.report)
+        self.progress.update(1)
         name = job.path.relative_to(project.output).as_posix()
         if isinstance(result, Exception):
             kept.pop(name, None)
@@ -340,33 +391,28 @@ def typeset_all(project: Project, pdfs: Typesetting, report: Report, workers: in
             report.error(project.relative(job.path), None, f"the {job.lang} PDF of {job.key[0]} {said}")
             _pdf_failed(report, job.key)
             return
-        report.typeset += 1
-        kept[name] = {"input": pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
+        self.report.typeset += 1
+        kept[name] = {"input": self.pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
 
-    left = {job.key: 0 for job in pdfs.jobs}
-    for job in pdfs.jobs:
-        left[job.key] += 1
-
-    def done_and_said(job: pdfjobs.PdfJob, result) -> None:
-        done(job, result)
+    def _done_and_said(self, job: pdfjobs.PdfJob, result) -> None:
+        self._done(job, result)
+        report = self.report
         outcome = report.outcomes.get(job.key)
-        left[job.key] -= 1
+        self.left[job.key] -= 1
         if outcome is not None:  # the edition's time counts its PDFs' typesetting
             outcome = dataclasses.replace(outcome, seconds=outcome.seconds + getattr(result, "seconds", 0.0))
             report.outcomes[job.key] = outcome
-            if not left[job.key]:
+            if not self.left[job.key]:
                 _said_done(*job.key, outcome)
 
+
+def save_manifest(project: Project, report: Report, text: str) -> None:
+    """Write ``output/.manifest.json``; one that cannot be written is an error, not a traceback
+    (without it the next run typesets every PDF again)."""
     try:
-        pdfjobs.run(pdfs.jobs, workers, done_and_said)
-    finally:
-        progress.close()
-        for name in [n for n in kept if (project.output / n) not in pdfs.digests and not (project.output / n).exists()]:
-            del kept[name]
-        try:
-            save(project, report, project.output / pdfjobs.MANIFEST, pdfjobs.manifest_text(kept).encode())
-        except WorkflowError as exc:  # without it, the next run typesets every PDF again
-            report.failure(exc, project.relative(project.output / pdfjobs.MANIFEST))
+        save(project, report, project.output / pdfjobs.MANIFEST, text.encode())
+    except WorkflowError as exc:
+        report.failure(exc, project.relative(project.output / pdfjobs.MANIFEST))
 
 
 def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:
@@ -390,33 +436,56 @@ def _pdf_failed(report: Report, key: tuple[str, str]) -> None:
 
 
 class _PlainProgress:
-    """Progress as plain lines, for logs (CI, a pipe): one at every tenth of the PDFs."""
+    """Progress as plain lines, for logs (CI, a pipe): one every 50 PDFs (how many there will be is
+    known only once every edition is planned: they are typeset as they are planned)."""
 
-    def __init__(self, total: int):
-        self.total, self.done, self.said = total, 0, 0
+    EVERY = 50
+
+    def __init__(self):
+        self.total = self.done = 0
+
+    def more(self, count: int) -> None:
+        self.total += count
 
     def update(self, count: int) -> None:
         self.done += count
-        tenth = self.done * 10 // self.total
-        if tenth > self.said:
-            self.said = tenth
-            log.info("typesetting: %d of %d PDF(s)", self.done, self.total)
+        if self.done % self.EVERY == 0:
+            log.info("typesetting: %d PDF(s) done, %d planned so far", self.done, self.total)
 
     def close(self) -> None:
         pass
 
 
-def _progress(total: int):
-    """A progress bar on a terminal (tqdm); elsewhere (CI, a pipe), a plain line at every tenth
-    when there are enough PDFs for it to matter."""
+class _Bar:
+    """tqdm's bar, whose total grows as editions are planned."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def more(self, count: int) -> None:
+        self.bar.total = (self.bar.total or 0) + count
+        self.bar.refresh()
+
+    def update(self, count: int) -> None:
+        self.bar.update(count)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(total: int | None = None):
+    """A progress bar on a terminal (tqdm); elsewhere (CI, a pipe), a plain line every 50 PDFs."""
     import sys
 
     from tqdm import tqdm
 
-    if sys.stderr.isatty() or total < 20:
-        return tqdm(total=total, desc="typesetting", unit="pdf", disable=total == 0 or not sys.stderr.isatty(),
-                    leave=False, file=sys.stderr)
-    return _PlainProgress(total)
+    if sys.stderr.isatty():
+        progress = _Bar(tqdm(total=0, desc="typesetting", unit="pdf", leave=False, file=sys.stderr))
+    else:
+        progress = _PlainProgress()
+    if total:
+        progress.more(total)
+    return progress
 
 
 def _withdrawn_files(project: Project, slug: str, lang: str) -> list[Path]:

@@ -20,8 +20,9 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -74,20 +75,34 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(output: Path) -> dict[str, dict[str, str]]:
-    """PDF (relative to output/) → {"input": digest, "output": sha256}; anything unreadable is dropped."""
+def _read_file(output: Path) -> dict:
     try:
         data = json.loads(read_input(output / MANIFEST, limit=MAX_RECORD_BYTES).decode("utf-8"))
     except (OSError, ValueError, RecursionError, WorkflowError):
         return {}
-    if not isinstance(data, dict) or not isinstance(data.get("pdfs"), dict):
+    return data if isinstance(data, dict) else {}
+
+
+def read_manifest(output: Path) -> dict[str, dict[str, str]]:
+    """PDF (relative to output/) → {"input": digest, "output": sha256}; anything unreadable is dropped."""
+    data = _read_file(output)
+    if not isinstance(data.get("pdfs"), dict):
         return {}
     return {name: entry for name, entry in data["pdfs"].items()
             if isinstance(entry, dict) and isinstance(entry.get("input"), str) and isinstance(entry.get("output"), str)}
 
 
-def manifest_text(entries: dict[str, dict[str, str]]) -> str:
-    return json.dumps({"pdfs": dict(sorted(entries.items()))}, indent=1, sort_keys=True) + "\n"
+def read_section(output: Path, name: str) -> dict:
+    """Another section of the manifest (``workflow.buildcache``'s editions and review pages), as
+    it was written, or empty; its reader checks each entry."""
+    data = _read_file(output)
+    section = data.get(name)
+    return section if isinstance(section, dict) else {}
+
+
+def manifest_text(entries: dict[str, dict[str, str]], **sections: dict) -> str:
+    return json.dumps({"pdfs": dict(sorted(entries.items())), **sections}, indent=1, sort_keys=True,
+                      ensure_ascii=False) + "\n"
 
 
 def up_to_date(job: PdfJob, digest: str, manifest: dict[str, dict[str, str]], output: Path) -> bool:
@@ -111,42 +126,95 @@ def _typeset(job: PdfJob):
 
 
 def _warm() -> None:
-    """A worker imports WeasyPrint once, before its first document.  Ctrl-C reaches every process
-    of the terminal: the parent alone answers it (a worker's traceback would say nothing more)."""
+    """A worker imports WeasyPrint once, before its first document, and patches it for the
+    ActualText pass once, for all its documents (``workflow.pdf.pdftext``).  Ctrl-C reaches every
+    process of the terminal: the parent alone answers it (a worker's traceback would say nothing more)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from workflow.pdf import typeset  # noqa: F401
+    from workflow.pdf import pdftext, typeset  # noqa: F401
+
+    pdftext.install_for_process()
 
 
 def run(jobs: list[PdfJob], workers: int, done: Callable[[PdfJob, object], None]) -> None:
     """Typeset ``jobs`` on ``workers`` processes, calling ``done(job, result_or_exception)`` in
     the order of ``jobs`` (so that what is reported does not depend on the timing)."""
-    # A worker costs about a second to start (it imports WeasyPrint and builds its font
-    # configuration) and a PDF about a quarter of one: the pool starts only when it pays.
-    workers = min(workers, len(jobs) // JOBS_PER_WORKER)
-    if workers <= 1:
+    with Runner(workers, done) as runner:
         for job in jobs:
-            done(job, _attempt(job))
-        return
-    context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
-    try:
-        for job, result in zip(jobs, _results(pool, jobs)):
-            done(job, result)
-    except BaseException:  # Ctrl-C, SIGTERM: the PDFs not begun are not typeset
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+            runner.submit(job)
 
 
-def _results(pool: ProcessPoolExecutor, jobs: list[PdfJob]) -> Iterator[object]:
-    futures = [pool.submit(_typeset, job) for job in jobs]
-    for future in futures:
+class Runner:
+    """Jobs typeset as they are planned, not all held first: ``submit`` hands a job on and returns,
+    ``done(job, result_or_exception)`` is called in the order the jobs were submitted (what is
+    reported does not depend on the timing), and the parent never holds more than a few jobs'
+    print HTML or PDF bytes at once, however many editions there are.
+
+    A worker costs about a second to start (it imports WeasyPrint and builds its font
+    configuration) and a PDF about a quarter of one: the pool starts only once enough jobs are
+    waiting for it to pay (``JOBS_PER_WORKER`` a worker); fewer are typeset here, at the end.
+    """
+
+    def __init__(self, workers: int, done: Callable[[PdfJob, object], None]):
+        self.workers, self.done = max(1, workers), done
+        self.waiting: list[PdfJob] = []  #: planned, not yet handed to a pool (before it starts)
+        self.running: deque[tuple[PdfJob, Future]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
         try:
-            yield future.result()
+            if exc_info[0] is None:
+                self.close()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = None
+
+    def submit(self, job: PdfJob) -> None:
+        if self.workers == 1:
+            self.done(job, _attempt(job))
+            return
+        if self.pool is None:
+            self.waiting.append(job)
+            if len(self.waiting) >= 2 * JOBS_PER_WORKER:
+                self._start()
+            return
+        self._send(job)
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
+        waiting, self.waiting = self.waiting, []
+        for job in waiting:
+            self._send(job)
+
+    def _send(self, job: PdfJob) -> None:
+        self.running.append((job, self.pool.submit(_typeset, job)))
+        # Results are taken in order as soon as they are there; beyond a few jobs a worker, the
+        # planning waits for the oldest (memory stays flat: no backlog of HTML or PDFs).
+        while self.running and (self.running[0][1].done() or len(self.running) > 2 * self.workers):
+            self._take()
+
+    def _take(self) -> None:
+        job, future = self.running.popleft()
+        try:
+            result = future.result()
         except Exception as exc:  # a TypesetError, or a worker that died: reported for this PDF alone
-            yield exc
+            result = exc
+        self.done(job, result)
+
+    def close(self) -> None:
+        """Every job submitted is done (and ``done`` called) when this returns."""
+        if self.pool is None:
+            for job in self.waiting:  # too few for a pool to pay
+                self.done(job, _attempt(job))
+            self.waiting = []
+        while self.running:
+            self._take()
 
 
 def _attempt(job: PdfJob) -> object:

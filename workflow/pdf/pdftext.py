@@ -58,7 +58,7 @@ import io
 import re
 import threading
 
-__all__ = ['install', 'uninstall', 'patched', 'write_pdf', 'SUPPORTED_VERSION']
+__all__ = ['install', 'install_for_process', 'uninstall', 'patched', 'write_pdf', 'SUPPORTED_VERSION']
 
 SUPPORTED_VERSION = '70.0'
 
@@ -111,6 +111,20 @@ def uninstall():
             if text.draw_first_line is _wrapper:  # else: patched over by others
                 text.draw_first_line = _original
             _original = _wrapper = None
+
+
+_for_process = False
+
+
+def install_for_process():
+    """Patch WeasyPrint once, for every document this process will write (a typesetting worker):
+    the later ``patched()`` blocks then only count, and WeasyPrint's module is not changed again
+    per document.  Not undone: the process exists to typeset."""
+    global _for_process
+    with _lock:
+        if not _for_process:
+            install()
+            _for_process = True
 
 
 @contextlib.contextmanager

@@ -226,6 +226,13 @@ def _source_date(epoch: int | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+def _fonttools_subsets() -> bool:
+    """Whether WeasyPrint subsets fonts with fontTools (the test of ``weasyprint.pdf.fonts.Font.subset``)."""
+    from weasyprint.text.ffi import harfbuzz
+
+    return not (_weasyprint_ffi.harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0))
+
+
 def _plain_bookmarks(document: weasyprint.Document) -> None:
     """Drop the Khmer line-break marks (U+200B) of the print edition from the outline's labels."""
     for page in document.pages:
@@ -270,7 +277,9 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     check_version()
     started = time.perf_counter()
     fetcher = SandboxFetcher(allowed=allowed)
-    with _weasyprint_messages() as logged, _source_date(epoch):
+    # Only fontTools reads SOURCE_DATE_EPOCH (when HarfBuzz-Subset is missing): with HarfBuzz-Subset
+    # the environment is left alone, and no process-wide state changes per document.
+    with _weasyprint_messages() as logged, _source_date(epoch if _fonttools_subsets() else None):
         options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
                        pdf_tags=tags or variant.startswith("pdf/ua"), custom_metadata=True)
         shared = dict(font_config=_font_configuration(assets_key)) if assets_key else {}
