@@ -99,6 +99,9 @@ class Keys:
             FORMAT, sys.version, _tree(Path(__file__).resolve().parent),
             _tree(Path(project.templates) if project.templates is not None else None),
             runstate._file_digest(project.root / "pyproject.toml").hex(), _tree(project.locale / "glossary"),
+            # The images an edition may show (workflow.media): a photo replaced under its name
+            # changes the pages and PDFs that show it.
+            _tree(project.content / "media"),
             libraries, os.environ.get("SOURCE_DATE_EPOCH", ""), runstate._harfbuzz_subset(), assets_digest, engine,
             list(project.languages),
             {lang: [_catalog(ws.catalogs.get((lang, UI_DOMAIN))), (lang, UI_DOMAIN) in ws.broken,
