@@ -13,6 +13,7 @@ import pickle
 import polib
 import pytest
 
+from tests.conftest import ROOT
 from workflow.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from workflow.fsutil import RefusedInput
 from workflow.model import TypesetError, WorkflowError
@@ -21,6 +22,9 @@ from workflow.po import PoSyntaxError, read_po
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
 SUMMARY = "0 file(s) written, 0 warning(s), 0 error(s)"
+#: The samples, however many: releases and catalogs (each release's two translations, ui in three languages).
+SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))
+CATALOGS = sorted((p.parent.parent.name, p.stem) for p in (ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
 
 
 def _cli(root, *args: str) -> int:
@@ -62,11 +66,12 @@ def test_status_lists_every_catalog_and_edition(project_copy, capsys):
     out = capsys.readouterr().out
     header, *rows = out.split("\n\n")[0].splitlines()
     assert header.split() == ["language", "catalog", "done", "fuzzy", "todo", "words", "left"]
-    assert len(rows) == 7  # km and fr for one release, km and en for the other, ui in three languages
+    assert len(rows) == len(CATALOGS) == 2 * len(SLUGS) + 3  # two translations a release, ui in three languages
+    assert sorted(tuple(row.split()[:2]) for row in rows) == CATALOGS
     assert any(row.split() == ["fr", BELGIUM, "8", "0", "0", "0"] for row in rows)
     editions = [line.split() for line in out.split("\n\n")[1].splitlines()[1:]]
     assert sorted((row[0], row[1]) for row in editions) == sorted(
-        (slug, lang) for slug in (BELGIUM, FRANCOPHONIE) for lang in ("km", "en", "fr"))
+        (slug, lang) for slug in SLUGS for lang in ("km", "en", "fr"))
     assert all(row[2] == "final" for row in editions)  # approval is off in the copy: the gate alone decides
 
 
@@ -113,7 +118,7 @@ def test_status_with_a_broken_catalog_exits_1_naming_its_line_and_lists_the_rest
 
 def test_check_of_the_samples_is_clean(project_copy, capsys):
     assert _cli(project_copy, "check") == EXIT_OK
-    assert capsys.readouterr().out.rstrip().endswith("0 error(s), 0 warning(s) in 7 catalog(s) checked")
+    assert capsys.readouterr().out.rstrip().endswith(f"0 error(s), 0 warning(s) in {len(CATALOGS)} catalog(s) checked")
 
 
 def test_check_exits_1_on_an_error_and_says_where(project_copy, capsys):

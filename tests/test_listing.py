@@ -13,7 +13,7 @@ import pytest
 from workflow import project as project_io
 from workflow.listing import INDEX_FILE, Listed, ListedVersion, Listing, read_listing
 
-from .conftest import copy_project
+from .conftest import ROOT, copy_project
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 
@@ -39,7 +39,8 @@ def test_the_published_list_reads_back_to_the_same_bytes(published):
     path = published / "output" / INDEX_FILE
     listing, problems = read_listing(project_io.load(published))
     assert problems == []
-    assert {item.slug for item in listing.releases} == {BELGIUM, "2025-03-20-reunion-preparation-sommet-francophonie"}
+    assert {item.slug for item in listing.releases} == {p.stem for p in (ROOT / "content").glob("*.md")}
+    assert BELGIUM in {item.slug for item in listing.releases}
     assert listing.to_json().encode("utf-8") == path.read_bytes()
 
 
