@@ -41,6 +41,8 @@ class Workspace:
     doubtful: set[tuple[str, str]] = field(default_factory=set)
     glossary: checks.Glossary | None = None  #: the termbase (locale/glossary/<lang>.po)
     ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
+    #: The images the current releases show, checked once a run (``workflow.media.library``).
+    images: object = None
 
 
 def save(project: Project, report: Report, path: Path, data: bytes) -> None:
