@@ -512,9 +512,14 @@ def publish(ws, renderer, report) -> None:
             del found.images[media.name]
             report.error(project.relative(folder / media.name), None, f"could not be written ({exc}): the image "
                          "is left out of the editions; check the output folder's space and permissions")
+    # An edition whose approvals cannot all be read is kept as published, pages and images: its
+    # issued version's approved copies cannot be told from the others, so none is removed.
+    keep = APPROVED + "/" if ws.doubtful else None
     if folder.is_dir():
         for path in sorted(folder.rglob("*"), reverse=True):
             name = path.relative_to(folder).as_posix()
+            if keep and name.startswith(keep):
+                continue
             if path.is_file() and name not in found.images and not path.name.startswith("."):
                 path.unlink()
                 report.written.append(project.relative(path))
