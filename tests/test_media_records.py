@@ -206,3 +206,16 @@ def test_an_edition_whose_image_cannot_be_published_cannot_be_approved(tmp_path)
     messages = [f"{f.path}:{f.line}: {f.message}" for f in report.findings]
     assert any(m.startswith(f"content/{SLUG}.md:10: ") and "cannot be approved" in m for m in messages), messages
     assert not (root / "content" / "issued" / SLUG).exists()
+
+
+def test_an_approved_copy_changed_by_hand_is_an_error_naming_it(story, tmp_path):
+    source, _first, _pdf = story
+    root = tmp_path / "copy"
+    shutil.copytree(source, root, symlinks=True)
+    digest = hashlib.sha256(APPROVED).hexdigest()
+    (root / "content" / "issued" / SLUG / "media" / f"{digest}.png").write_bytes(REPLACEMENT)
+    code, _out, err = cli(root, "publish", "--jobs", "2")
+    assert code != 0
+    assert (f"content/issued/{SLUG}/media/{digest}.png: error: this copy of the image 'record.png' as it was "
+            "approved was changed since it was approved") in err, err
+    assert (root / "output" / "media" / "issued" / f"{digest}.png").read_bytes() == APPROVED

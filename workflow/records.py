@@ -290,10 +290,9 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
             continue
         images, missing = _read_images(content_dir, content, Path(shown).parent.as_posix())
         if missing:
-            record = f"{ISSUED}/{approval.slug}/{approval.lang}.v{approval.version}.json"
-            problems.append(Finding(missing[0], None, f"the approved bytes of the image {missing[1]!r} are missing or "
-                                    f"were changed since (version {approval.version} of {approval.slug} in "
-                                    f"{approval.lang}, {record}, line {approval.line} of the approvals): that version "
+            problems.append(Finding(missing[0], None, f"this copy of the image {missing[1]!r} as it was approved "
+                                    f"{missing[2]} (version {approval.version} of {approval.slug} in "
+                                    f"{approval.lang}, recorded in {shown_snapshot}, approved on line {approval.line} of {shown}): that version "
                                     "is not used, and what is published of that edition is kept as it is — restore "
                                     f"the file from the repository (git checkout -- {missing[0]}), or remove the "
                                     "approval line and approve again", "error"))
@@ -311,9 +310,9 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
 
 
 def _read_images(content_dir: Path, content: Content, shown_dir: str
-                 ) -> tuple[dict[str, bytes], tuple[str, str] | None]:
+                 ) -> tuple[dict[str, bytes], tuple[str, str, str] | None]:
     """The approved bytes of every image ``content`` shows, by digest; or (the file as users see it,
-    the image's name) of the first that is missing, unreadable or not the bytes approved."""
+    the image's name, what is wrong) for the first that is missing, refused or not the bytes approved."""
     from workflow.media import MAX_MEDIA_BYTES
 
     images: dict[str, bytes] = {}
@@ -321,16 +320,20 @@ def _read_images(content_dir: Path, content: Content, shown_dir: str
         if digest in images:
             continue
         path = image_path(content_dir, content.slug, name, digest)
-        if path.suffix not in (".jpg", ".jpeg", ".png", ".svg"):
-            return {}, (f"{shown_dir}/{path.relative_to(content_dir).as_posix()}", name)
         shown = f"{shown_dir}/{path.relative_to(content_dir).as_posix()}"
+        if path.suffix not in (".jpg", ".jpeg", ".png", ".svg"):
+            return {}, (shown, name, "is not a JPEG, PNG or SVG file (by its extension)")
         try:
             data = read_input(path, limit=MAX_MEDIA_BYTES, root=Path(content_dir).parent, shown=shown,
                               what="approved image")
-        except (OSError, RefusedInput):
-            return {}, (shown, name)
+        except FileNotFoundError:
+            return {}, (shown, name, "is missing")
+        except RefusedInput as exc:
+            return {}, (shown, name, exc.message)
+        except OSError as exc:
+            return {}, (shown, name, f"cannot be read ({exc.strerror or exc})")
         if hashlib.sha256(data).hexdigest() != digest:
-            return {}, (shown, name)
+            return {}, (shown, name, "was changed since it was approved (its sha256 is not its name)")
         images[digest] = data
     return images, None
 
