@@ -219,3 +219,15 @@ def test_an_approved_copy_changed_by_hand_is_an_error_naming_it(story, tmp_path)
     assert (f"content/issued/{SLUG}/media/{digest}.png: error: this copy of the image 'record.png' as it was "
             "approved was changed since it was approved") in err, err
     assert (root / "output" / "media" / "issued" / f"{digest}.png").read_bytes() == APPROVED
+
+
+def test_deleting_the_source_of_an_issued_release_keeps_its_approved_image_published(story, tmp_path):
+    source, first, _pdf = story
+    root = tmp_path / "copy"
+    shutil.copytree(source, root, symlinks=True)
+    digest = hashlib.sha256(APPROVED).hexdigest()
+    (root / "content" / f"{SLUG}.md").unlink()
+    code, _out, err = cli(root, "publish", "--jobs", "2")
+    assert code != 0 and f"content/{SLUG}.md: error: this release is gone but its editions were issued" in err, err
+    assert (root / "output" / "en" / f"{SLUG}.html").read_bytes() == first[f"en/{SLUG}.html"]
+    assert (root / "output" / "media" / "issued" / f"{digest}.png").read_bytes() == APPROVED

@@ -443,10 +443,12 @@ def approved_name(name: str, digest: str) -> str:
 def _approved_copies(ws, current: list[Release], report) -> list[Media]:
     """The approved bytes of every image an issued version of the releases shows, checked again
     (they were when approved; a record edited by hand is not trusted more than a source)."""
-    slugs = {rel.slug: rel for rel in current}
+    # Not those of a withdrawn release (taken down); those of a release whose source is gone, yes:
+    # nothing issued is taken down with it (workflow.pages says so).
+    withdrawn = {rel.slug for rel in ws.releases} - {rel.slug for rel in current}
     found: dict[str, Media] = {}
     for (slug, lang), versions in sorted(ws.issued.items()):
-        for issued in versions if slug in slugs else ():
+        for issued in versions if slug not in withdrawn else ():
             for name, digest in sorted(issued.content.media.items()):
                 published = approved_name(name, digest)
                 if published in found or digest not in issued.images:
