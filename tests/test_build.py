@@ -22,7 +22,8 @@ from .conftest import ROOT, copy_project, run, tool
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
-EDITIONS = {(slug, lang) for slug in (BELGIUM, FRANCOPHONIE) for lang in ("km", "en", "fr")}
+FLAG = "2024-11-09-independence-day-71st-anniversary"  #: the third sample, with a figure
+EDITIONS = {(slug, lang) for slug in (BELGIUM, FRANCOPHONIE, FLAG) for lang in ("km", "en", "fr")}
 
 #: Modules only a process that typesets needs.
 #: fontTools is not among them: the check of undrawable characters reads the fonts' cmaps with it.
