@@ -171,7 +171,8 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
 
     The edition must pass the gate, and every image it shows must be publishable.  The bytes of
     its images go to ``content/issued/<slug>/media/<sha256>.<ext>`` (once a digest), its texts to
-    ``content/issued/<slug>/<lang>.v<N>.json``, then a line to ``content/approvals.tsv`` (in that order: a line always has its texts).
+    ``content/issued/<slug>/<lang>.v<N>.json``, then a line to ``content/approvals.tsv`` (in that
+    order: a line always has its texts, and its texts their images).
     """
     report = Report()
     ledger = project.relative(records.ledger_path(project.content))

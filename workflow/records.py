@@ -290,11 +290,12 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
             continue
         images, missing = _read_images(content_dir, content, Path(shown).parent.as_posix())
         if missing:
-            problems.append(Finding(missing[0], None, f"this copy of the image {missing[1]!r} as it was approved "
-                                    f"{missing[2]} (version {approval.version} of {approval.slug} in "
-                                    f"{approval.lang}, recorded in {shown_snapshot}, approved on line {approval.line} of {shown}): that version "
-                                    "is not used, and what is published of that edition is kept as it is — restore "
-                                    f"the file from the repository (git checkout -- {missing[0]}), or remove the "
+            copy, name, wrong = missing
+            problems.append(Finding(copy, None, f"this copy of the image {name!r} as it was approved {wrong} "
+                                    f"(version {approval.version} of {approval.slug} in {approval.lang}, recorded "
+                                    f"in {shown_snapshot}, approved on line {approval.line} of {shown}): that "
+                                    "version is not used, and what is published of that edition is kept as it is — "
+                                    f"restore the file from the repository (git checkout -- {copy}), or remove the "
                                     "approval line and approve again", "error"))
             doubtful.add((approval.slug, approval.lang))
             continue
