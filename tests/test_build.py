@@ -23,6 +23,7 @@ from .conftest import ROOT, copy_project, run, tool
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
 SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))  # the sample releases, however many
+FLAG = "2024-11-09-independence-day-71st-anniversary"  #: the third sample, with a figure
 EDITIONS = {(slug, lang) for slug in SLUGS for lang in ("km", "en", "fr")}
 
 #: Modules only a process that typesets needs.

@@ -6,6 +6,7 @@ HTML parser, on images made here."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -511,12 +512,17 @@ def test_an_issued_version_keeps_its_image_when_a_revision_replaces_it(tmp_path)
     (root / "content" / "media" / "flag.png").write_bytes(png(64, 40))
     report = publish(load(root), jobs=1)
     assert report.ok, report.findings
+    # The issued version shows the bytes approved, kept in its record (tests/test_media_records.py).
+    digest = json.loads((root / "content" / "issued" / FLAG / "en.v1.json").read_text(encoding="utf-8"))["media"]
+    approved = f"issued/{digest['cambodia-flag.svg']}.svg"
     for lang in ("km", "en", "fr"):
         issued = Images((root / "output" / lang / f"{FLAG}.html").read_text(encoding="utf-8"))
-        assert [image["src"] for image in issued.images] == ["../media/cambodia-flag.svg"], lang
+        assert [image["src"] for image in issued.images] == [f"../media/{approved}"], lang
         pending = Images((root / "output" / "review" / lang / f"{FLAG}.html").read_text(encoding="utf-8"))
         assert [image["src"] for image in pending.images] == ["../../media/flag.png"], lang
-    assert sorted(p.name for p in (root / "output" / "media").iterdir()) == ["cambodia-flag.svg", "flag.png"]
+    published = sorted(p.relative_to(root / "output" / "media").as_posix()
+                       for p in (root / "output" / "media").rglob("*") if p.is_file())
+    assert published == ["flag.png", approved]
 
 
 def test_the_run_record_reads_the_images():

@@ -8,13 +8,12 @@ published before stays whole when a step fails.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workflow import lifecycle, records
-from workflow.editions import gate_problems, make_edition, plan_edition, ui_tables
+from workflow import lifecycle, media, records
+from workflow.editions import current_content, gate_problems, make_edition, plan_edition, ui_tables
 from workflow.fsutil import private_tmpdir, publishing_lock, write_atomic
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.project import Project
@@ -236,8 +235,10 @@ def _build_all(project: Project, jobs: int | None) -> Report:
 def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetime | None = None) -> Report:
     """``make approve``: record that ``by`` approved the ``lang`` edition of ``slug`` as it is now.
 
-    The edition must pass the gate.  Its texts go to ``content/issued/<slug>/<lang>.v<N>.json``,
-    then a line to ``content/approvals.tsv`` (in that order: a line always has its texts).
+    The edition must pass the gate, and every image it shows must be publishable.  The bytes of
+    its images go to ``content/issued/<slug>/media/<sha256>.<ext>`` (once a digest), its texts to
+    ``content/issued/<slug>/<lang>.v<N>.json``, then a line to ``content/approvals.tsv`` (in that
+    order: a line always has its texts, and its texts their images).
     """
     report = Report()
     ledger = project.relative(records.ledger_path(project.content))
@@ -275,7 +276,14 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
             report.error(where, None, f"the {lang} edition cannot be approved yet: {'; '.join(problems)} "
                          "(see output/review/" + f"{slug}.html)")
             return report
-        content = records.Content(slug, lang, rel.text, edition.texts, renderer.edition_strings(edition))
+        refused = [(line, message) for path, line, message in media.library(ws).problems if path == rel.path]
+        if refused:
+            for line, message in refused:
+                report.error(rel.path, line, message)
+            report.error(rel.path, refused[0][0], f"the {lang} edition cannot be approved while an image it shows "
+                         "cannot be published (see above): an approval covers the bytes of every image")
+            return report
+        content = current_content(ws, rel, lang, edition, renderer)
         versions = ws.issued.get((slug, lang), [])
         if versions and versions[-1].approval.hash == content.hash:
             latest = versions[-1].approval
@@ -286,6 +294,10 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
         approval = records.Approval(when, slug, lang, records.next_version(project.content, slug, lang, versions),
                                     content.hash, " ".join(by.split()))
         issued = records.Issued(approval, content)
+        images = media.library(ws).images
+        for name, digest in content.media.items():  # the images first: a text always has its images
+            # named by its digest: written once, left as it is by every later approval of the same bytes
+            save(project, report, records.image_path(project.content, slug, name, digest), images[name].data)
         snapshot = records.snapshot_path(project.content, slug, lang, approval.version)
         save(project, report, snapshot, records.snapshot_text(issued).encode("utf-8"))
         path = records.ledger_path(project.content)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from workflow import catalog, checks, lifecycle, records, segment
+from workflow import catalog, checks, lifecycle, media, records, segment
 from workflow.lang import khmer, typography
 from workflow.model import TRANSLATABLE_KEYS, Edition, Release, State
 from workflow.project import UI_DOMAIN
@@ -156,11 +156,17 @@ def approve_command(slug: str, lang: str) -> str:
     return f'make approve RELEASE={slug} LANG={lang} BY="<your name>"'
 
 
+def current_content(ws: Workspace, rel: Release, lang: str, edition: Edition, renderer: Renderer) -> records.Content:
+    """What approving the edition now would approve: its texts, and the bytes of its images."""
+    return records.Content(rel.slug, lang, rel.text, edition.texts, renderer.edition_strings(edition),
+                           media.digests(ws, rel))
+
+
 def plan_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
                  report: Report) -> tuple[Edition, lifecycle.Plan]:
     """The edition as its sources stand now, and where it stands in its lifecycle."""
     screen = make_edition(ws, rel, lang, report)
-    content = records.Content(rel.slug, lang, rel.text, screen.texts, renderer.edition_strings(screen))
+    content = current_content(ws, rel, lang, screen, renderer)
     plan = lifecycle.plan(approval=ws.project.approval, problems=gate_problems(screen), current_hash=content.hash,
                           issued=ws.issued.get((rel.slug, lang), []), withdrawn=rel.meta.withdrawn is not None,
                           approve_command=approve_command(rel.slug, lang))

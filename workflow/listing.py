@@ -9,7 +9,6 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from workflow import lifecycle, segment
 from workflow import release as release_io

@@ -27,6 +27,12 @@ The images in use are copied, each atomically, to ``output/media/`` (only those 
 other file there is removed), and the pages refer to them as ``../media/…`` (``../../media/…`` from
 the review area) with their width and height and a digest of their bytes, so a PDF is typeset
 again when its photo changes.  WeasyPrint may read ``output/media/`` beside ``output/assets/``.
+
+An approval covers the bytes of the images an edition shows (``records.Content.media``, their
+digests, and a copy in ``content/issued/<slug>/media/<sha256>.<ext>``).  An issued version shows
+that copy, published as ``output/media/issued/<sha256>.<ext>`` (:data:`APPROVED`), never today's
+file of the same name: replacing ``content/media/photo.jpg`` makes a pending revision (its draft
+shows ``output/media/photo.jpg``) and leaves the issued pages and PDFs as they were approved.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from workflow.fsutil import RefusedInput, read_input
 from workflow.model import Release
 
 FOLDER = "media"  #: under content/ (the sources) and under output/ (what is published)
+APPROVED = "issued"  #: under output/media/: the approved bytes of the issued versions' images, by digest
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
 #: A 45-megapixel camera's photo is 8,256 × 5,504; a press photo needs far less (3,000 px on its
 #: long side is plenty for print).  Beyond these, the file is a mistake or a decompression bomb.
@@ -104,6 +111,10 @@ def media_name(src: str) -> str:
         raise MediaError(f"is outside content/{FOLDER}/: only images there are published",
                          f"put the file in content/{FOLDER}/ and write {FOLDER}/<its name>")
     name = "/".join(parts[1:])
+    if parts[1] == APPROVED and len(parts) > 2:
+        raise MediaError(f"is in {FOLDER}/{APPROVED}/, a folder kept for the approved copies of the issued "
+                         "versions' images", f"move the file to another folder of content/{FOLDER}/ and "
+                         "correct the reference to it")
     if not _NAME.fullmatch(name):
         raise MediaError("has a name that is not plain: only ASCII letters, digits, '-', '_', '.' and '/' are used",
                          "rename the file (e.g. 2024-02-07-visit.jpg) and the reference to it")
@@ -125,6 +136,11 @@ def check(content: Path, root: Path, name: str) -> Media:
     except RefusedInput as exc:
         too_big = "bytes (" in exc.message or "grew while it was read" in exc.message
         raise MediaError(f"({shown}) {exc.message}", _RESIZE if too_big else exc.hint) from None
+    return check_data(name, data)
+
+
+def check_data(name: str, data: bytes) -> Media:
+    """The checks of :func:`check` on bytes already read (``name`` gives their kind)."""
     kind = _FORMATS[posixpath.splitext(name)[1].lower()]
     if kind == "SVG":
         data, width, height = sanitise_svg(data)
@@ -362,7 +378,7 @@ def place(body: str, root: str, images: Mapping[str, Media] | None) -> str:
         media = images.get(name) if images is not None else None
         if images is not None and media is None:
             return ""
-        attributes["src"] = f"{root}{FOLDER}/{name}"
+        attributes["src"] = f"{root}{FOLDER}/{media.name if media is not None else name}"
         attributes.setdefault("alt", "")
         if media is not None:
             if media.width and media.height:
@@ -382,12 +398,85 @@ def _approved_sources(ws, releases: list[Release]) -> list[Release]:
         for (slug, _lang), versions in ws.issued.items():
             for issued in versions if slug == rel.slug else ():
                 source = issued.content.source
-                if source != rel.text and source not in found:
+                if source != rel.text and source not in found and not issued.content.media:
                     try:
                         found[source] = release_io.parse(source, path=rel.path, slug=rel.slug)
                     except Exception:  # noqa: BLE001 — approved once; its own page says what is wrong
                         continue
     return list(found.values())
+
+
+def library(ws) -> Library:
+    """The images the current releases show (not withdrawn ones), checked once a run."""
+    if ws.images is None:
+        project = ws.project
+        ws.images = collect([rel for rel in ws.releases if rel.meta.withdrawn is None], project.content, project.root)
+    return ws.images
+
+
+def digests(ws, rel: Release) -> dict[str, str]:
+    """name → sha256 of the published bytes of every image ``rel`` shows now (those that can be
+    published: one refused is left out of the editions, and of what is approved)."""
+    if "![" not in rel.body or rel.meta.withdrawn is not None:
+        return {}
+    images = library(ws).images
+    found = {}
+    for src, _alt, _line in references(rel):
+        try:
+            name = media_name(src)
+        except MediaError:
+            continue
+        if name in images:
+            found[name] = images[name].sha256
+    return dict(sorted(found.items()))
+
+
+def approved_name(name: str, digest: str) -> str:
+    """The name under output/media/ of the approved bytes ``digest`` of image ``name``.
+
+    >>> approved_name("photos/Visit.JPG", "ab" * 32) == "issued/" + "ab" * 32 + ".jpg"
+    True
+    """
+    return f"{APPROVED}/{digest}{posixpath.splitext(name)[1].lower()}"
+
+
+def _approved_copies(ws, current: list[Release], report) -> list[Media]:
+    """The approved bytes of every image an issued version of the releases shows, checked again
+    (they were when approved; a record edited by hand is not trusted more than a source)."""
+    # Not those of a withdrawn release (taken down); those of a release whose source is gone, yes:
+    # nothing issued is taken down with it (workflow.pages says so).
+    withdrawn = {rel.slug for rel in ws.releases} - {rel.slug for rel in current}
+    found: dict[str, Media] = {}
+    for (slug, lang), versions in sorted(ws.issued.items()):
+        for issued in versions if slug not in withdrawn else ():
+            for name, digest in sorted(issued.content.media.items()):
+                published = approved_name(name, digest)
+                if published in found or digest not in issued.images:
+                    continue
+                try:
+                    checked = check_data(name, issued.images[digest])
+                except MediaError as exc:
+                    report.error(f"content/issued/{slug}/{FOLDER}/{digest}{posixpath.splitext(name)[1].lower()}",
+                                 None, f"the approved image {name!r} of version {issued.version} of the {lang} "
+                                 f"edition {exc.message}: it is left out of that version — {exc.hint}, then "
+                                 "approve the edition again")
+                    continue
+                except Exception as exc:  # noqa: BLE001 — a reader's own failure: this image only
+                    report.error(f"content/issued/{slug}/{FOLDER}/{digest}", None, f"the approved image {name!r} "
+                                 f"could not be checked ({type(exc).__name__}: {exc}); report this to the developers")
+                    continue
+                found[published] = Media(published, issued.images[digest], checked.width, checked.height)
+    return list(found.values())
+
+
+def for_issued(images: Mapping[str, Media] | None, content) -> Mapping[str, Media] | None:
+    """The images an issued version (``records.Content``) shows, from those published this run:
+    its approved copies; a version approved before images were covered (no digests) shows
+    today's files, as it did then."""
+    if images is None or not content.media:
+        return images
+    return {name: images[published] for name, digest in content.media.items()
+            if (published := approved_name(name, digest)) in images}
 
 
 def publish(ws, renderer, report) -> None:
@@ -401,33 +490,41 @@ def publish(ws, renderer, report) -> None:
     renderer.media = {}  # whatever happens below, once a run: an image not published is left out
     project = ws.project
     current = [rel for rel in ws.releases if rel.meta.withdrawn is None]  # a withdrawal notice shows none
-    library = collect(current, project.content, project.root)
-    for path, line, message in library.problems:
+    checked = library(ws)
+    found = Library(dict(checked.images), list(checked.problems), list(checked.warnings))
+    for path, line, message in found.problems:
         report.error(path, line, message)
-    for path, line, message in library.warnings:
+    for path, line, message in found.warnings:
         report.warn(path, line, message)
-    # An issued version is rebuilt from its approved source, which may name an image the source no
-    # longer does (a revision pending replaced the photo): it still shows it.
+    # An issued version approved before images were covered (no digests in its record) is rebuilt
+    # from its approved source, which may name an image the source no longer does: it still shows it.
     approved = collect(_approved_sources(ws, current), project.content, project.root)
+    for media in _approved_copies(ws, current, report):  # the issued versions' images, as approved
+        found.images[media.name] = media
     for name, image in approved.images.items():
-        library.images.setdefault(name, image)
+        found.images.setdefault(name, image)
     for path, _line, message in dict.fromkeys(approved.problems):
-        if not any(message == said for _p, _l, said in library.problems):
+        if not any(message == said for _p, _l, said in found.problems):
             report.warn(path, None, f"an issued version of this release shows an image that is not published: {message}")
     folder = project.output / FOLDER
-    for media in list(library.images.values()):
+    for media in list(found.images.values()):
         try:
             save(project, report, folder / media.name, media.data)
         except OSError as exc:
-            del library.images[media.name]
+            del found.images[media.name]
             report.error(project.relative(folder / media.name), None, f"could not be written ({exc}): the image "
                          "is left out of the editions; check the output folder's space and permissions")
+    # An edition whose approvals cannot all be read is kept as published, pages and images: its
+    # issued version's approved copies cannot be told from the others, so none is removed.
+    keep = APPROVED + "/" if ws.doubtful else None
     if folder.is_dir():
         for path in sorted(folder.rglob("*"), reverse=True):
             name = path.relative_to(folder).as_posix()
-            if path.is_file() and name not in library.images and not path.name.startswith("."):
+            if keep and name.startswith(keep):
+                continue
+            if path.is_file() and name not in found.images and not path.name.startswith("."):
                 path.unlink()
                 report.written.append(project.relative(path))
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    renderer.media = library.images
+    renderer.media = found.images

@@ -235,6 +235,7 @@ def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tu
     approved = release_io.parse(content.source, path=rel.path, slug=rel.slug)
     approved = dataclasses.replace(approved, text=content.source)
     renderer = current.with_strings(content.lang, content.ui)
+    renderer.media = media.for_issued(current.media, content)  # its approved bytes, not today's files
     screen = make_edition(ws, approved, content.lang, report, table=content.translations)
     printed = make_edition(ws, approved, content.lang, report, print_filter(content.lang), table=content.translations)
     earlier = tuple((v.approval.day, f"{rel.slug}.v{v.version}.html", f"{rel.slug}.v{v.version}.pdf") for v in before)

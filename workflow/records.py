@@ -14,12 +14,20 @@ office's repository):
 
 ``content/issued/<slug>/<lang>.v<N>.json``
     The texts approved for version N: the release file as it was, each segment's published
-    text and the templates' strings.  From them an issued edition is rebuilt byte for byte
-    after its source has moved on (``rm -rf output && make publish``).
+    text and the templates' strings, and the sha256 of every image it shows.  From them an
+    issued edition is rebuilt byte for byte after its source has moved on (``rm -rf output &&
+    make publish``).
+
+``content/issued/<slug>/media/<sha256>.<ext>``
+    The bytes of each image an approved version shows, as they were published when it was
+    approved (an SVG: its checked tree), named by their digest: written once, shared by the
+    languages and versions that show the same bytes.  An issued edition shows these, never
+    today's ``content/media/`` file of the same name.
 
 An approval is bound to the exact content approved: ``content_hash`` of the release file, the
-text of every segment and the templates' strings.  Any later change of those needs a new
-approval; until then the issued version stays public and the new one is a pending revision.
+text of every segment, the templates' strings and the bytes of every image.  Any later change of
+those (a photo replaced under the same name included) needs a new approval; until then the issued
+version stays public and the new one is a pending revision.
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from workflow.fsutil import MAX_RECORD_BYTES, RefusedInput, read_input
 from workflow.model import Finding
@@ -52,6 +60,8 @@ class Content:
     source: str  #: the release file's text (front matter and Markdown)
     translations: Mapping[str, str]  #: msgid → published text, for every segment (empty: the source edition)
     ui: Mapping[str, str]  #: the templates' strings in ``lang``
+    #: image name under content/media/ → sha256 of the bytes published, for every image it shows
+    media: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def hash(self) -> str:
@@ -61,10 +71,20 @@ class Content:
         True
         >>> Content("a", "fr", "x", {"b": "c"}, {}).hash == Content("a", "fr", "x", {"b": "C"}, {}).hash
         False
+
+        The images count only when there are some: the hash of content without images is the one
+        approvals recorded before images were covered.
+
+        >>> Content("a", "fr", "x", {}, {}).hash == Content("a", "fr", "x", {}, {}, {}).hash
+        True
+        >>> Content("a", "fr", "x", {}, {}, {"p.jpg": "0" * 64}).hash == Content("a", "fr", "x", {}, {}).hash
+        False
         """
-        canonical = json.dumps({"release": self.slug, "lang": self.lang, "source": self.source,
-                                "translations": dict(self.translations), "ui": dict(self.ui)},
-                               ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        data = {"release": self.slug, "lang": self.lang, "source": self.source,
+                "translations": dict(self.translations), "ui": dict(self.ui)}
+        if self.media:
+            data["media"] = dict(self.media)
+        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -91,6 +111,8 @@ class Issued:
 
     approval: Approval
     content: Content
+    #: sha256 → the approved bytes of each image it shows (read from content/issued/<slug>/media/)
+    images: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -144,6 +166,8 @@ def snapshot_text(issued: Issued) -> str:
     data = {"release": c.slug, "lang": c.lang, "version": a.version, "sha256": a.hash,
             "approved_by": a.by, "approved_at": a.at.strftime(_WHEN),
             "source": c.source, "translations": dict(c.translations), "ui": dict(c.ui)}
+    if c.media:
+        data["media"] = dict(c.media)
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -153,7 +177,10 @@ def parse_snapshot(text: str, approval: Approval) -> Content | None:
         data = json.loads(text)
         content = Content(str(data["release"]), str(data["lang"]), str(data["source"]),
                           {str(k): str(v) for k, v in dict(data["translations"]).items()},
-                          {str(k): str(v) for k, v in dict(data["ui"]).items()})
+                          {str(k): str(v) for k, v in dict(data["ui"]).items()},
+                          {str(k): str(v) for k, v in dict(data.get("media") or {}).items()})
+        if not all(_HASH.match(v) for v in content.media.values()):
+            return None
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return content if content.hash == approval.hash else None
@@ -167,6 +194,11 @@ def ledger_path(content_dir: Path) -> Path:
 
 def snapshot_path(content_dir: Path, slug: str, lang: str, version: int) -> Path:
     return content_dir / ISSUED / slug / f"{lang}.v{version}.json"
+
+
+def image_path(content_dir: Path, slug: str, name: str, digest: str) -> Path:
+    """Where the approved bytes of image ``name`` (``digest``) of a release are kept."""
+    return content_dir / ISSUED / slug / "media" / f"{digest}{PurePosixPath(name).suffix.lower()}"
 
 
 def read_text(path: Path, content_dir: Path, *, shown: str | None = None, what: str = "file") -> str:
@@ -256,6 +288,17 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
                                     "and approve again", "error"))
             doubtful.add((approval.slug, approval.lang))
             continue
+        images, missing = _read_images(content_dir, content, Path(shown).parent.as_posix())
+        if missing:
+            copy, name, wrong = missing
+            problems.append(Finding(copy, None, f"this copy of the image {name!r} as it was approved {wrong} "
+                                    f"(version {approval.version} of {approval.slug} in {approval.lang}, recorded "
+                                    f"in {shown_snapshot}, approved on line {approval.line} of {shown}): that "
+                                    "version is not used, and what is published of that edition is kept as it is — "
+                                    f"restore the file from the repository (git checkout -- {copy}), or remove the "
+                                    "approval line and approve again", "error"))
+            doubtful.add((approval.slug, approval.lang))
+            continue
         if versions and versions[-1].version >= approval.version:
             problems.append(Finding(shown, approval.line, f"version {approval.version} of {approval.slug} in "
                                     f"{approval.lang} comes after version {versions[-1].version}; it is not "
@@ -263,8 +306,37 @@ def read_records(content_dir: Path, *, shown: str, releases: set[str] | None = N
                                     "go up: correct the number", "error"))
             doubtful.add((approval.slug, approval.lang))
             continue
-        versions.append(Issued(approval, content))
+        versions.append(Issued(approval, content, images))
     return {key: value for key, value in issued.items() if value}, problems, doubtful
+
+
+def _read_images(content_dir: Path, content: Content, shown_dir: str
+                 ) -> tuple[dict[str, bytes], tuple[str, str, str] | None]:
+    """The approved bytes of every image ``content`` shows, by digest; or (the file as users see it,
+    the image's name, what is wrong) for the first that is missing, refused or not the bytes approved."""
+    from workflow.media import MAX_MEDIA_BYTES
+
+    images: dict[str, bytes] = {}
+    for name, digest in sorted(content.media.items()):
+        if digest in images:
+            continue
+        path = image_path(content_dir, content.slug, name, digest)
+        shown = f"{shown_dir}/{path.relative_to(content_dir).as_posix()}"
+        if path.suffix not in (".jpg", ".jpeg", ".png", ".svg"):
+            return {}, (shown, name, "is not a JPEG, PNG or SVG file (by its extension)")
+        try:
+            data = read_input(path, limit=MAX_MEDIA_BYTES, root=Path(content_dir).parent, shown=shown,
+                              what="approved image")
+        except FileNotFoundError:
+            return {}, (shown, name, "is missing")
+        except RefusedInput as exc:
+            return {}, (shown, name, exc.message)
+        except OSError as exc:
+            return {}, (shown, name, f"cannot be read ({exc.strerror or exc})")
+        if hashlib.sha256(data).hexdigest() != digest:
+            return {}, (shown, name, "was changed since it was approved (its sha256 is not its name)")
+        images[digest] = data
+    return images, None
 
 
 def next_version(content_dir: Path, slug: str, lang: str, versions: list[Issued]) -> int:

@@ -49,6 +49,8 @@ class Workspace:
     #: What each catalog held when it was read (``fsutil.content_digest``; None: there was none):
     #: a catalog is written only over exactly that, never over a translator's save meanwhile.
     seen: dict[Path, str | None] = field(default_factory=dict)
+    #: The images the current releases show, checked once a run (``workflow.media.library``).
+    images: object = None
 
 
 class WriteFailed(WorkflowError):
