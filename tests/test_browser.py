@@ -19,6 +19,7 @@ import base64
 import fcntl
 import functools
 import http.server
+import itertools
 import json
 import os
 import re
@@ -487,8 +488,13 @@ def test_chromium_wraps_khmer_in_a_narrow_column_and_copies_it_exactly(slug, tab
             start = max(0, position - 8)
             window = flat[start:position + 8]
             assert khmer.is_cluster_boundary(window, position - start), window
-    assert len(inside) >= max(1, len(lines) // 4), \
-        f"{len(inside)} of {len(lines)} line breaks inside Khmer runs: does Chromium break Khmer?"
+    # Of the line ends Chromium chose (not those of a block's end or a <br>: a new line in the page's
+    # text), at least two in five fall inside Khmer runs (58 of 81 and 34 of 39 on the two long
+    # samples, 2 of 5 on the short independence-day one, whose 14 lines are mostly whole short blocks).
+    new_line_before = spaces_before(source, "\n")
+    wraps = sum(not new_line_before[p] for p in itertools.accumulate(map(len, lines[:-1])))
+    assert len(inside) >= max(1, wraps * 2 // 5), \
+        f"{len(inside)} of {wraps} line wraps inside Khmer runs: does Chromium break Khmer?"
     # ... and at word boundaries: most of them where the project's segmenter (khmercut) puts one too
     # (86 % on the samples; 32 % with `line-break: anywhere`, i.e. breaking between any clusters).
     words = set(khmer.word_breaks(flat))
@@ -500,12 +506,13 @@ def test_chromium_wraps_khmer_in_a_narrow_column_and_copies_it_exactly(slug, tab
 FOOTER = re.compile(r"ទំព័រ[០-៩]+នៃ[០-៩]+")
 
 
-def spaces_before(text: str) -> list[bool]:
-    """For each non-space character of ``text``: was it preceded by white space?"""
+def spaces_before(text: str, spaces: str | None = None) -> list[bool]:
+    """For each non-space character of ``text``: was it preceded by white space (by one of
+    ``spaces``, when given, e.g. a new line)?"""
     found, pending = [], False
     for ch in text:
         if ch.isspace():
-            pending = True
+            pending = pending or spaces is None or ch in spaces
         else:
             found.append(pending)
             pending = False

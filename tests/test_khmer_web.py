@@ -240,7 +240,11 @@ def test_no_line_ends_inside_a_khmer_word(chromium, published, page):
         inside, between = breaks_inside_words(layout)
         assert inside == [], (page, width, inside)
         if width == 320 and page.startswith("km/2"):  # the lines do wrap inside Khmer runs, between words
-            assert between >= 20, (page, between)
+            # 20 on a whole release (55 and 29 on the two long samples, of 3,117 and 1,674 Khmer
+            # letters); a short one at least once per 100 letters (the independence-day sample's
+            # 384 letters, mostly letterhead and title lines that fit: 4).
+            letters = sum(khmer.is_khmer(ch) for _, text, _ in layout for ch in text)
+            assert between >= (20 if letters >= 1000 else max(1, letters // 100)), (page, between, letters)
 
 
 COPY = """(() => { const s = getSelection(); s.selectAllChildren(document.body);
@@ -270,8 +274,15 @@ def test_copy_and_search_give_the_text_itself(chromium, published, tmp_path, slu
     plain_copied, plain_text, _ = chromium.js(COPY)
 
     assert copied == plain_copied and text == plain_text
-    assert not INVISIBLE.search(copied) and sum(map(khmer.is_khmer, copied)) > 500
+    assert not INVISIBLE.search(copied)
+    # Every translation the page shows is in what is copied, its Khmer letters in order (Markdown,
+    # spaces and the typesetter's no-break spaces aside): a whole release, not a count of letters.
+    def letters(text: str) -> str:
+        return "".join(filter(khmer.is_khmer, unicodedata.normalize("NFC", text)))
+    po = polib.pofile(str(published / "locale/km/LC_MESSAGES" / f"{slug}.po"))
+    shown = [e.msgstr for e in po.translated_entries() if "image alt text" not in e.comment]  # alt: not text
+    assert shown and all(letters(msgstr) in letters(copied) for msgstr in shown), [
+        msgstr for msgstr in shown if letters(msgstr) not in letters(copied)]
     rel = release_io.parse((ROOT / "content" / f"{slug}.md").read_text(encoding="utf-8"),
                            path=f"content/{slug}.md", slug=slug)
-    po = polib.pofile(str(published / "locale/km/LC_MESSAGES" / f"{slug}.po"))
     assert unicodedata.normalize("NFC", title) == po.find(rel.meta.title).msgstr

@@ -10,7 +10,7 @@ structure, without the text, agrees with this reader's: ``test_poppler_sees_the_
 
 Each heading, paragraph and list item of the print HTML is matched, in order, with the
 elements of the same type in the PDF (an element broken across two pages is two elements there,
-whose texts join); figures carry their alt text, tables their rows and cells; the catalog says
+whose texts join); figures carry their alt text, captions their text, tables their rows and cells; the catalog says
 the document's language.  Tagging costs are in ``notes/khmer-web-breaks.md``.
 """
 
@@ -36,7 +36,7 @@ SLUGS = sorted(p.stem for p in (ROOT / "content").glob("*.md"))
 LANGS = ("km", "en", "fr")
 #: The HTML elements that become structure elements of their own, and their PDF types.
 HTML_TYPES = {**{f"h{n}": f"H{n}" for n in range(1, 7)}, "p": "P", "li": "LI", "th": "TH", "td": "TD",
-              "tr": "TR", "ul": "L", "ol": "L", "table": "Table", "img": "Figure"}
+              "tr": "TR", "ul": "L", "ol": "L", "table": "Table", "img": "Figure", "figcaption": "Caption"}
 
 
 # ------------------------------------------------------------------ an independent reader
@@ -230,7 +230,7 @@ def check_structure(pdf, html: str, lang: str) -> Structure:
     assert structure.catalog["/MarkInfo"]["/Marked"].value is True
     assert str(structure.catalog["/Lang"]) == lang
     elements = Elements(html)
-    for kind in ("H1", "H2", "H3", "P", "LI", "TH", "TD"):
+    for kind in ("H1", "H2", "H3", "P", "LI", "TH", "TD", "Caption"):
         assert_matches(elements.of_type(kind), [t for t, _ in structure.of_type(kind)], kind)
     # Lists, rows and tables: as many in the PDF (or more: one broken across pages is two).
     for kind in ("L", "TR", "Table"):
@@ -267,13 +267,30 @@ def pages(published):
     return print_pages(published)
 
 
+#: A block of a release's Markdown that is not a paragraph of text: a heading, a list, a table, an image.
+NOT_A_PARAGRAPH = re.compile(r"#|[-*+] |\d+[.)] |\||!\[")
+
+
+def source_blocks(slug: str) -> list[str]:
+    """The blocks (between blank lines) of a sample release's Markdown, after its front matter."""
+    text = (ROOT / "content" / f"{slug}.md").read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    return [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_published_pdf_has_the_structure_of_its_html(published, pages, slug, lang):
     structure = check_structure(published / "output" / lang / f"{slug}.pdf", pages[(slug, lang)], lang)
     kinds = {kind for kind, _, _ in structure.elements}
     assert {"H1", "P"} <= kinds
-    assert len(structure.of_type("P")) >= 8
+    # A P for the kingdom, the motto, the ministry, the document type and the date line, and one
+    # (or more, across a page break) for each paragraph of the source.
+    blocks = source_blocks(slug)
+    paragraphs = [block for block in blocks if not NOT_A_PARAGRAPH.match(block)]
+    assert len(structure.of_type("P")) >= 5 + len(paragraphs) >= 6
+    # An image on its own line is a Figure with its alt text, its caption a Caption (check_structure).
+    assert len(structure.of_type("Figure")) == sum(block.startswith("![") for block in blocks)
 
 
 def test_the_samples_have_subheadings_and_list_items_tagged(published, pages):
