@@ -104,6 +104,10 @@ def test_a_reference_link_without_the_definitions_is_text_and_is_not_refused():
     ("Le Ministère a rencontré la presse : ｗｗｗ．evil．example.", "www.evil.example"),  # fullwidth
     ("ក្រសួងបានជួបអ្នកកាសែត។ មើលwww.evil.example។", "www.evil.example"),  # no space after Khmer
     ("Le Ministère a rencontré la presse : ftp://evil.example/a.", "ftp://evil.example/a"),
+    # Bare domains (found by an independent review): with a path, or a common top-level domain.
+    ("ក្រសួងបានជួបអ្នកកាសែត។ evil.example/path", "evil.example/path"),
+    ("Le Ministère a rencontré la presse : bit.ly/3xYz.", "bit.ly/3xYz"),
+    ("Le Ministère a rencontré la presse (evil.com).", "evil.com"),
 ])
 def test_an_address_typed_as_text_the_source_lacks_is_refused(msgstr, address):
     judged = _judge("The Ministry met the press.", msgstr, lang="km" if "ក" in msgstr else "fr")
@@ -209,6 +213,22 @@ def test_a_live_exact_match_is_final_with_its_origin_only_where_reviewers_approv
         # The exact note survives the next merge (a fuzzy note goes once a translator confirms).
         again = catalog.merge(_template(LIVE.msgid), merged, lang="fr", project_id="y", memory=memory)
         assert again.find(LIVE.msgid).tcomment == note
+
+
+@pytest.mark.parametrize("trust_exact", [True, False])
+def test_a_live_entry_that_is_no_segment_of_its_release_is_only_a_suggestion(trust_exact):
+    """Found by an independent review: a live entry planted in one release's catalog, matching no
+    segment of that release, was filled in final elsewhere under that release's name."""
+    memory = catalog.Memory(80, trust_exact=trust_exact)
+    memory.add(_po([copy_entry(LIVE)]), "2024-02-07-x", segments={"Another sentence of that release."})
+    match = memory.lookup(LIVE.msgid)
+    assert match.exact and not match.trusted
+    merged = catalog.merge(_template(LIVE.msgid), None, lang="fr", project_id="y", memory=memory)
+    assert "fuzzy" in merged.find(LIVE.msgid).flags and catalog.translations(merged) == {}
+    # The same entry, a segment of its release: trusted where reviewers approve.
+    memory = catalog.Memory(80, trust_exact=trust_exact)
+    memory.add(_po([copy_entry(LIVE)]), "2024-02-07-x", segments={LIVE.msgid})
+    assert memory.lookup(LIVE.msgid).trusted is trust_exact
 
 
 def test_a_live_entry_wins_over_an_obsolete_one_of_the_same_source_in_any_order():

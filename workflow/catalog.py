@@ -12,7 +12,7 @@ import datetime as _dt
 import functools
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import polib
@@ -162,14 +162,18 @@ class Memory:
         self._exact: dict[str, tuple[str, str, bool]] = {}  # msgid → (msgstr, origin, obsolete)
         self._choices: list[str] | None = None
 
-    def add(self, catalog: polib.POFile, origin: str) -> None:
+    def add(self, catalog: polib.POFile, origin: str, segments: Collection[str] | None = None) -> None:
         """Learn every final translation of ``catalog``; obsolete ones as suggestions only (a live
-        entry's translation wins over an obsolete one of the same msgid, whatever the order)."""
+        entry's translation wins over an obsolete one of the same msgid, whatever the order).
+        ``segments``: the msgids of ``origin``'s release now; a live entry that is none of them was
+        never published with that release (planted, or left from an older text), so it is only a
+        suggestion too — its origin would otherwise vouch for text nobody translated for it."""
         for entry in catalog:
             if entry.msgid and entry.msgstr and "fuzzy" not in entry.flags and not entry.msgid_plural:
+                doubtful = bool(entry.obsolete) or (segments is not None and entry.msgid not in segments)
                 known = self._exact.get(entry.msgid)
-                if known is None or (known[2] and not entry.obsolete):
-                    self._exact[entry.msgid] = (entry.msgstr, origin, bool(entry.obsolete))
+                if known is None or (known[2] and not doubtful):
+                    self._exact[entry.msgid] = (entry.msgstr, origin, doubtful)
         self._choices = None
 
     def __len__(self) -> int:

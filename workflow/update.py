@@ -47,7 +47,7 @@ def _memories(ws: Workspace) -> dict[str, catalog.Memory]:
         memory = catalog.Memory(ws.project.fuzzy_threshold, trust_exact=ws.project.approval)
         for (clang, domain), po in sorted(ws.catalogs.items()):
             if clang == lang and domain != UI_DOMAIN:
-                memory.add(po, domain)
+                memory.add(po, domain, {segment.text for segment in ws.segments.get(domain, ())})
         memories[lang] = memory
     return memories
 

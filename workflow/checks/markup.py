@@ -97,7 +97,14 @@ def added_images(msgid: str, msgstr: str, references: tuple = ()) -> bool:
 #: ｗｗｗ．is www.) with invisible characters removed; no ``\b``: Khmer letters are word characters,
 #: so ``មើលwww.x.org`` has no word boundary before ``www``, yet a viewer finds the address.
 _TYPED = re.compile(r"(?<![A-Za-z0-9+.-])(?:[A-Za-z][A-Za-z0-9+.-]{0,20}://|www\.|mailto:)[^\s<>\"“”«»]{1,2000}"
-                    r"|[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}", re.I)
+                    r"|[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}"
+                    # A bare domain: with a path, port, query or fragment after it (``bit.ly/x``), or
+                    # ending in a common top-level domain (``evil.com``): chat and mail programs, and
+                    # some viewers, make either a link.
+                    r"|(?<![A-Za-z0-9@._%+/-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}"
+                    r"(?:[A-Za-z]{2,24}(?=[/?#]|:[0-9])[^\s<>\"“”«»]{0,2000}"
+                    r"|(?:com|org|net|gov|edu|int|info|io|ly|kh|fr|be|eu|co|me|app|xyz|site|online|link|gl|to|cc)"
+                    r"(?![A-Za-z0-9-]))", re.I)
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]{0,20}://|mailto:)", re.I)
 
 
@@ -124,6 +131,8 @@ def addresses(text: str) -> dict[str, str]:
 
     >>> addresses("Voir www.mfaic.gov.kh. Écrire à info@mfaic.gov.kh ou https://x.org/a?b=1 ;")
     {'www.mfaic.gov.kh': 'www.mfaic.gov.kh', 'info@mfaic.gov.kh': 'info@mfaic.gov.kh', 'x.org/a?b=1': 'https://x.org/a?b=1'}
+    >>> sorted(addresses("Voir evil.example/path, bit.ly/x ou mfaic.gov.kh ; pas 1.5, e.g. ni M. Prak."))
+    ['bit.ly/x', 'evil.example/path', 'mfaic.gov.kh']
     """
     return {_address_key(m.group(0)): _trimmed(m.group(0)) for m in _TYPED.finditer(_plain(text))}
 

@@ -15,6 +15,8 @@ letters, which no character reference contains.
 
 >>> mark_page('<p title="ក្រសួង">ក្រសួងការបរទេស។</p>')
 '<p title="ក្រសួង"><span class="km-w">ក្រសួង</span><wbr><span class="km-w">ការបរទេស។</span></p>'
+>>> mark_page('<span class="nobreak">ហ្វ្រង់ស្វ័រ ដេឡាយ</span>')  # a name: no break inside it
+'<span class="nobreak"><span class="km-w">ហ្វ្រង់</span><span class="km-w">ស្វ័រ</span> <span class="km-w">ដេឡាយ</span></span>'
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from html.parser import HTMLParser
 from workflow.lang import khmer
 
 WORD_CLASS = "km-w"
+#: The class of a name the typesetter keeps on one line (``workflow.lang.typography``): its words
+#: get no ``<wbr>`` between them.
+NOBREAK_CLASS = "nobreak"
 _OPEN, _CLOSE, _BREAK = f'<span class="{WORD_CLASS}">', "</span>", "<wbr>"
 #: Elements whose text is not laid out in the page's flow (or not as markup).
 _UNMARKED = frozenset({"title", "script", "style", "textarea", "template"})
@@ -40,7 +45,8 @@ class _TextFinder(HTMLParser):
         self._html = html
         self._lines = [0, *(i + 1 for i, ch in enumerate(html) if ch == "\n")]
         self._inside: str | None = None
-        self.texts: list[tuple[int, int]] = []
+        self._spans: list[bool] = []  #: open spans: whether each keeps its text on one line
+        self.texts: list[tuple[int, int, bool]] = []  #: start, end, inside a span.nobreak
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -49,20 +55,26 @@ class _TextFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if self._inside is None and tag in _UNMARKED:
             self._inside = tag
+        if tag == "span":
+            self._spans.append(NOBREAK_CLASS in (dict(attrs).get("class") or "").split())
 
     def handle_endtag(self, tag):
         if tag == self._inside:
             self._inside = None
+        if tag == "span" and self._spans:
+            self._spans.pop()
 
     def handle_data(self, data):
         if self._inside is None and khmer.has_khmer(data):
             start = self._offset()
             if self._html.startswith(data, start):  # the tokenizer's own slice of the page
-                self.texts.append((start, start + len(data)))
+                self.texts.append((start, start + len(data), any(self._spans)))
 
 
-def mark_text(text: str) -> str:
-    """HTML text (no tags) with its Khmer words in spans and ``<wbr>`` between them.
+def mark_text(text: str, *, breaks_between: bool = True) -> str:
+    """HTML text (no tags) with its Khmer words in spans and ``<wbr>`` between them (none when
+    not ``breaks_between``: the text of a name kept on one line, where Chromium would still break
+    at a ``<wbr>`` inside ``white-space: nowrap``).
 
     >>> mark_text("ព្រះរាជាណាចក្រកម្ពុជា (Cambodia)")
     '<span class="km-w">ព្រះរាជាណាចក្រ</span><wbr><span class="km-w">កម្ពុជា</span> (Cambodia)'
@@ -77,7 +89,7 @@ def mark_text(text: str) -> str:
         inner = breaks[bisect.bisect_right(breaks, start):bisect.bisect_left(breaks, end)]
         edges = [start, *inner, end]
         words = [_word(text[a:b]) for a, b in zip(edges, edges[1:])]
-        pieces.append(_BREAK.join(words))
+        pieces.append((_BREAK if breaks_between else "").join(words))
         last = end
     pieces.append(text[last:])
     return "".join(pieces)
@@ -96,9 +108,9 @@ def mark_page(html: str) -> str:
     finder.feed(html)
     finder.close()
     pieces, last = [], 0
-    for start, end in finder.texts:
+    for start, end, nobreak in finder.texts:
         pieces.append(html[last:start])
-        pieces.append(mark_text(html[start:end]))
+        pieces.append(mark_text(html[start:end], breaks_between=not nobreak))
         last = end
     pieces.append(html[last:])
     return "".join(pieces)
