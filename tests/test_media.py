@@ -250,9 +250,9 @@ def test_alt_text_and_caption_are_segments_with_their_line():
 def test_a_figure_is_put_back_in_the_same_traversal():
     rel = parse(RELEASE, path="content/x.md", slug="x")
     table = {"The Minister shakes hands with the head of the delegation.":
-             f"Le ministre serre la main du chef de la délégation.",
+             "Le ministre serre la main du chef de la délégation.",
              "The Minister and the delegation, Phnom Penh, 1 December 2024.":
-             f"Le ministre et la délégation, **Phnom Penh**, 1er décembre 2024."}
+             "Le ministre et la délégation, **Phnom Penh**, 1er décembre 2024."}
     body = segment.render_body(rel.body, lambda msgid, kind: table.get(msgid), fallback_lang="en", lang="fr")
     assert ('<figure><img alt="Le ministre serre la main du chef de la délégation." src="media/visit.jpg">'
             '<figcaption>Le ministre et la délégation, <strong>Phnom Penh</strong>, 1er décembre 2024.</figcaption>'

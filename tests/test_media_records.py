@@ -32,7 +32,7 @@ OLDER = {  # the ledger lines of the two older samples, as they were approved be
     ("2025-03-20-reunion-preparation-sommet-francophonie", "en"): "4ba84f636ed1a78d6a19afd1fc24c17b901fb02e3893812763346cd0d8a72d2c",
     ("2025-03-20-reunion-preparation-sommet-francophonie", "fr"): "6a6fff52990c7d4cc0c8a623cf9abedd3d24c05eac035097e9de77f8e1aeef53",
 }
-RELEASE = f"""---
+RELEASE = """---
 title: A photo for the record
 date: 2024-12-05
 lang: en
