@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -56,6 +57,33 @@ def pdftotext(path: Path) -> str:
     result = run(tool("pdftotext"), "-enc", "UTF-8", str(path), "-")
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+#: A command of the tool in a child process that reports its peak memory: the parent's or its
+#: PDF workers', whichever is larger.
+_CHILD = """
+import resource, sys
+from workflow.cli import main
+code = main(["--root", sys.argv[1], *sys.argv[2:]])
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"peak-rss-kb {max(own, workers)}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_in_child(root: Path, *args: str, timeout: int, hang: str) -> tuple[int, str, int]:
+    """Exit code, stderr and peak resident memory (kB) of a command (``publish`` by default) run
+    in a child process; one that does not finish within ``timeout`` seconds fails the test with
+    ``hang`` (a regression fails instead of stalling the suite)."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(root), *(args or ("publish",))], cwd=ROOT,
+                              capture_output=True, text=True, errors="replace", timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"{hang}\n{exc.stderr}")
+    peak = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-rss-kb ")]
+    return done.returncode, done.stderr, peak[-1] if peak else 0
 
 
 def copy_project(dest: Path, *, approval: bool = False) -> Path:

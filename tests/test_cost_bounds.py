@@ -9,14 +9,12 @@ anything.  The limits: ``workflow.segment`` (a source block, a release, a front-
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_project
+from tests.conftest import copy_project, run_in_child
 from workflow import segment
 from workflow.fsutil import MAX_CATALOG_BYTES, MAX_RELEASE_BYTES
 from workflow.model import WorkflowError
@@ -32,27 +30,9 @@ HANG = 120
 #: Peak memory of a whole publish (kB): the samples take about 130 MB.
 MEMORY_KB = 400_000
 
-_CHILD = """
-import resource, sys
-from workflow.cli import main
-code = main(["--root", sys.argv[1], *sys.argv[2:]])
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"peak-rss-kb {max(own, workers)}", file=sys.stderr)
-sys.exit(code)
-"""
-
-
 def run_child(root: Path, *args: str, timeout: int = HANG) -> tuple[int, str, int]:
-    """Exit code, stderr and peak resident memory (kB) of a command run in a child process."""
-    try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(root), *(args or ("publish",))], cwd=ROOT,
-                              capture_output=True, text=True, errors="replace", timeout=timeout,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"the run did not finish within {timeout} s\n{exc.stderr}")
-    peak = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-rss-kb ")]
-    return done.returncode, done.stderr, peak[-1] if peak else 0
+    """Exit code, stderr and peak memory (kB) of a command run in a child process."""
+    return run_in_child(root, *args, timeout=timeout, hang=f"the run did not finish within {timeout} s")
 
 
 def translations(root: Path) -> dict[str, dict[tuple[str | None, str], str]]:

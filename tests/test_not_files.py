@@ -9,13 +9,11 @@ memory is part of the result.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_project, use_templates
+from tests.conftest import copy_project, run_in_child, use_templates
 from workflow.cli import main
 from workflow.fsutil import MAX_CATALOG_BYTES, MAX_RELEASE_BYTES
 from workflow.po import read_po_bytes
@@ -25,25 +23,10 @@ FRANCOPHONIE = "2025-03-20-reunion-preparation-sommet-francophonie"
 LANGS = ("km", "en", "fr")
 TWO_GB = 2 << 30
 
-_CHILD = """
-import resource, sys
-from workflow.cli import main
-code = main(["--root", sys.argv[1], *sys.argv[2:]])
-print(f"peak-rss-kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
-sys.exit(code)
-"""
-
-
 def _publish_in_child(root: Path, *args: str) -> tuple[int, str, int]:
-    """Exit code, stderr and peak resident memory (kB) of ``publish`` run in a child process."""
-    try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(root), *(args or ("publish",))], cwd=ROOT,
-                              capture_output=True, text=True, errors="replace", timeout=600,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"the run did not finish: it is blocked on a file that is not a file\n{exc.stderr}")
-    peak = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-rss-kb ")]
-    return done.returncode, done.stderr, peak[-1] if peak else 0
+    """Exit code, stderr and peak memory (kB) of ``publish`` (or ``args``) run in a child process."""
+    return run_in_child(root, *args, timeout=600,
+                        hang="the run did not finish: it is blocked on a file that is not a file")
 
 
 def _translations(root: Path) -> dict[str, dict[tuple[str | None, str], str]]:
