@@ -241,6 +241,9 @@ class Tab:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    """One Chromium for a module's tests (other modules import this fixture and ``tab``)."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does)")
     home = tmp_path_factory.mktemp("chromium")
     (home / "profile").mkdir()
     chrome = Browser(home / "profile", home / "stderr.txt")

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests.conftest import ROOT
+from tests.test_browser import CHROMIUM, browser  # noqa: F401 - the Chromium fixture
 from workflow import release as release_io
 from workflow.lang import khmer
 from workflow.lang.khmer_web import WORD_CLASS, mark_page, mark_text, unmark as unmarked
@@ -125,7 +126,6 @@ def test_the_print_html_keeps_its_zero_width_spaces_and_gets_no_marks(published)
 
 # ------------------------------------------------------------------ Chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run does)")
 
@@ -198,15 +198,9 @@ def breaks_inside_words(layout: list) -> tuple[list[str], int]:
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    from tests.test_browser import Browser
-
-    home = tmp_path_factory.mktemp("chromium-km")
-    (home / "profile").mkdir()
-    browser = Browser(home / "profile", home / "stderr.txt")
-    tab = browser.tab()
-    yield tab
-    browser.close()
+def chromium(browser):  # noqa: F811 - the fixture
+    """One tab for the module's measurements (``browser``: tests/test_browser.py's)."""
+    return browser.tab()
 
 
 def layout_at(tab, url: str, width: int) -> list:

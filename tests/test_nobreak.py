@@ -19,6 +19,7 @@ import pdfplumber
 import pytest
 
 from tests.conftest import copy_project, run, squash, tool
+from tests.test_browser import browser, tab  # noqa: F401 - the Chromium fixtures
 from workflow.cli import main
 from workflow.lang.khmer_web import unmark
 from workflow.lang.typography import NBSP, khmer_names, latin_names, letterhead_lines
@@ -248,28 +249,10 @@ CHECK_NAMES = r"""(() => {
 })()"""
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    pytest.importorskip("tests.test_browser")
-    from tests.test_browser import CHROMIUM, Browser
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does)")
-    home = tmp_path_factory.mktemp("chromium-nobreak")
-    (home / "profile").mkdir()
-    chrome = Browser(home / "profile", home / "stderr.txt")
-    yield chrome
-    chrome.close()
-
-
-@pytest.fixture
-def tab(browser):
-    page = browser.tab()
-    yield page
-    browser.send("Target.closeTarget", targetId=page.target)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_web_line_ends_inside_a_titled_name(tab, published, width):
+def test_no_web_line_ends_inside_a_titled_name(tab, published, width):  # noqa: F811 - the fixture
     tab.viewport(width)
     try:
         for slug in SLUGS:
@@ -284,7 +267,7 @@ def test_no_web_line_ends_inside_a_titled_name(tab, published, width):
         tab.send("Emulation.clearDeviceMetricsOverride")
 
 
-def test_the_web_judge_sees_a_broken_name(tab, tmp_path):
+def test_the_web_judge_sees_a_broken_name(tab, tmp_path):  # noqa: F811 - the fixture
     """Calibration: a name in a column narrower than itself is seen broken."""
     page = tmp_path / "narrow.html"
     page.write_text("<!DOCTYPE html><html><body><article><p style='width:60px'>His\u00a0Excellency"
@@ -317,7 +300,7 @@ LETTERHEAD_LINES = r"""(() => {
 })()"""
 
 
-def test_letterhead_lines_in_chromium(tab, published):
+def test_letterhead_lines_in_chromium(tab, published):  # noqa: F811 - the fixture
     tab.viewport(1000)
     try:
         for lang in LANGS:
