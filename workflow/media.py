@@ -60,7 +60,8 @@ MAX_MEDIA_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 MAX_SIDE = 20_000
 _FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".svg": "SVG"}
-_MAGIC = {"JPEG": b"\xff\xd8\xff", "PNG": b"\x89PNG\r\n\x1a\n"}
+#: How each raster format's file begins (the emblem of ``workflow.render`` is checked by it too).
+MAGIC = {"JPEG": b"\xff\xd8\xff", "PNG": b"\x89PNG\r\n\x1a\n"}
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
 _RESIZE = "resize it (3,000 pixels on its long side is plenty for print), e.g. with Pillow or an image editor"
 
@@ -151,8 +152,8 @@ def check_data(name: str, data: bytes) -> Media:
 
 def _raster_size(data: bytes, kind: str) -> tuple[int, int]:
     """The pixel size of a JPEG or PNG, from its header alone (nothing is decoded)."""
-    if not data.startswith(_MAGIC[kind]):
-        found = next((k for k, magic in _MAGIC.items() if data.startswith(magic)), None)
+    if not data.startswith(MAGIC[kind]):
+        found = next((k for k, magic in MAGIC.items() if data.startswith(magic)), None)
         what = f"a {found} file" if found else ("an SVG file" if b"<svg" in data[:4096] else "not an image")
         raise MediaError(f"is {what}, not the {kind} its extension says",
                          f"export it again as {kind}, or give it the extension of what it is")

@@ -99,8 +99,9 @@ def read_template(name: str, override: Path | None = None) -> bytes:
 
 
 #: The ministry's emblem, when a project's templates folder has one: the names looked for, in order,
-#: and how each format's file begins.  SVG is refused: it can carry scripts and links to elsewhere.
-EMBLEMS = {"emblem.png": b"\x89PNG\r\n\x1a\n", "emblem.jpg": b"\xff\xd8\xff", "emblem.jpeg": b"\xff\xd8\xff"}
+#: and each one's format (how its file begins: ``media.MAGIC``).  SVG is refused: it can carry
+#: scripts and links to elsewhere.
+EMBLEMS = {"emblem.png": "PNG", "emblem.jpg": "JPEG", "emblem.jpeg": "JPEG"}
 
 
 def find_emblem(override: Path | None) -> tuple[str, bytes] | None:
@@ -111,11 +112,11 @@ def find_emblem(override: Path | None) -> tuple[str, bytes] | None:
     if override is None:
         return None
     svg = override / "emblem.svg"
-    for name, magic in EMBLEMS.items():
+    for name, kind in EMBLEMS.items():
         path = override / name
         if os.path.lexists(path):
             data = read_template(name, override)
-            if not data.startswith(magic):
+            if not data.startswith(media.MAGIC[kind]):
                 raise WorkflowError(str(path), None, f"the emblem is not a {name.rsplit('.', 1)[1].upper()} image",
                                     "save it as PNG (emblem.png) or JPEG (emblem.jpg)")
             return name, data

@@ -80,17 +80,12 @@ def _coverage() -> frozenset[int] | None:
     """Every code point a bundled font draws (the variable fonts' cmaps: their static faces share
     them); None when the fonts cannot be read here (the PDF stage still checks every glyph)."""
     try:
-        from fontTools.ttLib import TTFont
-
-        from workflow.pdf.fonts import FACES, Face, _variable_font
+        from workflow.pdf.fonts import FACES, Face, _variable_font, coverage
 
         # Noto's families are last in every font stack, so what they draw is what some bundled
         # face draws (Moul and Battambang add no code point Noto lacks).
-        covered: set[int] = set()
-        for path in {_variable_font(face) for face in FACES.values() if isinstance(face, Face)}:
-            with TTFont(path, lazy=True) as font:
-                covered.update(font.getBestCmap())
-        return frozenset(covered)
+        return frozenset().union(*(coverage(path) for path in
+                                   {_variable_font(face) for face in FACES.values() if isinstance(face, Face)}))
     except Exception:  # noqa: BLE001 — no font package: the PDF stage reports it
         return None
 

@@ -26,11 +26,9 @@ import re
 from html.parser import HTMLParser
 
 from workflow.lang import khmer
+from workflow.lang.typography import NOBREAK_CLASS  # a name kept on one line: no <wbr> inside it
 
 WORD_CLASS = "km-w"
-#: The class of a name the typesetter keeps on one line (``workflow.lang.typography``): its words
-#: get no ``<wbr>`` between them.
-NOBREAK_CLASS = "nobreak"
 _OPEN, _CLOSE, _BREAK = f'<span class="{WORD_CLASS}">', "</span>", "<wbr>"
 #: Elements whose text is not laid out in the page's flow (or not as markup).
 _UNMARKED = frozenset({"title", "script", "style", "textarea", "template"})

@@ -244,6 +244,16 @@ def _write(path: Path, make) -> Path:
     return path
 
 
+
+@lru_cache(maxsize=16)
+def coverage(font: Path) -> frozenset[int]:
+    """The code points a font file draws (its cmap), read once a process: the checks of
+    undrawable characters and the glyph check before typesetting ask the same question."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font, lazy=True) as ttf:
+        return frozenset(ttf.getBestCmap())
+
 def _loads(path: Path) -> bool:
     """Whether a cached face is a whole font: its table directory reads, and every table it names
     lies inside the file (cheap: no table is parsed)."""

@@ -46,9 +46,9 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required")
     import weasyprint
     from weasyprint.text import ffi as _weasyprint_ffi
-from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher, URLFetchingError
 
+from workflow.pdf import fonts as fonts_io
 from workflow.pdf import pdftext
 from workflow.model import TypesetError  # noqa: F401  (raised here; defined without WeasyPrint for callers)
 
@@ -183,15 +183,9 @@ def check_stylesheet(css: str, *, base_url: Path) -> list[Message]:
     return [classify(text) for text in messages]
 
 
-@lru_cache(maxsize=16)
-def _coverage(font: Path) -> frozenset[int]:
-    with TTFont(font, lazy=True) as ttf:
-        return frozenset(ttf.getBestCmap())
-
-
 def missing_glyphs(text: str, fonts: Iterable[Path]) -> set[str]:
     """Characters of ``text`` that no font in ``fonts`` can draw."""
-    covered = frozenset().union(*(_coverage(Path(f)) for f in fonts))
+    covered = frozenset().union(*(fonts_io.coverage(Path(f)) for f in fonts))
     return {ch for ch in set(text) if ord(ch) not in covered and unicodedata.category(ch) not in _INVISIBLE}
 
 
