@@ -104,6 +104,8 @@ def make_corpus(root: Path, count: int, seed: int = 2024) -> None:
     (root / "pyproject.toml").write_text(re.sub(r"(?m)^approval = true$", "approval = false", settings),
                                          encoding="utf-8")
     shutil.copytree(ROOT / "locale" / "glossary", root / "locale" / "glossary")
+    if (ROOT / "content" / "media").is_dir():  # the samples' figures
+        shutil.copytree(ROOT / "content" / "media", root / "content" / "media")
     for ui in (ROOT / "locale").glob("*/LC_MESSAGES/ui.po"):
         target = root / ui.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -393,6 +395,12 @@ def main() -> int:
             print(f"bench: {tool} is not installed (apt-get install gettext)", file=sys.stderr)
             return 2
     print(f"make bench: {N} releases, {RUNS} runs each (min, median), {CORES} cores; BENCH_N and BENCH_RUNS change it")
+    from workflow import runstate
+
+    subset = runstate._harfbuzz_subset()
+    # Without HarfBuzz-Subset WeasyPrint subsets fonts with fontTools: every PDF is several times
+    # slower, the floor too, and no figure compares with one made with it.
+    print(f"  HarfBuzz-Subset: {'loaded' if subset else 'NOT installed: fonts are subset by fontTools (slow)'}")
     with tempfile.TemporaryDirectory(prefix="bench-") as name:
         tmp = Path(name)
         root = tmp / "corpus"
@@ -432,7 +440,7 @@ def main() -> int:
     peak = max((fig.peak_mb for key, fig in figures.items() if not key.startswith("baseline")), default=0)
     print(f"  peak memory of any of our runs: {peak:.0f} MB (target < 200 MB, flat in N)")
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"releases": N, "editions": editions, "runs": RUNS, "cores": CORES,
+    RESULTS.write_text(json.dumps({"releases": N, "editions": editions, "runs": RUNS, "cores": CORES, "harfbuzz_subset": subset,
                                    "figures": {k: v.as_dict() for k, v in figures.items()},
                                    "ratios": ratios}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")
