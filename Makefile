@@ -53,7 +53,7 @@ fonts: $(VENV)/.installed           ## make (or check) the bundled fonts in ~/.c
 	$(BIN)/python -m workflow.pdf.fonts
 
 clean:                               ## remove generated output
-	rm -rf output
+	rm -rf output .workflow-cache
 
 clean-venv:
 	rm -rf $(VENV)

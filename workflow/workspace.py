@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow import checks, records, segment
+from workflow.parsecache import ParseCache, ReleaseParse
 from workflow import release as release_io
 from workflow.fsutil import (
     ANY,
@@ -51,6 +52,8 @@ class Workspace:
     seen: dict[Path, str | None] = field(default_factory=dict)
     #: The images the current releases show, checked once a run (``workflow.media.library``).
     images: object = None
+    #: The parses of this run's releases and catalogs (``workflow.parsecache``).
+    parses: ParseCache = field(default_factory=lambda: ParseCache(None))
 
 
 class WriteFailed(WorkflowError):
@@ -88,28 +91,41 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
     return written
 
 
-def load_releases(project: Project, report: Report) -> tuple[list[Release], dict[str, list[Segment]]]:
-    """Every release that can be read and segmented, with its segments; the others are reported."""
+def _parse_release(data: bytes, rel: str, slug: str) -> ReleaseParse:
+    """A release's bytes read, segmented and its links checked: what the cache keeps of it."""
+    release = release_io.read(data, path=rel, slug=slug)
+    if release.slug == UI_DOMAIN:
+        raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
+                            "rename the file")
+    segments = segment.extract(release)
+    warnings = [(line, f"the link to #{target} points nowhere: no heading of this release has that anchor "
+                       f"(headings' anchors are their text in lowercase, with hyphens)")
+                for target, line in segment.missing_anchors(release, segments)]
+    warnings += [(line, f"the link to {url} is relative: the web page keeps it, the PDF shows its text without a "
+                        f"link (a PDF has no address to resolve it from); write the full address (https://…) to "
+                        f"have it in the PDF too")
+                 for url, line in segment.relative_links(release, segments)]
+    return release, segments, warnings
+
+
+def load_releases(project: Project, report: Report, parses: ParseCache | None = None
+                  ) -> tuple[list[Release], dict[str, list[Segment]]]:
+    """Every release that can be read and segmented, with its segments; the others are reported.
+    With ``parses``, a release whose bytes were parsed before is taken from there."""
+    parses = parses if parses is not None else ParseCache(None)
     releases, segments = [], {}
     for path in project.unread_content():
         report.warn(project.relative(path), None, project.why_unread(path))
     for path in project.release_paths():
         rel = project.relative(path)
         try:
-            release = release_io.read(read_input(path, limit=MAX_RELEASE_BYTES, root=project.root, shown=rel,
-                                                 what="release"), path=rel, slug=path.stem)
-            if release.slug == UI_DOMAIN:
-                raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
-                                    "rename the file")
-            segments[release.slug] = segment.extract(release)
+            data = read_input(path, limit=MAX_RELEASE_BYTES, root=project.root, shown=rel, what="release")
+            release, found, warnings = parses.release(data, rel, path.stem,
+                                                      lambda: _parse_release(data, rel, path.stem))
+            segments[release.slug] = found
             releases.append(release)
-            for target, line in segment.missing_anchors(release, segments[release.slug]):
-                report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
-                            f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
-            for url, line in segment.relative_links(release, segments[release.slug]):
-                report.warn(rel, line, f"the link to {url} is relative: the web page keeps it, the PDF shows its "
-                            f"text without a link (a PDF has no address to resolve it from); write the full address "
-                            f"(https://…) to have it in the PDF too")
+            for line, message in warnings:
+                report.warn(rel, line, message)
         except RefusedInput as exc:
             if not exc.outside:
                 report.failure(exc, rel)
@@ -120,10 +136,12 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
     return releases, segments
 
 
-def read_catalog(path: Path, project: Project, seen: dict[Path, str | None] | None = None) -> Catalog | None:
+def read_catalog(path: Path, project: Project, seen: dict[Path, str | None] | None = None,
+                 parses: ParseCache | None = None) -> Catalog | None:
     """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
     a file that is not one (a named pipe, a device, a link out of the project, a file too big).
-    With ``seen``, what it held is noted there (``Workspace.seen``)."""
+    With ``seen``, what it held is noted there (``Workspace.seen``); with ``parses``, bytes parsed
+    before are not parsed again."""
     shown = project.relative(path)
     try:
         if not path.exists():
@@ -133,7 +151,11 @@ def read_catalog(path: Path, project: Project, seen: dict[Path, str | None] | No
         data = None
     if seen is not None:
         seen[path] = content_digest(data)
-    return None if data is None else read_po_bytes(data, path=shown)
+    if data is None:
+        return None
+    if parses is None:
+        return read_po_bytes(data, path=shown)
+    return parses.catalog(data, shown, lambda: read_po_bytes(data, path=shown))
 
 
 def _belongs_elsewhere(po: Catalog, domain: str, ws: Workspace) -> str | None:
@@ -152,14 +174,15 @@ def _belongs_elsewhere(po: Catalog, domain: str, ws: Workspace) -> str | None:
 
 
 def load_workspace(project: Project, report: Report) -> Workspace:
-    releases, segments = load_releases(project, report)
+    parses = ParseCache(project.root)
+    releases, segments = load_releases(project, report, parses)
     unreadable = {path.stem for path in project.release_paths()} - {rel.slug for rel in releases}
-    ws = Workspace(project, releases, segments, unreadable=unreadable)
+    ws = Workspace(project, releases, segments, unreadable=unreadable, parses=parses)
     for lang in project.languages:
         for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
             path = project.catalog_path(lang, domain)
             try:
-                po = read_catalog(path, project, ws.seen)
+                po = read_catalog(path, project, ws.seen, parses)
             except Exception as exc:  # PoSyntaxError, a refused file, anything: never rewritten, the rest built
                 report.failure(exc, project.relative(path))
                 ws.broken.add((lang, domain))
@@ -180,6 +203,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
     except WorkflowError as exc:
         report.failure(exc, "locale/glossary")
         ws.glossary = checks.Glossary.from_rows([])
+    parses.save(project)
     return ws
 
 

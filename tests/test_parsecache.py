@@ -1,0 +1,184 @@
+"""The parse cache (workflow.parsecache): an unchanged release or catalog is not parsed again, and
+a run with the cache says and publishes exactly what a run without it does.
+
+Parses are counted through the module's own counter (``parsecache.parsed``), which the real
+parse path increments; a hit does not.  A cache that cannot be used — damaged, truncated, from
+other code, a folder or a link in its place, a folder that cannot be written — means parsing
+again, never an error.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import copy_project
+from workflow import build, parsecache, runstate
+from workflow import project as project_io
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+
+
+def cache_file(root: Path) -> Path:
+    return root / parsecache.FOLDER / parsecache.NAME
+
+
+def update(root: Path) -> tuple[list[str], dict[str, int]]:
+    """``make update-po`` in this process: what it said, and what it parsed."""
+    parsecache.parsed.clear()
+    report = build.update_po(project_io.load(root))
+    return sorted(str(f) for f in report.findings), dict(parsecache.parsed)
+
+
+def releases_and_catalogs(parsed: dict[str, int]) -> set[str]:
+    return {name.split(":", 1)[0] for name in parsed}
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def test_a_second_run_parses_nothing(root):
+    said, parsed = update(root)
+    assert releases_and_catalogs(parsed) == {"release", "catalog"}
+    assert cache_file(root).is_file()
+    again, parsed = update(root)
+    assert parsed == {} and again == said
+
+
+def test_an_edited_catalog_alone_is_parsed_again(root):
+    update(root)
+    path = root / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgstr and e.msgstr.endswith("."))
+    entry.msgstr = "Ainsi, " + entry.msgstr
+    po.save(str(path))
+    _said, parsed = update(root)
+    assert parsed == {f"catalog:locale/fr/LC_MESSAGES/{BELGIUM}.po": 1}
+    assert update(root)[1] == {}
+
+
+def test_an_edited_release_alone_is_parsed_again(root):
+    update(root)
+    path = root / "content" / f"{BELGIUM}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    _said, parsed = update(root)
+    # Its template and catalogs are rewritten with the new paragraph: their parse is kept as written.
+    assert parsed == {f"release:content/{BELGIUM}.md\0{BELGIUM}": 1}
+    assert update(root)[1] == {}
+
+
+def test_warnings_of_a_cached_release_are_said_again(root):
+    path = root / "content" / f"{BELGIUM}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nSee [below](#nowhere) and [this](other.html).\n",
+                    encoding="utf-8")
+    said, _parsed = update(root)
+    assert any("#nowhere points nowhere" in s for s in said) and any("other.html is relative" in s for s in said)
+    again, parsed = update(root)
+    assert again == said and not any(name.startswith("release:") for name in parsed)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other code", "wrong types", "a global"])
+def test_a_cache_that_cannot_be_used_means_parsing_again(root, damage):
+    said, first = update(root)
+    data = cache_file(root).read_bytes()
+    header = parsecache._MAGIC + parsecache.code_digest().encode() + b"\n"
+    if damage == "garbage":
+        data = os.urandom(len(data))
+    elif damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "empty":
+        data = b""
+    elif damage == "other code":
+        data = parsecache._MAGIC + b"0" * 64 + b"\n" + data[len(header):]
+    else:
+        table = pickle.loads(data[len(header):])
+        value = "not a parse" if damage == "wrong types" else shutil.rmtree  # a global it must never load
+        data = header + pickle.dumps({key: pickle.dumps(value) for key in table})
+    cache_file(root).write_bytes(data)
+    again, parsed = update(root)
+    assert again == said and parsed == first
+    assert update(root)[1] == {}  # written anew, whole
+
+
+def test_a_folder_in_place_of_the_cache_file(root):
+    cache_file(root).mkdir(parents=True)
+    said, first = update(root)
+    again, parsed = update(root)
+    assert again == said and parsed == first
+    assert cache_file(root).is_dir()
+
+
+def test_a_file_in_place_of_the_cache_folder(root):
+    (root / parsecache.FOLDER).write_text("not a folder")
+    said, first = update(root)
+    again, parsed = update(root)
+    assert again == said and parsed == first
+    assert (root / parsecache.FOLDER).read_text() == "not a folder"
+
+
+def test_a_link_in_place_of_the_cache_folder_is_neither_read_nor_written(root, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    update(root)
+    shutil.move(str(root / parsecache.FOLDER), str(elsewhere / "cache"))
+    (root / parsecache.FOLDER).symlink_to(elsewhere / "cache")
+    before = (elsewhere / "cache" / parsecache.NAME).read_bytes()
+    said, first = update(root)
+    assert releases_and_catalogs(first) == {"release", "catalog"}  # not read through the link
+    assert (elsewhere / "cache" / parsecache.NAME).read_bytes() == before  # nor written
+    assert update(root)[0] == said
+
+
+def test_a_link_in_place_of_the_cache_file_is_not_followed(root, tmp_path):
+    update(root)
+    target = tmp_path / "target.pickle"
+    shutil.move(str(cache_file(root)), str(target))
+    cache_file(root).symlink_to(target)
+    _said, parsed = update(root)
+    assert releases_and_catalogs(parsed) == {"release", "catalog"}
+    assert not cache_file(root).is_symlink() and cache_file(root).is_file()  # replaced, the target untouched
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_folder_that_cannot_be_written(root):
+    (root / parsecache.FOLDER).mkdir()
+    (root / parsecache.FOLDER).chmod(0o500)
+    try:
+        said, first = update(root)
+        again, parsed = update(root)
+    finally:
+        (root / parsecache.FOLDER).chmod(0o700)
+    assert again == said and parsed == first
+
+
+def test_the_cache_is_not_an_input(root):
+    update(root)
+    found = runstate.inputs(project_io.load(root), {})
+    assert not any(parsecache.FOLDER in key for key in found)
+
+
+def published(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root / "output").as_posix(): p.read_bytes()
+            for p in sorted((root / "output").rglob("*")) if p.is_file() and p.name != runstate.RECORD}
+
+
+def test_a_warm_cache_publishes_the_same_bytes_and_findings(root):
+    for other in (root / "content").glob("*.md"):
+        if other.stem != BELGIUM:
+            other.unlink()
+    cold_report = build.publish(project_io.load(root))
+    cold = published(root)
+    assert cache_file(root).is_file()
+    shutil.rmtree(root / "output")
+    parsecache.parsed.clear()
+    warm_report = build.publish(project_io.load(root))
+    assert parsecache.parsed == {}
+    assert warm_report.findings == cold_report.findings and warm_report.ok == cold_report.ok
+    assert published(root) == cold
