@@ -215,7 +215,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
     for finding in qa.consistency(ws):
         report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
     try:
-        write_indexes(ws, renderer, report, previous)
+        write_indexes(ws, renderer, report, previous, cache=cache, run_key=keys.run)
     except Exception as exc:  # the editions are published; say what could not be listed
         report.failure(exc, project.relative(project.output))
     stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}

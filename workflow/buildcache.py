@@ -41,7 +41,7 @@ from workflow.workspace import Workspace, doubtful
 
 #: Changes whenever what an entry holds, or what goes into a key, changes meaning.
 FORMAT = 1
-EDITIONS, REVIEWS = "editions", "reviews"
+EDITIONS, REVIEWS, INDEXES = "editions", "reviews", "indexes"
 
 
 class Recording(Report):
@@ -201,12 +201,15 @@ class Entry:
 class Cache:
     """The editions' and review pages' entries of the last run, and those of this one."""
 
-    def __init__(self, output: Path, editions: Mapping[str, object], reviews: Mapping[str, object]):
+    def __init__(self, output: Path, editions: Mapping[str, object], reviews: Mapping[str, object],
+                 indexes: Mapping[str, object] | None = None):
         self.output = output
         self.old = editions
         self.old_reviews = reviews
+        self.old_indexes = indexes or {}
         self.new: dict[str, dict] = {}
         self.new_reviews: dict[str, dict] = {}
+        self.new_indexes: dict[str, dict] = {}
 
     @staticmethod
     def name(slug: str, lang: str) -> str:
@@ -256,9 +259,23 @@ class Cache:
         if key is not None and digest is not None:
             self.new_reviews[slug] = {"key": key, "sha256": digest}
 
+    def index_hit(self, name: str, key: str) -> bool:
+        """Whether the index page ``name`` (under output/) was made from what ``key`` says, and is
+        still there with those bytes: then it is neither rendered nor written again."""
+        old = self.old_indexes.get(name)
+        if not isinstance(old, dict) or old.get("key") != key or not isinstance(old.get("sha256"), str):
+            return False
+        return _file_hash(self.output / name) == old["sha256"]
+
+    def index_built(self, name: str, key: str) -> None:
+        digest = _file_hash(self.output / name)
+        if digest is not None:
+            self.new_indexes[name] = {"key": key, "sha256": digest}
+
     def sections(self) -> dict[str, dict]:
         return {EDITIONS: {"format": FORMAT, **dict(sorted(self.new.items()))},
-                REVIEWS: {"format": FORMAT, **dict(sorted(self.new_reviews.items()))}}
+                REVIEWS: {"format": FORMAT, **dict(sorted(self.new_reviews.items()))},
+                INDEXES: {"format": FORMAT, **dict(sorted(self.new_indexes.items()))}}
 
 
 def read(output: Path) -> Cache:
@@ -266,9 +283,12 @@ def read(output: Path) -> Cache:
     from workflow.pdf import jobs as pdfjobs
 
     editions, reviews = pdfjobs.read_section(output, EDITIONS), pdfjobs.read_section(output, REVIEWS)
+    indexes = pdfjobs.read_section(output, INDEXES)
     if editions.get("format") != FORMAT or reviews.get("format") != FORMAT:
         editions, reviews = {}, {}
-    return Cache(output, editions, reviews)
+    if indexes.get("format") != FORMAT:
+        indexes = {}
+    return Cache(output, editions, reviews, indexes)
 
 
 def replay(report: Report, slug: str, lang: str, entry: Entry, findings: Iterable[Finding]) -> None:

@@ -175,19 +175,71 @@ def plan_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer,
 
 def ui_tables(ws: Workspace, report: Report) -> dict[str, dict[str, str]]:
     """The templates' strings in each language, checked like a release's (the templates escape
-    them); a check error in them keeps every edition of the language a draft."""
+    them); a check error in them keeps every edition of the language a draft.
+
+    What the checks make of a language's strings is kept in the parse cache (``ws.parses``), by
+    the catalog as read and the glossary: unchanged, they are not judged again, and what was
+    said of them is said again, in the same order."""
+    from workflow import buildcache
+
     tables = {}
+    glossary = buildcache._tree(ws.project.locale / "glossary")
     for lang in ws.project.languages:
         po = ws.catalogs.get((lang, UI_DOMAIN))
-        po_path = ws.project.relative(ws.project.catalog_path(lang, UI_DOMAIN))
-        lines = {e.msgid: e.linenum for e in po} if po is not None else {}
-        kinds = {e.msgid: checks.kind_of(e) for e in po} if po is not None else {}
-        tables[lang] = {}
-        for msgid, text in catalog.translations(po).items():
-            judged = judge(msgid, text, source_lang="en", lang=lang, glossary=ws.glossary,
-                           kind=kinds.get(msgid, "template string"))
-            _report_problems(report, po_path, lines.get(msgid), judged)
-            if judged.text is not None:
-                tables[lang][msgid] = judged.text
-                ws.ui_errors[lang] = ws.ui_errors.get(lang, 0) + judged.errors
+        key = buildcache._sha(lang, buildcache._catalog(po), glossary).encode()
+        table, said, errors = ws.parses.remembered("ui", lang, key, lambda: _ui_table(ws, lang, po), _is_ui_table)
+        for severity, line, message in said:
+            (report.error if severity == "error" else report.warn)(_ui_path(ws, lang), line, message)
+        tables[lang] = table
+        if errors is not None:
+            ws.ui_errors[lang] = ws.ui_errors.get(lang, 0) + errors
+    ws.parses.save(ws.project)  # the last thing a run keeps there
     return tables
+
+
+#: One language's templates' strings judged: the table, what to say ("error" or "warning", line,
+#: message) and the check errors (None: no string was published).
+UiTable = tuple[dict[str, str], list[tuple[str, "int | None", str]], "int | None"]
+
+
+def _ui_path(ws: Workspace, lang: str) -> str:
+    return ws.project.relative(ws.project.catalog_path(lang, UI_DOMAIN))
+
+
+def _ui_table(ws: Workspace, lang: str, po) -> UiTable:
+    lines = {e.msgid: e.linenum for e in po} if po is not None else {}
+    kinds = {e.msgid: checks.kind_of(e) for e in po} if po is not None else {}
+    said = _Said()
+    table, errors = {}, None
+    for msgid, text in catalog.translations(po).items():
+        judged = judge(msgid, text, source_lang="en", lang=lang, glossary=ws.glossary,
+                       kind=kinds.get(msgid, "template string"))
+        _report_problems(said, "", lines.get(msgid), judged)
+        if judged.text is not None:
+            table[msgid] = judged.text
+            errors = (errors or 0) + judged.errors
+    return table, said.said, errors
+
+
+class _Said:
+    """What ``_report_problems`` says, kept in order to be said to the run's report (and logged) once."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[str, int | None, str]] = []
+
+    def error(self, path: str, line: int | None, message: str) -> None:
+        self.said.append(("error", line, message))
+
+    def warn(self, path: str, line: int | None, message: str) -> None:
+        self.said.append(("warning", line, message))
+
+
+def _is_ui_table(value: object) -> bool:
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return False
+    table, said, errors = value
+    return (isinstance(table, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in table.items())
+            and isinstance(said, list) and all(isinstance(s, tuple) and len(s) == 3 and s[0] in ("error", "warning")
+                                               and (s[1] is None or isinstance(s[1], int)) and isinstance(s[2], str)
+                                               for s in said)
+            and (errors is None or isinstance(errors, int)))

@@ -232,9 +232,17 @@ def _files(lang: str, slug: str, version: int, latest: bool) -> tuple[str, str]:
     return f"{name}.html", f"{name}.pdf"
 
 
-def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: Listing) -> None:
+def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: Listing, *,
+                  cache=None, run_key: str = "") -> None:
     """``output/index.html``, ``output/<lang>/index.html`` and ``output/releases.json``; ``previous``
-    is what the last run listed (:func:`read_listing`)."""
+    is what the last run listed (:func:`read_listing`).
+
+    With ``cache`` (``buildcache.Cache``) and ``run_key`` (``buildcache.Keys.run``: the code, the
+    templates, the templates' strings, the assets…), an index page whose key — that and what
+    the page lists — is the one it was made from, and whose bytes are still those, is not
+    rendered again: rendering and marking a page of every release costs more than all the rest."""
+    from workflow import buildcache
+
     project = ws.project
     listed = _listed(ws, report, previous)
     default = "en" if "en" in project.languages else project.languages[0]
@@ -248,8 +256,14 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
                           "date": locales.long_date(item.date, page_lang), "date_iso": item.date.isoformat(),
                           "editions": [link for link in renderer.links(item.slug) if link.lang in item.titles]})
         root = "../" if lang else ""
-        path = project.output / (f"{lang}/index.html" if lang else "index.html")
-        save(project, report, path, renderer.index(page_lang, items, root=root).encode("utf-8"))
+        name = f"{lang}/index.html" if lang else "index.html"
+        key = buildcache._sha(run_key, page_lang, root, items) if cache is not None else ""
+        if cache is not None and cache.index_hit(name, key):
+            cache.index_built(name, key)
+            continue
+        save(project, report, project.output / name, renderer.index(page_lang, items, root=root).encode("utf-8"))
+        if cache is not None:
+            cache.index_built(name, key)
     save(project, report, project.output / INDEX_FILE, Listing(tuple(listed)).to_json().encode("utf-8"))
 
 

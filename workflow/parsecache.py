@@ -168,7 +168,7 @@ ReleaseParse = tuple[Release, list[Segment], list[tuple[int | None, str]]]
 
 class _Capture(logging.Handler):
     """What a parse logged (a byte order mark skipped, a charset guessed), whatever the level
-    the run shows: such a parse is not cached, so that every run says it again."""
+    the run shows: a parse that warned is not cached, so that every run says it again."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -230,7 +230,8 @@ class ParseCache:
     def _parse(self, kind: str, name: str, key: str, parse: Callable[[], T]) -> T:
         parsed[f"{kind}:{name}"] += 1
         value, said = _capturing(parse)
-        if not said:
+        # A warning is said again by parsing again; a note of a library found (once a process) is not.
+        if not any(record.levelno >= logging.WARNING for record in said):
             self._store(kind, name, key, value)
         return value
 
@@ -251,6 +252,12 @@ class ParseCache:
     def catalog(self, data: bytes, name: str, parse: Callable[[], Catalog]) -> Catalog:
         """What ``parse`` makes of a PO/POT file's bytes (shown as ``name``), from the cache when it can."""
         return self._get("catalog", name, data, parse, _is_catalog)
+
+    def remembered(self, kind: str, name: str, key: bytes, compute: Callable[[], T],
+                   valid: Callable[[object], bool]) -> T:
+        """What ``compute`` makes of inputs whose digest is ``key`` (a stage's result made of
+        plain values: strings, numbers, lists, tuples, dicts), from the cache when it can."""
+        return self._get(kind, name, key, compute, valid)
 
     def wrote_catalog(self, data: bytes, name: str, value: Catalog) -> None:
         """A catalog this run wrote, and its parse: the next run reads those bytes."""
