@@ -20,6 +20,7 @@ import pytest
 from tests.conftest import copy_project
 from workflow import build, parsecache, runstate
 from workflow import project as project_io
+from workflow.pdf import jobs as pdfjobs
 
 BELGIUM = "2024-02-07-cambodia-belgium-consultations"
 
@@ -182,3 +183,66 @@ def test_a_warm_cache_publishes_the_same_bytes_and_findings(root):
     assert parsecache.parsed == {}
     assert warm_report.findings == cold_report.findings and warm_report.ok == cold_report.ok
     assert published(root) == cold
+
+
+def status(root: Path) -> tuple[list[str], dict[str, int]]:
+    """``make status`` in this process (the workspace read, the templates' strings judged)."""
+    parsecache.parsed.clear()
+    _plans, _ws, report = build.edition_states(project_io.load(root))
+    return [str(f) for f in report.findings], dict(parsecache.parsed)
+
+
+def test_what_the_checks_say_of_the_templates_strings_is_said_again(root):
+    path = root / "locale/fr/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgstr)
+    entry.msgstr = entry.msgstr + " <script>alert(1)</script>"
+    po.save(str(path))
+    said, parsed = status(root)
+    assert any("ui.po" in s for s in said) and "ui:fr" in parsed
+    again, parsed = status(root)
+    assert again == said and parsed == {}
+    (root / parsecache.FOLDER / parsecache.NAME).unlink()
+    assert status(root)[0] == said  # and without any cache
+
+
+def test_index_pages_are_rendered_again_only_when_what_they_list_changes(root, monkeypatch):
+    from workflow.render import Renderer
+
+    for other in (root / "content").glob("*.md"):
+        if other.stem != BELGIUM:
+            other.unlink()
+    rendered: list[str] = []
+    index = Renderer.index
+
+    def counted(self, lang, releases, *, root):
+        rendered.append(lang + ("/" if root else ""))
+        return index(self, lang, releases, root=root)
+
+    monkeypatch.setattr(Renderer, "index", counted)
+    build.publish(project_io.load(root))
+    assert sorted(rendered) == ["en", "en/", "fr/", "km/"]
+    pages = published(root)
+    path = root / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    paragraph = next(e for e in po if e.comment == "type: paragraph" and e.msgstr)
+    paragraph.msgstr = "Ainsi, " + paragraph.msgstr
+    po.save(str(path))
+    rendered.clear()
+    assert build.publish(project_io.load(root)).ok
+    assert rendered == []
+    assert {name: data for name, data in published(root).items() if "index" in name} == \
+        {name: data for name, data in pages.items() if "index" in name}
+    title = next(e for e in po if e.comment == "type: front matter: title" and e.msgstr)
+    title.msgstr = "Nouveau titre"
+    po.save(str(path))
+    build.publish(project_io.load(root))
+    assert "fr/" in rendered
+    indexes = {name: data for name, data in published(root).items() if "index" in name}
+    # What a run that keeps no index key makes of the same inputs: the same bytes.
+    (root / "output" / pdfjobs.MANIFEST).unlink()
+    (root / "output" / runstate.RECORD).unlink()
+    rendered.clear()
+    build.publish(project_io.load(root))
+    assert sorted(rendered) == ["en", "en/", "fr/", "km/"]
+    assert {name: data for name, data in published(root).items() if "index" in name} == indexes
