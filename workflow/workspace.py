@@ -101,12 +101,13 @@ def load_releases(project: Project, report: Report) -> tuple[list[Release], dict
             if release.slug == UI_DOMAIN:
                 raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
                                     "rename the file")
-            segments[release.slug] = segment.extract(release)
+            scanned = segment.scan(release)
+            segments[release.slug] = scanned.segments
             releases.append(release)
-            for target, line in segment.missing_anchors(release, segments[release.slug]):
+            for target, line in scanned.missing_anchors:
                 report.warn(rel, line, f"the link to #{target} points nowhere: no heading of this release "
                             f"has that anchor (headings' anchors are their text in lowercase, with hyphens)")
-            for url, line in segment.relative_links(release, segments[release.slug]):
+            for url, line in scanned.relative_links:
                 report.warn(rel, line, f"the link to {url} is relative: the web page keeps it, the PDF shows its "
                             f"text without a link (a PDF has no address to resolve it from); write the full address "
                             f"(https://…) to have it in the PDF too")
