@@ -154,6 +154,19 @@ def print_filter(lang: str) -> Callable[[str], str] | None:
     return khmer.insert_breaks if lang == "km" else None
 
 
+def print_edition(ws: Workspace, screen: Edition, report: Report, *,
+                  table: Mapping[str, str] | None = None) -> Edition:
+    """The print edition of ``screen`` (made by ``make_edition`` with the same ``table``): the
+    screen edition itself where print changes no text (every language but Khmer), so that each
+    such edition is recombined once a run.  Khmer's print text has break opportunities inside
+    its words' text, which inline Markdown must read again: it is recombined a second time (its
+    judgements are remembered, so the checks do not run again)."""
+    text_filter = print_filter(screen.lang)
+    if text_filter is None:
+        return screen
+    return make_edition(ws, screen.release, screen.lang, report, text_filter, table=table)
+
+
 def gate_problems(edition: Edition) -> list[str]:
     """Why an edition cannot be final (empty: it passes the gate)."""
     if edition.state is not State.INCOMPLETE:
