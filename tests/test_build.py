@@ -151,7 +151,8 @@ def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
     ``editions.judge``: the checks run once for each entry of a run, however many ask."""
     from collections import Counter
 
-    from workflow import checks, editions
+    from workflow import checks
+    from workflow.checks import characters
 
     checked: Counter = Counter()
     check_entry = checks.check_entry
@@ -161,10 +162,19 @@ def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
         return check_entry(msgid, msgstr, **kwargs)
 
     monkeypatch.setattr(checks, "check_entry", counting)
+    refused: Counter = Counter()  # markup.rejection's work, which the review's counts ask for too
+    characters_refused = characters.refused
+
+    def counting_refused(msgid, msgstr):
+        refused[(msgid, msgstr)] += 1
+        return characters_refused(msgid, msgstr)
+
+    monkeypatch.setattr(characters, "refused", counting_refused)
     report = build.publish(project_io.load(project_copy), jobs=1)
     assert report.ok, report.findings
-    assert len(checked) > 50
+    assert len(checked) > 50 and len(refused) > 50
     assert max(checked.values()) == 1, [key[:2] for key, n in checked.items() if n > 1][:3]
+    assert max(refused.values()) == 1, [key for key, n in refused.items() if n > 1][:3]
 
 
 def test_judge_remembers_by_glossary_and_arguments():
