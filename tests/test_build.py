@@ -151,7 +151,7 @@ def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
     ``editions.judge``: the checks run once for each entry of a run, however many ask."""
     from collections import Counter
 
-    from workflow import checks
+    from workflow import checks, editions
     from workflow.checks import characters
 
     checked: Counter = Counter()
@@ -170,6 +170,8 @@ def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
         return characters_refused(msgid, msgstr)
 
     monkeypatch.setattr(characters, "refused", counting_refused)
+    editions.judge.cache_clear()  # what earlier tests of this process judged is judged here again
+    checks.rejection.cache_clear()
     report = build.publish(project_io.load(project_copy), jobs=1)
     assert report.ok, report.findings
     assert len(checked) > 50 and len(refused) > 50
