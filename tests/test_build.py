@@ -141,3 +141,55 @@ def test_update_po_never_imports_the_pages_stage(project_copy, tmp_path):
     assert "workflow.update" in modules and "workflow.pages" not in modules and "workflow.listing" not in modules
     assert "was held on 7 February 2024" in (project_copy / f"locale/templates/{BELGIUM}.pot").read_text(
         encoding="utf-8")
+
+
+# ------------------------------------------------------------- one judgement of each entry a run
+
+
+def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
+    """The screen and print editions, the review pages and the consistency pass all use
+    ``editions.judge``: the checks run once for each entry of a run, however many ask."""
+    from collections import Counter
+
+    from workflow import checks, editions
+    from workflow.checks import characters
+
+    checked: Counter = Counter()
+    check_entry = checks.check_entry
+
+    def counting(msgid, msgstr, **kwargs):
+        checked[(msgid, msgstr, tuple(sorted((k, v) for k, v in kwargs.items() if k != "glossary")))] += 1
+        return check_entry(msgid, msgstr, **kwargs)
+
+    monkeypatch.setattr(checks, "check_entry", counting)
+    refused: Counter = Counter()  # markup.rejection's work, which the review's counts ask for too
+    characters_refused = characters.refused
+
+    def counting_refused(msgid, msgstr):
+        refused[(msgid, msgstr)] += 1
+        return characters_refused(msgid, msgstr)
+
+    monkeypatch.setattr(characters, "refused", counting_refused)
+    editions.judge.cache_clear()  # what earlier tests of this process judged is judged here again
+    checks.rejection.cache_clear()
+    report = build.publish(project_io.load(project_copy), jobs=1)
+    assert report.ok, report.findings
+    assert len(checked) > 50 and len(refused) > 50
+    assert max(checked.values()) == 1, [key[:2] for key, n in checked.items() if n > 1][:3]
+    assert max(refused.values()) == 1, [key for key, n in refused.items() if n > 1][:3]
+
+
+def test_judge_remembers_by_glossary_and_arguments():
+    """A judgement is remembered for the same arguments, never given for another glossary."""
+    from workflow import checks, editions
+
+    source, text = "The Secretary of State spoke.", "Le ministre a parlé."
+    glossary = checks.Glossary.from_rows([{"en": "Secretary of State", "fr": "secrétaire d’État"}])
+    first = editions.judge(source, text, source_lang="en", lang="fr", glossary=glossary)
+    assert editions.judge(source, text, source_lang="en", lang="fr", glossary=glossary) is first
+    assert any(p.check == "glossary" for p in first.problems)
+    without = editions.judge(source, text, source_lang="en", lang="fr", glossary=None)
+    assert not any(p.check == "glossary" for p in without.problems)
+    other = checks.Glossary.from_rows([{"en": "Secretary of State", "fr": "ministre"}])
+    assert not any(p.check == "glossary" for p in
+                   editions.judge(source, text, source_lang="en", lang="fr", glossary=other).problems)

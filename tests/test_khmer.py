@@ -368,3 +368,14 @@ def test_pdf_text_lines_are_the_layout_lines(render, tmp_path):
 
     pdf_lines = [squeeze(line) for line in out.splitlines() if squeeze(line)]
     assert pdf_lines == [squeeze(line) for line in _layout_lines(document)]
+
+
+def test_has_khmer_agrees_with_is_khmer_on_every_code_point():
+    """``has_khmer`` searches with a regular expression; it must answer as ``is_khmer`` does, for
+    every character of the first two planes (surrogates aside), alone and inside other text."""
+    from workflow.lang.khmer import has_khmer, is_khmer
+
+    for code in (c for c in range(0x20000) if not 0xD800 <= c < 0xE000):
+        ch = chr(code)
+        assert has_khmer(ch) == has_khmer(f"ab{ch}\n") == is_khmer(ch), hex(code)
+    assert not has_khmer("")

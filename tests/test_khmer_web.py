@@ -124,6 +124,29 @@ def test_the_print_html_keeps_its_zero_width_spaces_and_gets_no_marks(published)
     assert report.ok
 
 
+def test_one_recombination_gives_the_print_edition_where_print_changes_no_text(published):
+    """English and French print what the screen shows: ``print_edition`` is the screen edition
+    itself; Khmer's is recombined with the print filter, as ``make_edition`` makes it."""
+    from workflow import project as project_io
+    from workflow.editions import make_edition, print_edition, print_filter
+    from workflow.report import Report
+    from workflow.workspace import load_workspace
+
+    project = project_io.load(published)
+    report = Report()
+    ws = load_workspace(project, report)
+    for rel in ws.releases:
+        for lang in ("en", "fr"):
+            screen = make_edition(ws, rel, lang, report)
+            assert print_edition(ws, screen, report) is screen
+            assert make_edition(ws, rel, lang, report, print_filter(lang)) == screen
+        screen = make_edition(ws, rel, "km", report)
+        printed = print_edition(ws, screen, report)
+        assert printed == make_edition(ws, rel, "km", report, print_filter("km"))
+        assert "\u200b" in printed.body_html and "\u200b" not in screen.body_html
+    assert report.ok
+
+
 # ------------------------------------------------------------------ Chromium
 
 needs_chromium = pytest.mark.skipif(

@@ -34,3 +34,21 @@ def test_css_strings_cannot_end_early():
         declarations = [d for d in tinycss2.parse_blocks_contents(rules[0].content) if d.type == "declaration"]
         strings = [token.value for d in declarations for token in d.value if token.type == "string"]
         assert strings == [text.replace("\x00", "\ufffd")], text
+
+
+def test_edition_strings_keep_the_stylesheets_strings_once_it_is_rendered_once(tmp_path):
+    """The stylesheet is rendered once a language; every approval hash still covers its strings."""
+    import datetime as dt
+
+    from workflow.model import Edition, Meta, Release, State
+
+    (tmp_path / "edition.html").write_text('<p>{{ _("Press Release") }}</p>', encoding="utf-8")
+    (tmp_path / "page.css").write_text('x { content: "{{ _("Page")|css_string }}" }', encoding="utf-8")
+    page = Renderer({"fr": {"Press Release": "Communiqué", "Page": "Page n°"}}, ("fr",), tmp_path)
+    release = Release("x", "content/x.md", Meta(title="T", date=dt.date(2024, 1, 1), lang="en"), "Text.", 6)
+    edition = Edition(release, "fr", "<p>Texte.</p>", {"title": "T"}, State.COMPLETE)
+    expected = {"Press Release": "Communiqué", "Page": "Page n°"}
+    assert page.stylesheet("fr") == 'x { content: "Page n°" }'
+    assert page.edition_strings(edition) == expected
+    assert page.edition_strings(edition) == expected
+    assert page.stylesheet("fr") == 'x { content: "Page n°" }'

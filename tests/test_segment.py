@@ -211,3 +211,56 @@ def test_identity_catalogs_give_the_source_edition_field_by_field(project_copy):
             departments.append(edition.strings["department"])
     assert any(departments)  # the field is exercised (the figure sample names no department)
     assert report.ok
+
+
+# ----------------------------------------------- one traversal for reading a release
+
+def _corpus_markdown() -> list:
+    from tests.conftest import CORPUS
+
+    return sorted(CORPUS.glob("markdown-torture/*.txt")) + sorted(CORPUS.glob("md-pairs/*/*.md"))
+
+
+def _any_release(path) -> Release:
+    if path in CASES:
+        return golden_release(path)
+    if path in SAMPLES:
+        return sample_release(path)
+    return Release(path.stem, path.name, Meta(title="", date=dt.date(2024, 1, 1), lang="en"),
+                   path.read_text(encoding="utf-8"), 1)
+
+
+@pytest.mark.parametrize("path", CASES + SAMPLES + _corpus_markdown(), ids=lambda p: p.stem)
+def test_scan_gives_what_the_three_traversals_gave(path):
+    """``segment.scan`` (what reading the releases uses) finds the segments, the links to missing
+    anchors and the relative links that ``extract``, ``missing_anchors`` and ``relative_links``
+    find each with its own traversal, in the same order, with the same lines."""
+    rel = _any_release(path)
+    segments = segment.extract(rel)
+    scanned = segment.scan(rel)
+    assert scanned.segments == segments
+    assert scanned.missing_anchors == segment.missing_anchors(rel, segments)
+    assert scanned.relative_links == segment.relative_links(rel, segments)
+
+
+def test_scan_is_tested_on_documents_with_missing_anchors_and_relative_links():
+    """The comparison above is not vacuous: the real documents have both kinds of links."""
+    if not _corpus_markdown():
+        pytest.skip("the real corpus is not here (it lives in ../shared/corpus beside the clone)")
+    scans = [segment.scan(_any_release(path)) for path in CASES + SAMPLES + _corpus_markdown()]
+    assert any(s.relative_links for s in scans)
+    assert any(s.missing_anchors for s in scans)
+    assert any(line is not None for s in scans for _url, line in s.relative_links)
+
+
+def test_scan_refuses_what_extract_refuses():
+    """A release beyond the limits is refused by ``scan`` with the same error, file and line."""
+    body = "Fine.\n\n" + "[x] " * (segment.MAX_BRACKETS + 1) + "\n"
+    rel = Release("x", "content/x.md", Meta(title="T", date=dt.date(2024, 1, 1), lang="en"), body, 6)
+    with pytest.raises(segment.WorkflowError) as extracted:
+        segment.extract(rel)
+    with pytest.raises(segment.WorkflowError) as scanned:
+        segment.scan(rel)
+    assert (scanned.value.path, scanned.value.line, scanned.value.message) == \
+        (extracted.value.path, extracted.value.line, extracted.value.message)
+    assert scanned.value.line == 8

@@ -190,3 +190,15 @@ def test_html_keeps_its_tags_and_gets_the_rule_of_its_text(pieces):
     tags = re.compile(r"<[^>]*>")
     assert tags.findall(out) == tags.findall(source)
     assert html_module.unescape(tags.sub("", out)) == french(html_module.unescape(tags.sub("", source)))
+
+
+def test_the_anchor_pattern_finds_exactly_the_anchor_characters():
+    """``_changes`` finds its anchors with a regular expression; it must agree with ``_is_anchor``
+    (letters, digits, the opaque marks) on every code point."""
+    import sys
+
+    from workflow.lang.typography import _ANCHOR, _is_anchor
+
+    for code in (c for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000):
+        ch = chr(code)
+        assert (_ANCHOR.fullmatch(ch) is not None) == _is_anchor(ch), hex(code)

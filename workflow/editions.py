@@ -4,6 +4,7 @@ findings), and decide where the edition stands in its lifecycle (``plan_edition`
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -69,12 +70,23 @@ class Judged:
         return sum(p.severity is not checks.Severity.WARNING for p in self.problems)
 
 
+#: Judgements remembered: a publish asks for each entry's several times (the screen and print
+#: editions, the review page, ``make check``'s consistency pass); more than a run of a few hundred
+#: releases judges, so that none is judged twice in a run.
+JUDGED_CACHE = 1 << 14
+
+
+@functools.lru_cache(maxsize=JUDGED_CACHE)
 def judge(msgid: str, text: str, *, source_lang: str, lang: str, glossary: checks.Glossary | None,
           kind: str = "", references: segment.References = ()) -> Judged:
     """What may be published of a translation, and every problem the checks find in it.
 
     ``references``: the link definitions of the release's body (``segment.link_definitions``),
     which the page resolves the translation's ``[text][name]`` against; the checks render it so.
+
+    Remembered (the checks are a function of the arguments alone, and a ``Judged`` is frozen); a
+    glossary is told by its identity, which holds because a ``checks.Glossary`` is never changed
+    once made (each run loads its own).
     """
     problems = tuple(checks.check_entry(msgid, text, source_lang=source_lang, lang=lang, glossary=glossary,
                                         kind=kind, references=references))
@@ -140,6 +152,19 @@ def print_filter(lang: str) -> Callable[[str], str] | None:
     """Khmer gets break opportunities at word boundaries for the PDF (the web pages get theirs as
     elements, after rendering: ``workflow.lang.khmer_web``)."""
     return khmer.insert_breaks if lang == "km" else None
+
+
+def print_edition(ws: Workspace, screen: Edition, report: Report, *,
+                  table: Mapping[str, str] | None = None) -> Edition:
+    """The print edition of ``screen`` (made by ``make_edition`` with the same ``table``): the
+    screen edition itself where print changes no text (every language but Khmer), so that each
+    such edition is recombined once a run.  Khmer's print text has break opportunities inside
+    its words' text, which inline Markdown must read again: it is recombined a second time (its
+    judgements are remembered, so the checks do not run again)."""
+    text_filter = print_filter(screen.lang)
+    if text_filter is None:
+        return screen
+    return make_edition(ws, screen.release, screen.lang, report, text_filter, table=table)
 
 
 def gate_problems(edition: Edition) -> list[str]:

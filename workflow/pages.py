@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from workflow import lifecycle, media, records
 from workflow import release as release_io
-from workflow.editions import gate_problems, make_edition, plan_edition, print_filter
+from workflow.editions import gate_problems, make_edition, plan_edition, print_edition
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.listing import Listing
 from workflow.model import Edition, Release, TypesetError, WorkflowError
@@ -192,7 +192,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         pages.append(Page(rel, lang, screen, screen, renderer, False, out / f"{rel.slug}.html", None, shown))
         _remove(project, report, _withdrawn_files(project, rel.slug, lang))
     elif plan.public is None:
-        printed = make_edition(ws, rel, lang, report, print_filter(lang))
+        printed = print_edition(ws, screen, report)
         pages.append(Page(rel, lang, screen, printed, renderer, plan.draft, out / f"{rel.slug}.html",
                           out / f"{rel.slug}.pdf", EditionPage() if plan.draft else shown))
     for number, issued in enumerate(plan.versions):
@@ -201,7 +201,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
                                   suffix="" if latest else f".v{issued.version}", public=public))
     if plan.pending:
         review = project.output / "review" / lang
-        printed = make_edition(ws, rel, lang, report, print_filter(lang))
+        printed = print_edition(ws, screen, report)
         pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
     else:  # no revision pending (any more): its draft is not left online beside the issued edition
@@ -237,7 +237,7 @@ def _issued_page(ws: Workspace, rel: Release, issued: records.Issued, before: tu
     renderer = current.with_strings(content.lang, content.ui)
     renderer.media = media.for_issued(current.media, content)  # its approved bytes, not today's files
     screen = make_edition(ws, approved, content.lang, report, table=content.translations)
-    printed = make_edition(ws, approved, content.lang, report, print_filter(content.lang), table=content.translations)
+    printed = print_edition(ws, screen, report, table=content.translations)
     earlier = tuple((v.approval.day, f"{rel.slug}.v{v.version}.html", f"{rel.slug}.v{v.version}.pdf") for v in before)
     place = EditionPage(corrected=issued.approval.day if before else None, earlier=earlier, languages=public)
     out = project.output / content.lang

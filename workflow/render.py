@@ -216,6 +216,8 @@ class Renderer:
         self.override = override
         self._environments: dict[str, jinja2.Environment] = {}
         self._emblem: str | None | bool = False  #: not looked for yet
+        #: Each language's stylesheet and the strings it shows: the same for every page of a run.
+        self._stylesheets: dict[str, tuple[str, frozenset[str]]] = {}
         #: The images published this run (``workflow.media.publish``); None: not checked yet.
         self.media = None
 
@@ -355,6 +357,19 @@ class Renderer:
         return khmer_web.mark_page(self._render("en", "review.html", review=review, names=names))
 
     def stylesheet(self, lang: str) -> str:
-        """The per-language print rules (the page footer in the language's words and digits)."""
-        counter_style = ", khmer" if lang == "km" else ""
-        return self._render(lang, "page.css", counter_style=counter_style)
+        """The per-language print rules (the page footer in the language's words and digits).
+
+        Rendered once a language (every print page and every approval hash asks for it), with
+        the strings it shows, which :meth:`edition_strings` records each time."""
+        if lang not in self._stylesheets:
+            outer, self._recording = self._recording, set()
+            try:
+                counter_style = ", khmer" if lang == "km" else ""
+                css = self._render(lang, "page.css", counter_style=counter_style)
+                self._stylesheets[lang] = (css, frozenset(self._recording))
+            finally:
+                self._recording = outer
+        css, used = self._stylesheets[lang]
+        if self._recording is not None:
+            self._recording.update(used)
+        return css

@@ -259,13 +259,19 @@ def render_body(text: str, translate: Visitor | None = None, *, fallback_lang: s
 def body_segments(text: str) -> list[tuple[str, str]]:
     """Each translatable block's (msgid, kind), in document order.  Raises ``_TooCostly`` for a
     block beyond the limits, before inline Markdown runs on any block."""
+    return _scan_body(text)[0]
+
+
+def _scan_body(text: str) -> tuple[list[tuple[str, str]], str]:
+    """:func:`body_segments`, and the body rendered as it stands (what ``render_body(text)`` gives:
+    extraction keeps every source text): one traversal serves the segments and the links."""
     found: list[tuple[str, str]] = []
 
     def collect(msgid: str, kind: str) -> None:
         found.append((msgid, kind))
 
-    _traverse(text, _Recombine(collect, limits=True))
-    return found
+    html = _traverse(text, _Recombine(collect, limits=True))
+    return found, html
 
 
 class _Anchors(HTMLParser):
@@ -306,8 +312,12 @@ def is_relative(url: str) -> bool:
 def relative_links(release: Release, segments: list[Segment]) -> list[tuple[str, int | None]]:
     """Links of a release relative to the page (:func:`is_relative`), each with the line of the
     first segment that has it (None when only a reference definition names it)."""
+    return _relative_links(release, _Anchors(render_body(release.body)), segments)
+
+
+def _relative_links(release: Release, anchors: _Anchors, segments: list[Segment]) -> list[tuple[str, int | None]]:
     found = []
-    for url in _Anchors(render_body(release.body)).hrefs:
+    for url in anchors.hrefs:
         if is_relative(url):
             line = next((s.line for s in segments if url in s.text), None)
             if line is None:  # a reference definition: its own line in the body
@@ -331,7 +341,10 @@ def missing_anchors(release: Release, segments: list[Segment]) -> list[tuple[str
     >>> missing_anchors(r, extract(r))
     [('pa', 6), ('p', 8)]
     """
-    anchors = _Anchors(render_body(release.body))
+    return _missing_anchors(_Anchors(render_body(release.body)), segments)
+
+
+def _missing_anchors(anchors: _Anchors, segments: list[Segment]) -> list[tuple[str, int | None]]:
     found = []
     for target in anchors.links:
         if target in anchors.ids:
@@ -353,8 +366,31 @@ def _locate(body: str, msgid: str, start: int) -> int:
     return found.start() if found else start
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What reading a release finds: its segments, and what its links lack."""
+
+    segments: list[Segment]
+    missing_anchors: list[tuple[str, int | None]]  #: as :func:`missing_anchors` gives them
+    relative_links: list[tuple[str, int | None]]  #: as :func:`relative_links` gives them
+
+
+def scan(release: Release) -> Scan:
+    """:func:`extract`, :func:`missing_anchors` and :func:`relative_links` of a release from one
+    Markdown traversal (each alone converts the whole body: a third of reading the releases each).
+    Raises what :func:`extract` raises."""
+    segments, html = _extract(release)
+    anchors = _Anchors(html)
+    return Scan(segments, _missing_anchors(anchors, segments), _relative_links(release, anchors, segments))
+
+
 def extract(release: Release) -> list[Segment]:
     """Every translatable segment of a release: front-matter fields, then the body."""
+    return _extract(release)[0]
+
+
+def _extract(release: Release) -> tuple[list[Segment], str]:
+    """:func:`extract`, and the body rendered as it stands (``render_body(release.body)``)."""
     segments = []
     for key in TRANSLATABLE_KEYS:
         value = getattr(release.meta, key)
@@ -372,7 +408,7 @@ def extract(release: Release) -> list[Segment]:
                             f"{MAX_BRACKETS_RELEASE:,} in a release; this line has the first one over the limit)",
                             "remove the brackets that are not links, or split the release")
     try:
-        found = body_segments(body)
+        found, html = _scan_body(body)
     except _TooCostly as exc:
         line = release.body_line + body.count("\n", 0, _locate(body, exc.msgid, 0))
         raise WorkflowError(release.path, line, f"this {exc.kind} {exc.problem}",
@@ -388,7 +424,7 @@ def extract(release: Release) -> list[Segment]:
         line = release.body_line + body.count("\n", 0, cursor)
         segments.append(Segment(msgid, kind, release.path, line))
         cursor += 1
-    return segments
+    return segments, html
 
 
 def _nth(text: str, char: str, n: int) -> int:

@@ -97,15 +97,15 @@ def _parse_release(data: bytes, rel: str, slug: str) -> ReleaseParse:
     if release.slug == UI_DOMAIN:
         raise WorkflowError(rel, None, f"the name {UI_DOMAIN!r} is reserved for the templates' catalog",
                             "rename the file")
-    segments = segment.extract(release)
+    scanned = segment.scan(release)  # one traversal: the segments, and the links it finds wrong
     warnings = [(line, f"the link to #{target} points nowhere: no heading of this release has that anchor "
                        f"(headings' anchors are their text in lowercase, with hyphens)")
-                for target, line in segment.missing_anchors(release, segments)]
+                for target, line in scanned.missing_anchors]
     warnings += [(line, f"the link to {url} is relative: the web page keeps it, the PDF shows its text without a "
                         f"link (a PDF has no address to resolve it from); write the full address (https://…) to "
                         f"have it in the PDF too")
-                 for url, line in segment.relative_links(release, segments)]
-    return release, segments, warnings
+                 for url, line in scanned.relative_links]
+    return release, scanned.segments, warnings
 
 
 def load_releases(project: Project, report: Report, parses: ParseCache | None = None

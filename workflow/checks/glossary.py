@@ -56,7 +56,10 @@ class Term:
 
 
 class Glossary:
-    """The approved terms, looked up by the language of a text."""
+    """The approved terms, looked up by the language of a text.
+
+    Never changed once made: ``workflow.editions.judge`` remembers its judgements by the
+    glossary's identity (its default hash)."""
 
     def __init__(self, terms: Iterable[Term] = ()):
         self.terms = tuple(terms)

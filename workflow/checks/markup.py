@@ -154,8 +154,12 @@ def raw_html(msgid: str, msgstr: str) -> list[str]:
     return [m.group(0) for m in _TAG.finditer(msgstr) if m.group(0) not in source]
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def rejection(msgid: str, msgstr: str, references: tuple = ()) -> str | None:
-    """Why a translation must not be published, or None if it may be."""
+    """Why a translation must not be published, or None if it may be.
+
+    Remembered (a function of its arguments alone): the checks ask it of each entry, then the
+    review page's counts (``workflow.catalog.stats``) ask it again of every translated entry."""
     character = _characters.refused(msgid, msgstr)
     if character:
         return character

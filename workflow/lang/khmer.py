@@ -69,9 +69,17 @@ def is_khmer(ch: str) -> bool:
     return "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff"
 
 
+#: One character of :func:`is_khmer`'s blocks (a search in C: pages and checks ask of every text).
+_KHMER_CHAR = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+
+
 def has_khmer(text: str) -> bool:
-    """True if ``text`` contains at least one Khmer character."""
-    return any(is_khmer(ch) for ch in text)
+    """True if ``text`` contains at least one Khmer character (one of :func:`is_khmer`'s).
+
+    >>> has_khmer("Phnom Penh"), has_khmer("ភ្នំពេញ"), has_khmer("\u19e0"), has_khmer("\u200b")
+    (False, True, True, False)
+    """
+    return _KHMER_CHAR.search(text) is not None
 
 
 def _is_mark(ch: str) -> bool:

@@ -22,6 +22,7 @@ letters, which no character reference contains.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -32,6 +33,7 @@ WORD_CLASS = "km-w"
 _OPEN, _CLOSE, _BREAK = f'<span class="{WORD_CLASS}">', "</span>", "<wbr>"
 #: Elements whose text is not laid out in the page's flow (or not as markup).
 _UNMARKED = frozenset({"title", "script", "style", "textarea", "template"})
+_NEWLINE = re.compile("\n")
 _MARKS = re.compile(f"{re.escape(_OPEN)}([^<]*){re.escape(_CLOSE)}|{re.escape(_BREAK)}")
 
 
@@ -41,7 +43,7 @@ class _TextFinder(HTMLParser):
     def __init__(self, html: str):
         super().__init__(convert_charrefs=False)  # text arrives as it stands in the page
         self._html = html
-        self._lines = [0, *(i + 1 for i, ch in enumerate(html) if ch == "\n")]
+        self._lines = [0, *(m.end() for m in _NEWLINE.finditer(html))]  # where each line starts
         self._inside: str | None = None
         self._spans: list[bool] = []  #: open spans: whether each keeps its text on one line
         self.texts: list[tuple[int, int, bool]] = []  #: start, end, inside a span.nobreak
@@ -93,8 +95,11 @@ def mark_text(text: str, *, breaks_between: bool = True) -> str:
     return "".join(pieces)
 
 
+@functools.lru_cache(maxsize=8192)
 def _word(word: str) -> str:
-    """One word, in a span when the browser could break inside it (more than one cluster)."""
+    """One word, in a span when the browser could break inside it (more than one cluster).
+    Remembered: a ministry's pages say the same words again and again (their clusters are
+    counted once)."""
     return f"{_OPEN}{word}{_CLOSE}" if len(khmer.cluster_boundaries(word)) > 2 else word
 
 
