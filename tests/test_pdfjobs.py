@@ -114,3 +114,37 @@ def test_the_bytes_do_not_depend_on_the_number_of_workers(tmp_path):
     assert publish(one, jobs=1).typeset == 2 * EDITIONS
     assert publish(two, jobs=2).typeset == 2 * EDITIONS
     assert outputs(one) == outputs(two)
+
+
+#: Run in a fresh interpreter: a publish whose PDFs go to a pool of workers, then which modules
+#: this process (the parent) holds.  WeasyPrint costs some 32 MB that it would keep all run.
+_PARENT = """
+import sys
+from pathlib import Path
+from workflow import build, project
+report = build.publish(project.load(Path(sys.argv[1])), jobs=2)
+assert report.ok and report.typeset, [str(f) for f in report.findings]
+print(report.typeset, any(name == "weasyprint" or name.startswith("weasyprint.") for name in sys.modules))
+"""
+
+
+def test_the_parent_of_the_workers_never_imports_weasyprint(project_copy):
+    import subprocess
+    import sys
+
+    _more_releases(project_copy, 1)  # enough PDFs for the pool to start
+    done = subprocess.run([sys.executable, "-c", _PARENT, str(project_copy)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(2 * EDITIONS), "False"], done.stdout
+    # The workers typeset, the glyph check ran here with fontTools alone, and the stylesheets were
+    # checked once (by a short-lived process): a second publish has nothing to do.
+    assert publish(project_copy).typeset == 0
+
+
+def test_the_glyph_check_refuses_a_character_no_font_has():
+    from workflow.pdf.fonts import font_paths, missing_glyphs
+
+    fonts = font_paths().values()
+    assert missing_glyphs("ក្រសួង Ministère \u200b\u00a0", fonts) == set()  # Khmer, Latin, invisible marks
+    assert missing_glyphs("x \u0b95 \ue000", fonts) == {"\u0b95", "\ue000"}

@@ -149,8 +149,9 @@ def _build_all(project: Project, jobs: int | None) -> Report:
     ws = load_workspace(project, report)
     update_catalogs(ws, report)
     renderer = Renderer(ui_tables(ws, report), project.languages, project.templates)
+    workers = jobs or pdfjobs.default_workers()
     try:
-        assets = write_assets(project, renderer, report)
+        assets = write_assets(project, renderer, report, workers)
     except (TypesetError, WorkflowError) as exc:
         report.failure(exc, project.relative(project.output / "assets"))
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
@@ -161,7 +162,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
     previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
     for finding in unusable:
         report.warn(finding.path, finding.line, finding.message)
-    queue = PdfQueue(project, pdfs, report, jobs or pdfjobs.default_workers())
+    queue = PdfQueue(project, pdfs, report, workers)
     built, reviews, cached_pdfs = [], {}, 0
     try:
         for rel in ws.releases:

@@ -24,7 +24,8 @@ from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.listing import Listing
 from workflow.model import Edition, Release, TypesetError, WorkflowError
 from workflow.pdf import jobs as pdfjobs
-from workflow.pdf.fonts import font_paths, licence_paths
+from workflow.pdf.fonts import font_paths, licence_paths, missing_glyphs
+from workflow.pdf.policy import Level
 from workflow.project import Project
 from workflow.render import EMBLEMS, EditionPage, Renderer, find_emblem, read_template, template_file
 from workflow.report import Outcome, Report
@@ -33,8 +34,9 @@ from workflow.workspace import Workspace, doubtful, save, write_hint
 log = logging.getLogger(__name__)
 
 
-def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
-    """Fonts, the stylesheet and each language's print rules, beside the pages."""
+def write_assets(project: Project, renderer: Renderer, report: Report, workers: int = 1) -> Path:
+    """Fonts, the stylesheet and each language's print rules, beside the pages (``workers``: how
+    many processes will typeset, ``_check_stylesheets``)."""
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in (font_paths() | licence_paths()).items()}
     for name in ("edition.css", "review.css", "ornament.svg"):
@@ -53,9 +55,8 @@ def write_assets(project: Project, renderer: Renderer, report: Report) -> Path:
     for lang in project.languages:
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
         sources[f"{lang}.css"] = "page.css"
-    in_use = {hashlib.sha256(files[name]).hexdigest() for name in sources}
-    for name, template in sources.items():
-        _check_stylesheet(project, report, files[name].decode("utf-8"), template, assets, in_use)
+    _check_stylesheets(project, report, [(files[name].decode("utf-8"), template) for name, template in sources.items()],
+                       assets, workers)
     for name, data in files.items():
         save(project, report, assets / name, data)
     return assets
@@ -72,27 +73,52 @@ def _template_name(project: Project, name: str) -> str:
 _CSS_CHECKS = ".stylesheets.json"
 
 
-def _check_stylesheet(project: Project, report: Report, css: str, template: str, assets: Path,
-                      in_use: set[str]) -> None:
-    """Rules WeasyPrint would ignore in a stylesheet, named by template file and line, once a run."""
+def _check_stylesheets(project: Project, report: Report, sheets: list[tuple[str, str]], assets: Path,
+                       workers: int) -> None:
+    """Rules WeasyPrint would ignore in each stylesheet (its text, its template), named by template
+    file and line, once a run; what it said of a stylesheet is kept by the stylesheet's hash."""
     cache_path = project.output / _CSS_CHECKS
     try:
         cache = json.loads(read_input(cache_path, limit=MAX_RECORD_BYTES).decode("utf-8"))
         cache = cache if isinstance(cache, dict) else {}
     except (OSError, ValueError, RecursionError, WorkflowError):
         cache = {}
-    key = hashlib.sha256(css.encode("utf-8")).hexdigest()
-    said = cache.get(key)
-    if not (isinstance(said, list) and all(isinstance(m, list) and len(m) == 2 for m in said)):
-        from workflow.pdf import typeset
-
-        said = [[message.line, message.text] for message in typeset.check_stylesheet(css, base_url=assets)]
-        cache[key] = said
-        cache = {k: v for k, v in cache.items() if k in in_use}  # older stylesheets' entries go
+    keys = [hashlib.sha256(css.encode("utf-8")).hexdigest() for css, _ in sheets]
+    unknown = {key: css for key, (css, _) in zip(keys, sheets)
+               if not (isinstance(cache.get(key), list) and all(isinstance(m, list) and len(m) == 2
+                                                                for m in cache[key]))}
+    if unknown:
+        cache.update(_stylesheet_messages(unknown, assets, workers))
+        cache = {k: v for k, v in cache.items() if k in keys}  # older stylesheets' entries go
         save(project, report, cache_path, (json.dumps(cache, sort_keys=True, indent=1) + "\n").encode())
-    for line, text in said:
-        report.warn(_template_name(project, template), line if isinstance(line, int) else None,
-                    f"WeasyPrint will not use this: {text}")
+    for key, (_, template) in zip(keys, sheets):
+        for line, text in cache[key]:
+            report.warn(_template_name(project, template), line if isinstance(line, int) else None,
+                        f"WeasyPrint will not use this: {text}")
+
+
+def _stylesheet_messages(sheets: dict[str, str], assets: Path, workers: int) -> dict[str, list[list]]:
+    """What WeasyPrint says of each stylesheet (by its hash): here with one worker, which loads
+    WeasyPrint to typeset anyway; otherwise in a short-lived process, so that this one, which only
+    hands PDFs to its workers, never holds WeasyPrint's memory for the rest of the run."""
+    if workers <= 1:
+        return _said_of_stylesheets(sheets, assets)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as child:
+            return child.submit(_said_of_stylesheets, sheets, assets).result()
+    except (OSError, BrokenProcessPool):  # no process could be started (or it died): checked here, as with one
+        return _said_of_stylesheets(sheets, assets)
+
+
+def _said_of_stylesheets(sheets: dict[str, str], assets: Path) -> dict[str, list[list]]:
+    from workflow.pdf import typeset
+
+    return {key: [[message.line, message.text] for message in typeset.check_stylesheet(css, base_url=assets)]
+            for key, css in sheets.items()}
 
 
 def _epoch(day) -> int:
@@ -290,9 +316,7 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
 
 def _check_glyphs(ws: Workspace, rel: Release, lang: str, print_html: str) -> None:
     """A character no bundled font has would print as an empty box: the PDF is not made."""
-    from workflow.pdf import typeset
-
-    missing = typeset.missing_glyphs(print_html, font_paths().values())
+    missing = missing_glyphs(print_html, font_paths().values())
     if missing:
         names = ", ".join(sorted(f"U+{ord(c):04X}" for c in missing))
         places = _glyph_places(ws, rel, lang, missing)
@@ -320,20 +344,13 @@ class PdfQueue:
         self.reports: dict[tuple[str, str], Report] = {}  #: where each edition's PDFs' findings go
         self.runner: pdfjobs.Runner | None = None
         self.progress = None
-        self.typeset = None
 
     def flush(self, report: Report | None = None) -> None:
         """Hand the jobs planned so far to the workers (their findings to ``report``, an edition's)."""
         jobs, self.pdfs.jobs[:] = list(self.pdfs.jobs), []
         if not jobs:
             return
-        if self.runner is None:
-            from workflow.pdf import typeset  # WeasyPrint: only when there is something to typeset
-
-            self.typeset = typeset
-            hint = typeset.speed_hint()
-            if hint:
-                self.report.hint(hint)
+        if self.runner is None:  # WeasyPrint: only in the workers (or here, when they are not worth starting)
             self.progress = _progress(None)
             self.runner = pdfjobs.Runner(self.workers, self._done_and_said)
         for job in jobs:
@@ -349,6 +366,9 @@ class PdfQueue:
             if self.runner is not None:
                 with self.runner:
                     self.runner.close()
+                    hint = self.runner.speed_hint()  # said once a run, by whoever typeset
+                if hint:
+                    self.report.hint(hint)
         finally:
             if self.progress is not None:
                 self.progress.close()
@@ -359,7 +379,7 @@ class PdfQueue:
                 save_manifest(project, self.report, pdfjobs.manifest_text(kept))
 
     def _done(self, job: pdfjobs.PdfJob, result) -> None:
-        project, kept, typeset = self.project, self.kept, self.typeset
+        project, kept = self.project, self.kept
         report = self.reports.get(job.key, self.report)
         self.progress.update(1)
         name = job.path.relative_to(project.output).as_posix()
@@ -376,7 +396,7 @@ class PdfQueue:
             report.warn(job.source, None, f"refused to load {url} in the {job.lang} PDF: only the project's assets "
                         "may be used")
         for message in result.messages:
-            if message.level is typeset.Level.HINT or _said_with_its_line(report, job, message):
+            if message.level is Level.HINT or _said_with_its_line(report, job, message):
                 continue  # the speed hint is said once a run; anchors and stylesheets are checked once, with lines
             if message.kind == "css":  # a style element or attribute of the template: said once a run
                 report.warn(_template_name(project, "edition.html"), None,
@@ -418,7 +438,7 @@ def save_manifest(project: Project, report: Report, text: str) -> None:
 
 def _said_with_its_line(report: Report, job: pdfjobs.PdfJob, message) -> bool:
     """Whether WeasyPrint's message is one already reported where its line is known: a rule of a
-    checked stylesheet (``_check_stylesheet``), a link of the release's text to no heading
+    checked stylesheet (``_check_stylesheets``), a link of the release's text to no heading
     (``load_releases``).  Anything else it says is reported, never dropped."""
     if message.kind == "css":
         return any(f.message == f"WeasyPrint will not use this: {message.text}" for f in report.findings)

@@ -36,8 +36,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import unicodedata
 from importlib import metadata
 from struct import error as struct_error
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -253,6 +255,24 @@ def coverage(font: Path) -> frozenset[int]:
 
     with TTFont(font, lazy=True) as ttf:
         return frozenset(ttf.getBestCmap())
+
+
+#: Characters that need no glyph.
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+@lru_cache(maxsize=4)
+def _covered(fonts: tuple[Path, ...]) -> frozenset[int]:
+    """The code points any of ``fonts`` draws: one union a run, not one a print page."""
+    return frozenset().union(*(coverage(f) for f in fonts))
+
+
+def missing_glyphs(text: str, fonts: Iterable[Path]) -> set[str]:
+    """Characters of ``text`` that no font in ``fonts`` can draw (here, with fontTools alone: the
+    parent of the PDF workers checks every print page without importing WeasyPrint)."""
+    covered = _covered(tuple(Path(f) for f in fonts))
+    return {ch for ch in set(text) if ord(ch) not in covered and unicodedata.category(ch) not in _INVISIBLE}
+
 
 def _loads(path: Path) -> bool:
     """Whether a cached face is a whole font: its table directory reads, and every table it names

@@ -10,8 +10,9 @@ nothing to do calls WeasyPrint zero times.  A missing or damaged manifest only m
 
 Jobs run in worker processes (``jobs`` > 1), each importing WeasyPrint once and keeping its
 font configuration and caches for all its documents; the parent never imports WeasyPrint when
-nothing is to be typeset.  The bytes do not depend on the number of workers: each job is the
-same pure function of its inputs.
+nothing is to be typeset, nor when a pool of workers typesets (the results it is sent name
+``workflow.pdf.policy``, not WeasyPrint).  The bytes do not depend on the number of workers:
+each job is the same pure function of its inputs.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from workflow.model import WorkflowError
 MANIFEST = ".manifest.json"
 #: Fewest PDFs per worker for a pool to be worth starting.
 JOBS_PER_WORKER = 4
-_ENGINE = ("typeset.py", "pdftext.py")
+_ENGINE = ("typeset.py", "pdftext.py", "policy.py")
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class Runner:
         self.waiting: list[PdfJob] = []  #: planned, not yet handed to a pool (before it starts)
         self.running: deque[tuple[PdfJob, Future]] = deque()
         self.pool: ProcessPoolExecutor | None = None
+        self.hint: Future | None = None  #: the workers' ``typeset.speed_hint()``, asked once
 
     def __enter__(self) -> Runner:
         return self
@@ -188,6 +190,7 @@ class Runner:
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
+        self.hint = self.pool.submit(_speed_hint)  # the workers have WeasyPrint loaded; the parent need not
         waiting, self.waiting = self.waiting, []
         for job in waiting:
             self._send(job)
@@ -215,6 +218,22 @@ class Runner:
             self.waiting = []
         while self.running:
             self._take()
+
+    def speed_hint(self) -> str | None:
+        """What would make the PDFs faster (``typeset.speed_hint``), asked where they were typeset:
+        of a worker when a pool ran, here otherwise (then WeasyPrint is loaded here anyway)."""
+        if self.hint is not None:
+            try:
+                return self.hint.result()
+            except Exception:  # a worker that died: its PDFs say so; a hint is not worth another error
+                return None
+        return _speed_hint()
+
+
+def _speed_hint() -> str | None:
+    from workflow.pdf import typeset
+
+    return typeset.speed_hint()
 
 
 def _attempt(job: PdfJob) -> object:

@@ -28,14 +28,11 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
-import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,18 +45,14 @@ with warnings.catch_warnings():
     from weasyprint.text import ffi as _weasyprint_ffi
 from weasyprint.urls import URLFetcher, URLFetchingError
 
-from workflow.pdf import fonts as fonts_io
 from workflow.pdf import pdftext
+from workflow.pdf.policy import Level, Message, Typeset, classify  # noqa: F401  (re-exported)
 from workflow.model import TypesetError  # noqa: F401  (raised here; defined without WeasyPrint for callers)
 
 log = logging.getLogger(__name__)
 
 #: The WeasyPrint release this module (and ``workflow.pdf.pdftext``) was written against.
 WEASYPRINT_VERSION = "70.0"
-#: Characters that need no glyph.
-_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
-
-
 
 
 @dataclass
@@ -87,61 +80,6 @@ class SandboxFetcher(URLFetcher):
             self.refused.append(url)  # reported once, by the caller
             raise URLFetchingError(f"refused by the sandbox: {url}")
         return super().fetch(url, headers)
-
-
-class Level(str, Enum):
-    """What a WeasyPrint message means for the edition (see the module's policy)."""
-
-    FAIL = "fail"  #: the PDF would be wrong: it is not published
-    WARN = "warn"  #: reported, with the file and line where one is known
-    HINT = "hint"  #: about speed only: said once per run
-
-
-@dataclass(frozen=True)
-class Message:
-    """One distinct message WeasyPrint logged, with its level and what it is about."""
-
-    level: Level
-    text: str
-    kind: str = "other"  #: "font", "glyph", "anchor", "css", "refused", "speed", "other"
-    anchor: str = ""  #: for kind "anchor": the missing anchor's name, without '#'
-    line: int | None = None  #: for kind "css": the line in the stylesheet
-
-
-#: The policy, first match wins: (pattern, level, kind).  Anything else is a warning.
-POLICY: tuple[tuple[re.Pattern[str], Level, str], ...] = (
-    (re.compile(r"^Font-face .* cannot be loaded"), Level.FAIL, "font"),
-    (re.compile(r"^Failed to load font"), Level.FAIL, "font"),
-    (re.compile(r"^Unable to instantiate .* variable font"), Level.FAIL, "font"),
-    (re.compile(r"^\.notdef glyph rendered"), Level.FAIL, "glyph"),
-    (re.compile(r"^Too many glyphs missing"), Level.FAIL, "glyph"),
-    (re.compile(r"^Using fontTools instead of HarfBuzz-Subset"), Level.HINT, "speed"),
-    (re.compile(r"^No anchor #(?P<anchor>.*) for internal URI reference"), Level.WARN, "anchor"),
-    (re.compile(r"^refused to load "), Level.WARN, "refused"),
-    (re.compile(r" at (?P<line>\d+):\d+[.,:]"), Level.WARN, "css"),
-)
-
-
-def classify(text: str) -> Message:
-    """Sort one WeasyPrint message by the policy.
-
-    >>> classify('Font-face "Moul" cannot be loaded').level
-    <Level.FAIL: 'fail'>
-    >>> m = classify("No anchor #annex for internal URI reference")
-    >>> (m.level.value, m.kind, m.anchor)
-    ('warn', 'anchor', 'annex')
-    >>> classify("Ignored `print-color-adjust: exact` at 3:5, unknown property.").line
-    3
-    >>> classify("Something new in WeasyPrint 71").level
-    <Level.WARN: 'warn'>
-    """
-    for pattern, level, kind in POLICY:
-        match = pattern.search(text)
-        if match:
-            groups = match.groupdict()
-            line = int(groups["line"]) if groups.get("line") else None
-            return Message(level, text, kind, groups.get("anchor") or "", line)
-    return Message(Level.WARN, text)
 
 
 def speed_hint() -> str | None:
@@ -181,12 +119,6 @@ def check_stylesheet(css: str, *, base_url: Path) -> list[Message]:
     with _weasyprint_messages() as messages:
         weasyprint.CSS(string=css, base_url=str(base_url) + "/", url_fetcher=SandboxFetcher(allowed=(base_url,)))
     return [classify(text) for text in messages]
-
-
-def missing_glyphs(text: str, fonts: Iterable[Path]) -> set[str]:
-    """Characters of ``text`` that no font in ``fonts`` can draw."""
-    covered = frozenset().union(*(fonts_io.coverage(Path(f)) for f in fonts))
-    return {ch for ch in set(text) if ord(ch) not in covered and unicodedata.category(ch) not in _INVISIBLE}
 
 
 def check_version() -> None:
@@ -231,16 +163,6 @@ def _plain_bookmarks(document: weasyprint.Document) -> None:
     """Drop the Khmer line-break marks (U+200B) of the print edition from the outline's labels."""
     for page in document.pages:
         page.bookmarks = [(level, label.replace("\u200b", ""), *rest) for level, label, *rest in page.bookmarks]
-
-
-@dataclass(frozen=True)
-class Typeset:
-    """A PDF and what WeasyPrint said while making it (FAIL never appears: it raises)."""
-
-    pdf: bytes
-    messages: tuple[Message, ...]  #: WARN and HINT messages, each once
-    refused: tuple[str, ...]  #: URLs the sandbox refused, each once
-    seconds: float = 0.0  #: how long typesetting took (``-v`` adds it to the edition's time)
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ import zlib
 from typing import Sequence
 
 __all__ = ["UNDEFINED", "PROHIBITED", "POSSIBLE", "MANDATORY",
-           "char_width", "line_break_class", "possible_breaks", "width_breaks"]
+           "char_width", "columns_of", "line_break_class", "possible_breaks", "width_breaks"]
 
 UNDEFINED, PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2, 3
 
@@ -264,6 +264,22 @@ def char_width(char: str, cjk: bool) -> int:
     return width
 
 
+@functools.lru_cache(maxsize=None)
+def _columns(char: str) -> int:
+    return max(char_width(char, False), 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _columns_cjk(char: str) -> int:
+    return max(char_width(char, True), 0)
+
+
+def columns_of(cjk: bool):
+    """Columns a character takes in a line, controls counting none: one cached call a character
+    (``map`` over a string), for the width sums of every string a catalog writes."""
+    return _columns_cjk if cjk else _columns
+
+
 def _pair_break(last: str, prop: str, prev: str, spaces: bool, ri_count: int) -> int:
     """Whether a break is allowed before `prop` that follows `last` (the
     last non-space class), `prev` (the immediately preceding class)."""
@@ -277,41 +293,58 @@ def _pair_break(last: str, prop: str, prev: str, spaces: bool, ri_count: int) ->
         return POSSIBLE if spaces or ri_count % 2 == 0 else PROHIBITED
     if prev == "HL_BA":
         return PROHIBITED  # LB21a
-    rule = _PAIRS[last, prop]
-    if rule == "D" or (rule == "I" and spaces):
-        return POSSIBLE
-    return PROHIBITED
+    return (_AFTER_SPACES if spaces else _DIRECT)[last, prop]
+
+
+#: The pair table's answer without spaces between the two classes, and with them ("I" breaks only then).
+_DIRECT = {pair: POSSIBLE if rule == "D" else PROHIBITED for pair, rule in _PAIRS.items()}
+_AFTER_SPACES = {pair: POSSIBLE if rule in ("D", "I") else PROHIBITED for pair, rule in _PAIRS.items()}
+#: Classes after which ``_pair_break`` needs more than the pair table.
+_SPECIAL_LAST = frozenset({"BK", "ZW", "RI"})
+_SPECIAL_PREV = frozenset({"ZWJ", "HL_BA"})
 
 
 def possible_breaks(text: Sequence[str], cjk: bool) -> list[int]:
-    """Break opportunities before each character (u8_possible_linebreaks_v2)."""
+    """Break opportunities before each character (u8_possible_linebreaks_v2).
+
+    The loop runs once per character of every string a catalog writes: ``_pair_break``'s common
+    case (the pair table alone) is looked up here directly, the rest is left to it."""
     result = [PROHIBITED] * len(text)
     last = prev = "BK"
     spaces = False
     ri_count = 0
-    for i, char in enumerate(text):
-        prop = line_break_class(char)
-        if prop in ("BK", "CR", "LF"):
+    ambiguous = "ID" if cjk else "AL"
+    direct, after_spaces = _DIRECT, _AFTER_SPACES
+    special_last, special_prev = _SPECIAL_LAST, _SPECIAL_PREV
+    for i, prop in enumerate(map(line_break_class, text)):
+        if prop == "BK" or prop == "CR" or prop == "LF":
             result[i] = MANDATORY
-            prev, last, spaces = prop, "BK", False
+            prev, last, spaces, ri_count = prop, "BK", False, 0
+            continue
+        if prop == "AI":
+            prop = ambiguous
+        if prop == "SP":
+            spaces = True
+        elif prop == "ZW":
+            last, spaces = "ZW", False
+        elif prop == "CM" or prop == "ZWJ":
+            if last == "BK":
+                last, spaces = "AL", False
+            elif last == "ZW" or spaces:
+                result[i] = POSSIBLE
+                last, spaces = "AL", False
         else:
-            if prop == "AI":
-                prop = "ID" if cjk else "AL"
-            if prop == "SP":
-                spaces = True
-            elif prop == "ZW":
-                last, spaces = "ZW", False
-            elif prop in ("CM", "ZWJ"):
-                if last == "BK":
-                    last, spaces = "AL", False
-                elif last == "ZW" or spaces:
-                    result[i] = POSSIBLE
-                    last, spaces = "AL", False
-            else:
+            if last in special_last or prev in special_prev:
                 result[i] = _pair_break(last, prop, prev, spaces, ri_count)
-                last, spaces = prop, False
-            prev = "HL_BA" if prev == "HL" and prop in ("HY", "BA") else prop
-        ri_count = ri_count + 1 if prop == "RI" else 0
+            else:
+                result[i] = (after_spaces if spaces else direct)[last, prop]
+            last, spaces = prop, False
+        if prop == "RI":
+            prev = prop
+            ri_count += 1
+        else:
+            prev = "HL_BA" if prev == "HL" and (prop == "HY" or prop == "BA") else prop
+            ri_count = 0
     return result
 
 
@@ -323,27 +356,27 @@ def width_breaks(text: Sequence[str], width: int, start_column: int,
     opportunity would overflow.  `overrides` (UNDEFINED or a forced value per
     character) keeps breaks out of escape sequences and format directives.
     """
-    breaks = possible_breaks(text, cjk)
+    possible = possible_breaks(text, cjk)
+    breaks = [PROHIBITED] * len(text)  # what is not chosen below
     last_break = None
     last_column = start_column
     piece_width = 0
-    for i, char in enumerate(text):
-        if overrides[i] != UNDEFINED:
-            breaks[i] = overrides[i]
-        kind = breaks[i]
-        if kind in (POSSIBLE, MANDATORY) and last_break is not None \
-                and last_column + piece_width > width:
-            breaks[last_break] = POSSIBLE
-            last_column = 0
-        if kind == MANDATORY:
-            last_break, last_column, piece_width = None, 0, 0
-            continue
-        if kind == POSSIBLE:
+    for i, char_columns in enumerate(map(columns_of(cjk), text)):
+        kind = overrides[i]
+        if kind == UNDEFINED:
+            kind = possible[i]
+        if kind == POSSIBLE or kind == MANDATORY:
+            if last_break is not None and last_column + piece_width > width:
+                breaks[last_break] = POSSIBLE
+                last_column = 0
+            if kind == MANDATORY:
+                breaks[i] = MANDATORY
+                last_break, last_column, piece_width = None, 0, 0
+                continue
             last_break = i
             last_column += piece_width
             piece_width = 0
-        breaks[i] = PROHIBITED
-        piece_width += max(char_width(char, cjk), 0)
+        piece_width += char_columns
     if last_break is not None and last_column + piece_width > width:
         breaks[last_break] = POSSIBLE
     return breaks

@@ -24,7 +24,7 @@ import polib
 
 from workflow.fsutil import write_atomic
 from workflow.po.formats import Flags, directive_interiors
-from workflow.po.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, char_width, width_breaks
+from workflow.po.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, columns_of, width_breaks
 from workflow.po.model import Entry
 from workflow.po.read import PAGE_WIDTH, header_charset, header_entry, python_codec
 
@@ -218,25 +218,29 @@ def _fits(text: list[str], room: int, cjk: bool) -> bool:
     joined = "".join(text)
     if joined.isascii() and joined.isprintable():
         return len(joined) <= room
-    return sum(max(char_width(char, cjk), 0) for char in text) <= room
+    return sum(map(columns_of(cjk), text)) <= room
 
 
 def _cut(head: str, text: list[str], breaks: list[int], prefix: str) -> list[str]:
     """Quote `text`, starting a new continuation line at each chosen break."""
+    cuts = [i for i, kind in enumerate(breaks) if kind == POSSIBLE]
+    if not cuts:
+        return [f'{head}"{"".join(text)}"']
     lines = []
-    current = [head, '"']
-    for char, kind in zip(text, breaks):
-        if kind == POSSIBLE:
-            lines.append("".join(current) + '"')
-            current = [prefix, '"']
-        current.append(char)
-    lines.append("".join(current) + '"')
+    line, start = head, 0
+    for cut in cuts:
+        lines.append(f'{line}"{"".join(text[start:cut])}"')
+        line, start = prefix, cut
+    lines.append(f'{line}"{"".join(text[start:])}"')
     return lines
 
 
 def _escape(value: str, start: int, end: int, protected: set[int]) -> tuple[list[str], list[int]]:
     """The escaped characters of value[start:end], one per output character,
     with the break overrides GNU sets (none inside escapes or directives)."""
+    piece = value[start:end]
+    if not any(char in piece for char in _ESCAPED) and not any(start <= i < end for i in protected):
+        return list(piece), [UNDEFINED] * len(piece)  # nothing to escape or protect: most strings
     text: list[str] = []
     overrides: list[int] = []
     for i in range(start, end):
