@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -178,14 +179,14 @@ def test_a_release_whose_reading_fails_unforeseen_is_named_and_the_rest_publishe
     """The last resort: whatever the reader raises for one release, the run goes on without it."""
     from workflow import segment
 
-    extract = segment.extract
+    scan = segment.scan  # the one traversal that reads a release's body
 
     def failing(rel):
         if rel.slug == BELGIUM:
             raise TypeError("something nobody foresaw")
-        return extract(rel)
+        return scan(rel)
 
-    monkeypatch.setattr(segment, "extract", failing)
+    monkeypatch.setattr(segment, "scan", failing)
     assert main(["--root", str(project_copy), "publish"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -196,15 +197,17 @@ def test_a_release_whose_reading_fails_unforeseen_is_named_and_the_rest_publishe
 
 def test_a_catalog_whose_reading_fails_unforeseen_is_kept_and_the_rest_published(project_copy, capsys,
                                                                                 monkeypatch):
-    from workflow import runstate, workspace
+    from workflow import parsecache, runstate, workspace
 
     assert main(["--root", str(project_copy), "-q", "publish"]) == 0
     capsys.readouterr()
     path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
     before, pdf = path.read_bytes(), (project_copy / "output/fr" / f"{BELGIUM}.pdf").read_bytes()
     read = workspace.read_po_bytes
-    # Nothing on disk changes: without its record of the last run, the publish is a full one.
+    # Nothing on disk changes: without its record of the last run, the publish is a full one, and
+    # without its parse cache every catalog is read again.
     (project_copy / "output" / runstate.RECORD).unlink()
+    shutil.rmtree(project_copy / parsecache.FOLDER, ignore_errors=True)
 
     def failing(data, *, path):
         if path.endswith(f"fr/LC_MESSAGES/{BELGIUM}.po"):
