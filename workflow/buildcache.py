@@ -53,9 +53,11 @@ class Recording(Report):
         # Every field of the parent, its lists and dicts shared (counters are the parent's alone).
         super().__init__(**{f.name: getattr(parent, f.name) for f in dataclasses.fields(parent) if f.init})
         self.recorded: list[Finding] = []
+        self._recorded: set[Finding] = set()  #: ``recorded`` as a set (many findings stay linear)
 
     def _add(self, finding: Finding) -> None:
-        if finding not in self.recorded:
+        if finding not in self._recorded:
+            self._recorded.add(finding)
             self.recorded.append(finding)
         super()._add(finding)
 

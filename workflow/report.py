@@ -47,10 +47,14 @@ class Report:
     stages: dict[tuple[str, str], lifecycle.Plan] = field(default_factory=dict)  #: (slug, lang) → its plan
     typeset: int = 0  #: PDFs typeset this run
     unchanged: int = 0  #: PDFs already up to date, not typeset
+    #: ``findings`` as a set: a run with tens of thousands of findings (a catalog of 20,000 entries,
+    #: each wrong) must not compare each new one with every earlier one.
+    said: set[Finding] = field(default_factory=set, repr=False, compare=False)
 
     def _add(self, finding: Finding) -> None:
-        if finding in self.findings:
+        if finding in self.said:
             return
+        self.said.add(finding)
         self.findings.append(finding)
         (log.error if finding.severity == "error" else log.warning)("%s", finding)
 
