@@ -246,3 +246,20 @@ def test_index_pages_are_rendered_again_only_when_what_they_list_changes(root, m
     build.publish(project_io.load(root))
     assert sorted(rendered) == ["en", "en/", "fr/", "km/"]
     assert {name: data for name, data in published(root).items() if "index" in name} == indexes
+
+
+def test_a_closed_cache_parses_without_keeping_and_writes_nothing(root):
+    """A publish closes its cache once the workspace is read (``ParseCache.close``): the entries,
+    about 24 KB a release, do not stay in memory while the editions are built; a parse asked of
+    it after that is made, and neither kept nor written."""
+    update(root)
+    before = cache_file(root).read_bytes()
+    parses = parsecache.ParseCache(root)
+    data = (root / f"content/{BELGIUM}.md").read_bytes()
+    parses.close()
+    parsecache.parsed.clear()
+    made = []
+    parses.release(data, f"content/{BELGIUM}.md", BELGIUM, lambda: made.append(1) or ("r", [], []))
+    assert made == [1] and parsecache.parsed
+    parses.save(project_io.load(root))
+    assert cache_file(root).read_bytes() == before

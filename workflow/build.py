@@ -149,6 +149,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
     ws = load_workspace(project, report)
     update_catalogs(ws, report)
     renderer = Renderer(ui_tables(ws, report), project.languages, project.templates)
+    ws.parses.close()  # written: its entries need not stay in memory while the editions are built
     workers = jobs or pdfjobs.default_workers()
     try:
         assets = write_assets(project, renderer, report, workers)
