@@ -35,8 +35,6 @@ import unicodedata
 #: Format characters a language may need (see the module docstring).
 KEPT_FORMAT = frozenset("\u00ad\u200b\u200c\u200d\u2060")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-#: Categories never drawn, whose absence from a font is no missing glyph (spaces, controls).
-_NOT_DRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 def _name(char: str) -> str:
@@ -95,8 +93,9 @@ def undrawable(text: str) -> list[str]:
     covered = _coverage()
     if covered is None:
         return []
-    return list(dict.fromkeys(ch for ch in text if ord(ch) not in covered
-                              and unicodedata.category(ch) not in _NOT_DRAWN))
+    from workflow.pdf.fonts import not_drawn  # loaded by _coverage already
+
+    return not_drawn(text, covered)
 
 
 def refused(msgid: str, msgstr: str) -> str | None:

@@ -257,8 +257,16 @@ def coverage(font: Path) -> frozenset[int]:
         return frozenset(ttf.getBestCmap())
 
 
-#: Characters that need no glyph.
-_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+#: Categories never drawn, whose absence from a font is no missing glyph (spaces, controls).
+NOT_DRAWN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def not_drawn(text: Iterable[str], covered: frozenset[int]) -> list[str]:
+    """The characters of ``text`` (in order, once each) that no font of ``covered``'s draws,
+    spaces and controls aside: the one rule of the translations' check
+    (``checks.characters.undrawable``) and of the print pages' (``missing_glyphs``)."""
+    return list(dict.fromkeys(ch for ch in text if ord(ch) not in covered
+                              and unicodedata.category(ch) not in NOT_DRAWN))
 
 
 @lru_cache(maxsize=4)
@@ -270,8 +278,7 @@ def _covered(fonts: tuple[Path, ...]) -> frozenset[int]:
 def missing_glyphs(text: str, fonts: Iterable[Path]) -> set[str]:
     """Characters of ``text`` that no font in ``fonts`` can draw (here, with fontTools alone: the
     parent of the PDF workers checks every print page without importing WeasyPrint)."""
-    covered = _covered(tuple(Path(f) for f in fonts))
-    return {ch for ch in set(text) if ord(ch) not in covered and unicodedata.category(ch) not in _INVISIBLE}
+    return set(not_drawn(set(text), _covered(tuple(Path(f) for f in fonts))))
 
 
 def _loads(path: Path) -> bool:
