@@ -263,11 +263,15 @@ class Cache:
 
     def index_hit(self, name: str, key: str) -> bool:
         """Whether the index page ``name`` (under output/) was made from what ``key`` says, and is
-        still there with those bytes: then it is neither rendered nor written again."""
+        still there with those bytes: then it is neither rendered nor written again, and its
+        entry is kept as it is (its bytes were just hashed)."""
         old = self.old_indexes.get(name)
         if not isinstance(old, dict) or old.get("key") != key or not isinstance(old.get("sha256"), str):
             return False
-        return _file_hash(self.output / name) == old["sha256"]
+        if _file_hash(self.output / name) != old["sha256"]:
+            return False
+        self.new_indexes[name] = {"key": key, "sha256": old["sha256"]}
+        return True
 
     def index_built(self, name: str, key: str) -> None:
         digest = _file_hash(self.output / name)

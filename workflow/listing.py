@@ -259,7 +259,6 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
         name = f"{lang}/index.html" if lang else "index.html"
         key = buildcache._sha(run_key, page_lang, root, items) if cache is not None else ""
         if cache is not None and cache.index_hit(name, key):
-            cache.index_built(name, key)
             continue
         save(project, report, project.output / name, renderer.index(page_lang, items, root=root).encode("utf-8"))
         if cache is not None:
