@@ -243,31 +243,52 @@ import sys
 from pathlib import Path
 from workflow import build, project
 from workflow.pdf import jobs as pdfjobs
-out = Path(sys.argv[2])
 jobs = []
 pdfjobs.Runner.submit = lambda self, job: jobs.append(job)  # plan the PDFs, typeset none of them
 build.publish(project.load(Path(sys.argv[1])), jobs=1)
 for n, job in enumerate(jobs):
-    (job.path.parent / f".floor-{n:05d}.html").write_text(job.html, encoding="utf-8")
-    print(job.path.parent / f".floor-{n:05d}.html")
+    page = job.path.parent / f".floor-{n:05d}.html"
+    page.write_text(job.html, encoding="utf-8")
+    sheets = []
+    for k, css in enumerate(job.stylesheets):
+        sheet = job.assets / f".floor-{n:05d}-{k}.css"
+        sheet.write_bytes(css if isinstance(css, bytes) else css.encode("utf-8"))
+        sheets.append(str(sheet))
+    print("\t".join([str(page), *sheets]))
 """
 
+#: WeasyPrint alone: each page with its stylesheets, as a page that links them is typeset (every
+#: stylesheet parsed for every page), one font configuration for all.  With ``--once`` each
+#: distinct stylesheet is parsed once (what our workers do): the floor of the floor.
 _FLOOR = """
 import sys
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 fonts = FontConfiguration()
-for name in sys.argv[1:]:
-    HTML(filename=name).write_pdf(font_config=fonts)
+once = sys.argv[1] == "--once"
+parsed = {}
+def sheet(name):
+    if not once:
+        return CSS(filename=name, font_config=fonts)
+    text = open(name, "rb").read()
+    if text not in parsed:
+        parsed[text] = CSS(filename=name, font_config=fonts)
+    return parsed[text]
+for line in open(sys.argv[2], encoding="utf-8"):
+    page, *sheets = line.rstrip("\\n").split("\\t")
+    HTML(filename=page).write_pdf(stylesheets=[sheet(name) for name in sheets], font_config=fonts)
 """
 
 
-def print_pages(root: Path) -> list[str]:
-    """The print HTML of every PDF a publish would make, written beside the editions."""
+def print_pages(root: Path) -> Path:
+    """The print HTML of every PDF a publish would make, written beside the editions, with its
+    stylesheets; the list (a page and its stylesheets a line) is the file returned."""
     shutil.rmtree(root / "output", ignore_errors=True)
     result = subprocess.run([sys.executable, "-c", _CAPTURE, str(root), str(root / "output")],
                             capture_output=True, text=True, check=True)
-    return result.stdout.split()
+    listing = root / "floor-pages.txt"
+    listing.write_text(result.stdout, encoding="utf-8")
+    return listing
 
 
 # ------------------------------------------------------------------- the benchmarks
@@ -294,12 +315,17 @@ def bench_publish(root: Path) -> dict[str, Figure]:
     return figures
 
 
-def bench_floor(root: Path, pages: list[str]) -> dict[str, Figure]:
-    figures = {"floor": repeat(f"(4) WeasyPrint alone, {len(pages)} PDFs, one font configuration", lambda: None,
-                               lambda: measure([sys.executable, "-c", _FLOOR, *pages]))}
-    one = next(p for p in pages if "/fr/" in p)
+def bench_floor(root: Path, listing: Path) -> dict[str, Figure]:
+    lines = listing.read_text(encoding="utf-8").splitlines()
+    floor = lambda *args: measure([sys.executable, "-c", _FLOOR, *args])  # noqa: E731
+    figures = {"floor": repeat(f"(4) WeasyPrint alone, {len(lines)} PDFs, one font configuration", lambda: None,
+                               lambda: floor("--each", str(listing)))}
+    figures["floor_once"] = repeat("    the same, each stylesheet parsed once", lambda: None,
+                                   lambda: floor("--once", str(listing)))
+    one = root / "floor-one.txt"
+    one.write_text(next(line for line in lines if "/fr/" in line.split("\t")[0]) + "\n", encoding="utf-8")
     figures["one_edition"] = repeat("    WeasyPrint alone, that one French edition (cold process)", lambda: None,
-                                    lambda: measure([sys.executable, "-c", _FLOOR, one]))
+                                    lambda: floor("--each", str(one)))
     return figures
 
 
@@ -422,6 +448,7 @@ def main() -> int:
     f = figures.get
     ratios = {
         "cold_j1_over_floor": ratio(f("cold_j1"), f("floor")),
+        "cold_j1_over_floor_stylesheets_once": ratio(f("cold_j1"), f("floor_once")),
         "cold_j1_over_baseline": ratio(f("cold_j1"), f("baseline_cold_j1")),
         "parallel_speedup": ratio(f("cold_j1"), f("cold_jall")),
         "one_fr_entry_over_one_edition": ratio(f("one_fr_entry"), f("one_edition")),

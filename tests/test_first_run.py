@@ -234,14 +234,20 @@ def test_markdowns_own_syntax_document_publishes_in_every_language(project_copy,
 
 # ------------------------------------------------------------- one failure, its cost
 
-def test_a_pdf_that_fails_leaves_its_html_published_and_is_said_once(project_copy, capsys, monkeypatch):
-    from workflow.checks import characters
+def test_a_pdf_that_fails_leaves_its_html_published_and_is_said_once(project_copy, capsys, monkeypatch, request):
+    from workflow import editions
+    from workflow.checks import characters, markup
 
     assert main(["--root", str(project_copy), "-q", "publish"]) == 0
     # The checks refuse a translation's undrawable character at its PO line before any PDF is made
     # (tests/test_bad_input.py); where they cannot read the fonts' cmaps they let it through and the
     # PDF stage is the safety net: that PDF fails, and it alone.
     monkeypatch.setattr(characters, "_coverage", lambda: None)
+    # Judgements are memoized by their text for the process: those made without the cmaps go with
+    # the patch (a later test's same entry must be judged with the fonts again).
+    for memo in (editions.judge, markup.rejection):
+        memo.cache_clear()
+        request.addfinalizer(memo.cache_clear)
     old_pdf = (project_copy / "output/fr" / f"{BELGIUM}.pdf").read_bytes()
     path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
     po = polib.pofile(str(path))

@@ -148,3 +148,29 @@ def test_the_glyph_check_refuses_a_character_no_font_has():
     fonts = font_paths().values()
     assert missing_glyphs("ក្រសួង Ministère \u200b\u00a0", fonts) == set()  # Khmer, Latin, invisible marks
     assert missing_glyphs("x \u0b95 \ue000", fonts) == {"\u0b95", "\ue000"}
+
+
+def test_a_page_given_its_stylesheets_prints_as_one_that_links_them(project_copy, monkeypatch):
+    """Print pages name no stylesheet: ``edition.css`` and the language's print rules travel with
+    the job, and a process parses each set once for all its pages.  The PDF is byte for byte the
+    one WeasyPrint makes of the same page linking them (as every print page did before)."""
+    from workflow.pdf import typeset
+
+    jobs: list[pdfjobs.PdfJob] = []
+    monkeypatch.setattr(pdfjobs.Runner, "submit", lambda self, job: jobs.append(job))  # planned, not typeset
+    build.publish(project_io.load(project_copy), jobs=1)
+    assert len(jobs) == EDITIONS
+    monkeypatch.undo()
+    typeset._shared.cache_clear()
+    for job in jobs:
+        assert "edition.css" not in job.html and "<style" not in job.html
+        sheet, rules = job.stylesheets
+        assert sheet == (job.assets / "edition.css").read_bytes() and "@page" in rules
+        given = pdfjobs._typeset(job).pdf
+        linking = job.html.replace("</head>", '<link rel="stylesheet" href="../assets/edition.css">\n'
+                                   f"<style>{rules}</style>\n</head>", 1)
+        linked = typeset.write_pdf(linking, base_url=job.folder, allowed=(job.assets, job.assets.parent / "media"),
+                                   variant=job.variant, identifier=job.identifier, epoch=job.epoch).pdf
+        assert given == linked, job.path
+    # One parse of edition.css with each language's rules, however many pages.
+    assert len(typeset._shared(jobs[0].assets_key).styles) == len(LANGS)

@@ -17,7 +17,7 @@ from workflow.editions import current_content, gate_problems, make_edition, plan
 from workflow.fsutil import private_tmpdir, publishing_lock, write_atomic
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.project import Project
-from workflow.render import Renderer
+from workflow.render import Renderer, read_template
 from workflow.report import Outcome, Report
 from workflow.update import update_catalogs
 from workflow.workspace import Workspace, doubtful, load_workspace, save
@@ -83,7 +83,7 @@ def _forget_temporaries(tmp: Path) -> None:
 
     typeset = sys.modules.get("workflow.pdf.typeset")
     if typeset is not None:
-        typeset._font_configuration.cache_clear()
+        typeset._shared.cache_clear()
     try:
         if font_paths.cache_info().currsize and any(tmp in p.parents for p in font_paths().values()):
             font_paths.cache_clear()
@@ -157,7 +157,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
         report.failure(exc, project.relative(project.output / "assets"))
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
     pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
-                       pdfjobs.read_manifest(project.output))
+                       pdfjobs.read_manifest(project.output), read_template("edition.css", project.templates))
     keys = buildcache.Keys(ws, assets_digest=pdfs.assets_digest, engine=pdfs.engine)
     cache = buildcache.read(project.output)
     previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes

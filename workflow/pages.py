@@ -279,6 +279,7 @@ class Typesetting:
     assets_digest: str
     engine: str
     manifest: dict[str, dict[str, str]]
+    stylesheet: bytes = b""  #: ``assets/edition.css``, as written there: every print page's first stylesheet
     jobs: list[pdfjobs.PdfJob] = field(default_factory=list)
     digests: dict[Path, str] = field(default_factory=dict)  #: job path → its input digest
     unchanged: int = 0  #: PDFs found up to date, not typeset
@@ -295,7 +296,9 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
     print_place = dataclasses.replace(page.place, for_print=True)
     try:
         print_html = page.renderer.edition(page.printed, draft=page.draft, page=print_place)
-        _check_glyphs(ws, rel, lang, print_html)
+        # The print rules in the words of this very edition (whatever ui.po says by the time it is typeset).
+        print_css = page.renderer.stylesheet(lang)
+        _check_glyphs(ws, rel, lang, print_html + print_css)
     except WorkflowError as exc:
         report.failure(exc, rel.path)
         return html_ok, False
@@ -304,7 +307,7 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
     identifier = hashlib.sha256(f"{rel.slug}/{lang}".encode()).hexdigest()[:32].encode()
     job = pdfjobs.PdfJob(page.pdf, print_html, page.pdf.parent, pdfs.assets, project.pdf_variant, identifier,
                          _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang),
-                         assets_key=pdfs.assets_digest)
+                         assets_key=pdfs.assets_digest, stylesheets=(pdfs.stylesheet, print_css))
     digest = job.digest(pdfs.assets_digest, pdfs.engine)
     pdfs.digests[job.path] = digest
     if pdfjobs.up_to_date(job, digest, pdfs.manifest, project.output):

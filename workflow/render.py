@@ -316,6 +316,8 @@ class Renderer:
             lang, "edition.html",
             root=page.root,
             emblem=self.emblem(),
+            for_print=page.for_print,
+            # A project's own edition.html of before for_print inlined the print rules through this:
             page_css=Markup(self.stylesheet(lang).replace("</", "<\\/")) if page.for_print else None,
             correction=locales.long_date(page.corrected, lang) if page.corrected else "",
             earlier=[{"date": locales.long_date(day, lang), "date_iso": day.isoformat(), "html": html, "pdf": pdf}

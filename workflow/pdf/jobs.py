@@ -52,10 +52,15 @@ class PdfJob:
     lang: str
     key: tuple[str, str]  #: (slug, lang): the edition it belongs to
     assets_key: str = ""  #: the assets' digest: documents with the same one share a font configuration
+    #: The page's stylesheets, in order (bytes: a file of ``assets``; text: rules of this edition's
+    #: own), given to WeasyPrint beside the HTML: a worker parses each set once for all its pages.
+    stylesheets: tuple[str | bytes, ...] = ()
 
     def digest(self, assets_digest: str, engine: str) -> str:
+        sheets = [hashlib.sha256(css if isinstance(css, bytes) else css.encode("utf-8")).hexdigest()
+                  + ("" if isinstance(css, bytes) else " text") for css in self.stylesheets]
         parts = [self.html, str(self.folder.relative_to(self.assets.parent)), self.variant, self.identifier.hex(),
-                 str(self.epoch), assets_digest, engine]
+                 str(self.epoch), assets_digest, engine, sheets]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -123,7 +128,8 @@ def _typeset(job: PdfJob):
 
     allowed = (job.assets, job.assets.parent / "media")  # the stylesheets and fonts; the images (workflow.media)
     return typeset.write_pdf(job.html, base_url=job.folder, allowed=allowed, variant=job.variant,
-                             identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key)
+                             identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key,
+                             stylesheets=job.stylesheets, styles_base=job.assets)
 
 
 def _warm() -> None:

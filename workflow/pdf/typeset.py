@@ -26,6 +26,7 @@ What WeasyPrint logs while it typesets (its ``weasyprint`` logger) is sorted by
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -165,20 +166,99 @@ def _plain_bookmarks(document: weasyprint.Document) -> None:
         page.bookmarks = [(level, label.replace("\u200b", ""), *rest) for level, label, *rest in page.bookmarks]
 
 
+@dataclass
+class _Styles:
+    """The stylesheets of a page, parsed, with what their parsing defined (``@counter-style`` and
+    ``@color-profile`` rules) and said.  Made with, and only valid with, one font configuration."""
+
+    sheets: list
+    counter_style: dict
+    color_profiles: dict
+    quiet: bool  #: parsing them logged nothing and fetched nothing refused: they can be kept
+
+
+@dataclass
+class _Shared:
+    """What the documents typeset with the same assets share in a process: one WeasyPrint font
+    configuration (the ``@font-face`` fonts loaded into Fontconfig once, not once a document) and
+    the stylesheets parsed with it, by (base folder, the stylesheets' digests).  Parsing
+    ``edition.css`` (selectors compiled, declarations validated, fonts added) cost a third of
+    WeasyPrint's time a page when each page linked it (notes/pipeline-performance.md)."""
+
+    fonts: object
+    styles: dict[tuple[str, ...], _Styles] = field(default_factory=dict)
+
+
+#: Stylesheet sets kept with one font configuration (a run has one a language).
+_STYLES_KEPT = 64
+
+
 @lru_cache(maxsize=1)
-def _font_configuration(key: str):
-    """One WeasyPrint font configuration for every document typeset with the same assets (``key``
-    is their digest): the ``@font-face`` fonts are loaded into Fontconfig once a process, not
-    once a document.  A new key (the assets changed) starts a new configuration."""
+def _shared(key: str) -> _Shared:
+    """The font configuration and stylesheets of every document typeset with the same assets (``key``
+    is their digest).  A new key (the assets changed) starts anew: the stylesheets go with the
+    configuration they were parsed with (``build`` clears this when a run's temporary folder,
+    where WeasyPrint copies the fonts, goes)."""
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    return _Shared(FontConfiguration())
+
+
+def _parse_styles(stylesheets: tuple[str | bytes, ...], base: Path, fetcher: SandboxFetcher, fonts,
+                  logged: dict[str, None]) -> _Styles:
+    """Parse ``stylesheets`` (a file's bytes, decoded as WeasyPrint decodes a linked stylesheet,
+    or a ``<style>``'s text) as the page's own stylesheets, in their order."""
+    from io import BytesIO
+
+    from weasyprint.css.counters import CounterStyle
+
+    before = (len(logged), len(fetcher.refused))
+    counter_style, color_profiles = CounterStyle(), {}
+    common = dict(base_url=str(base) + "/", url_fetcher=fetcher, font_config=fonts, counter_style=counter_style,
+                  color_profiles=color_profiles)
+    sheets = [weasyprint.CSS(string=css, **common) if isinstance(css, str) else
+              weasyprint.CSS(file_obj=BytesIO(css), **common) for css in stylesheets]
+    return _Styles(sheets, counter_style, color_profiles, (len(logged), len(fetcher.refused)) == before)
+
+
+def _copy(counter_style: dict):
+    from weasyprint.css.counters import CounterStyle
+
+    copy = CounterStyle()
+    copy.update(counter_style)
+    return copy
+
+
+def _styles(stylesheets: tuple[str | bytes, ...], base: Path, fetcher: SandboxFetcher, fonts,
+            shared: _Shared | None, logged: dict[str, None]) -> _Styles:
+    """The page's stylesheets, parsed once for every page typeset with the same ``shared`` font
+    configuration and the same stylesheets; parsed for this page alone without one, or when their
+    parsing said anything (every page then says it, as when each page linked them)."""
+    if shared is None:
+        return _parse_styles(stylesheets, base, fetcher, fonts, logged)
+    key = (str(base), *(hashlib.sha256(css if isinstance(css, bytes) else css.encode("utf-8")).hexdigest()
+                        for css in stylesheets))  # base: the URLs in them lead into one project's folder
+    styles = shared.styles.get(key)
+    if styles is None:
+        styles = _parse_styles(stylesheets, base, fetcher, fonts, logged)
+        if styles.quiet:
+            if len(shared.styles) >= _STYLES_KEPT:
+                shared.styles.clear()
+            shared.styles[key] = styles
+    return styles
 
 
 def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: str = "",
               identifier: bytes | None = None, epoch: int | None = None, assets_key: str = "",
+              stylesheets: tuple[str | bytes, ...] = (), styles_base: Path | None = None,
               tags: bool = True) -> Typeset:
     """Typeset ``html`` to PDF bytes, with WeasyPrint's messages sorted by the policy.
+
+    ``stylesheets`` (bytes: a stylesheet file's; text: a ``<style>``'s) are the page's own, in
+    order, with URLs relative to ``styles_base`` (default: ``base_url``); given here rather than
+    linked from the page, they are parsed once a process for every page that shares them.  They
+    are WeasyPrint's "user" stylesheets: above its defaults and below any ``<style>`` or link the
+    page has itself, which is how a page that linked them alone was styled.
 
     With ``identifier`` and ``epoch`` (the time stamped into embedded fonts) set,
     the same HTML always gives the same bytes.  Documents given the same ``assets_key`` (a digest
@@ -198,9 +278,14 @@ def write_pdf(html: str, *, base_url: Path, allowed: tuple[Path, ...], variant: 
     with _weasyprint_messages() as logged, _source_date(epoch if _fonttools_subsets() else None):
         options = dict(pdf_variant=variant or None, pdf_identifier=identifier,
                        pdf_tags=tags or variant.startswith("pdf/ua"), custom_metadata=True)
-        shared = dict(font_config=_font_configuration(assets_key)) if assets_key else {}
-        document = weasyprint.HTML(string=html, base_url=str(base_url) + "/",
-                                   url_fetcher=fetcher).render(**options, **shared)
+        from weasyprint.text.fonts import FontConfiguration
+
+        shared = _shared(assets_key) if assets_key else None
+        fonts = shared.fonts if shared else FontConfiguration()
+        styles = _styles(stylesheets, styles_base or base_url, fetcher, fonts, shared, logged)
+        document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
+            stylesheets=styles.sheets, font_config=fonts, counter_style=_copy(styles.counter_style),
+            color_profiles=dict(styles.color_profiles), **options)  # copies: a page's own rules stay its own
         _plain_bookmarks(document)
         # pdftext marks Khmer glyph runs with /ActualText so that their text extracts exactly.
         pdf = pdftext.write_pdf(document, **options)
