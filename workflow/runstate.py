@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from workflow import libraries
 from workflow.model import WorkflowError
 
 RECORD = ".last-run.json"
@@ -125,7 +126,7 @@ def _versions() -> dict[str, bytes]:
     found = {}
     for library in _LIBRARIES:
         try:
-            found[f"library:{library}"] = metadata.version(library).encode()
+            found[f"library:{library}"] = libraries.version(library).encode()
         except metadata.PackageNotFoundError:
             found[f"library:{library}"] = b"-"
     return found

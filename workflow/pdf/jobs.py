@@ -26,9 +26,9 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
+from workflow import libraries
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.model import WorkflowError
 
@@ -65,7 +65,7 @@ class PdfJob:
 def engine_digest() -> str:
     """What typesets: WeasyPrint's version and the source of our typesetting modules."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(metadata.version("weasyprint").encode())
+    digest = hashlib.sha256(libraries.version("weasyprint").encode())
     for name in _ENGINE:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
