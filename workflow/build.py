@@ -221,29 +221,34 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
                 built.append((rel.slug, lang, edition_keys[lang], public, recorder, said, files))
             reviews[rel.slug] = keys.review(rel, edition_keys, {lang: report.stages.get((rel.slug, lang))
                                                                 for lang in project.languages})
+        # What does not wait for the PDFs is done while the workers typeset the last ones: the
+        # consistency check (said below, in its place) and the review pages (their editions'
+        # stages are known once planned; a PDF that fails changes its outcome, not its stage).
+        from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
+
+        inconsistent = list(qa.consistency(ws))
+        stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}
+        failed_reviews = None
+        try:
+            write_reviews(ws, renderer, report, only=stale)
+            for slug in stale:
+                cache.review_built(slug, reviews[slug])
+        except Exception as exc:  # said after the indexes', as before
+            failed_reviews = exc
     finally:
         queue.finish(write=False)  # the manifest is written below, with the editions' entries
     for slug, lang, key, public, recorder, said, files in built:
         cache.built(slug, lang, key, public, recorder.recorded[:said], recorder.recorded[said:], files, report)
     report.unchanged = pdfs.unchanged + cached_pdfs
     take_down_gone(ws, report)
-    from workflow import (
-        qa,  # qa judges with this module's judge(): imported here, not at the top
-    )
-
-    for finding in qa.consistency(ws):
+    for finding in inconsistent:
         report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
     try:
         write_indexes(ws, renderer, report, previous, cache=cache, run_key=keys.run)
     except Exception as exc:  # the editions are published; say what could not be listed
         report.failure(exc, project.relative(project.output))
-    stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}
-    try:
-        write_reviews(ws, renderer, report, only=stale)
-        for slug in stale:
-            cache.review_built(slug, reviews[slug])
-    except Exception as exc:
-        report.failure(exc, project.relative(project.output))
+    if failed_reviews is not None:
+        report.failure(failed_reviews, project.relative(project.output))
     for slug in set(reviews) - stale:
         cache.review_built(slug, reviews[slug])
     # The manifest again, now with the editions and review pages: written once they are all there.
