@@ -142,6 +142,45 @@ def test_the_parent_of_the_workers_never_imports_weasyprint(project_copy):
     assert publish(project_copy).typeset == 0
 
 
+#: A publish in a fresh interpreter: how many PDFs it typeset, whether this process (the parent)
+#: imported WeasyPrint, and whether it could have started a worker (multiprocessing imported).
+_ONE_RUN = """
+import sys
+from pathlib import Path
+from workflow import build, project
+report = build.publish(project.load(Path(sys.argv[1])), jobs=int(sys.argv[2]))
+assert report.ok, [str(f) for f in report.findings]
+print(report.typeset, any(name == "weasyprint" or name.startswith("weasyprint.") for name in sys.modules),
+      "multiprocessing" in sys.modules)
+"""
+
+
+def _one_run(root: Path, jobs: int) -> list[str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _ONE_RUN, str(root), str(jobs)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_one_changed_pdf_goes_to_the_worker_started_ahead_and_a_run_with_nothing_to_do_starts_none(project_copy):
+    publish(project_copy)
+    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.comment == "type: paragraph" and e.msgstr)
+    entry.msgstr = "Ainsi, " + entry.msgstr[0].lower() + entry.msgstr[1:]
+    po.save(str(path))
+    # One PDF, fewer than a pool pays for: the worker started as the run began typesets it (the
+    # parent has no WeasyPrint to do it with).
+    assert _one_run(project_copy, 2) == ["1", "False", "True"]
+    assert _one_run(project_copy, 2) == ["0", "False", "False"]  # nothing to do: no worker, nothing to start one
+    entry.msgstr = entry.msgstr[len("Ainsi, "):]
+    po.save(str(path))
+    assert _one_run(project_copy, 1)[:2] == ["1", "True"]  # one job at a time: typeset here
+
+
 def test_the_glyph_check_refuses_a_character_no_font_has():
     from workflow.pdf.fonts import font_paths, missing_glyphs
 

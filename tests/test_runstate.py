@@ -127,8 +127,8 @@ def test_an_edit_saved_while_a_publish_runs_is_read_by_the_next_one(project_copy
     source = project_copy / "content" / f"{BELGIUM}.md"
     build_all = build._build_all
 
-    def with_a_save_meanwhile(project, jobs):
-        report = build_all(project, jobs)
+    def with_a_save_meanwhile(project, *args):
+        report = build_all(project, *args)
         source.write_text(source.read_text(encoding="utf-8").replace("It was co-chaired", "It was jointly co-chaired"),
                           encoding="utf-8")  # saved after the run read it
         return report

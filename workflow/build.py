@@ -12,26 +12,30 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workflow import lifecycle, media, records
-from workflow.editions import current_content, gate_problems, make_edition, plan_edition, ui_tables
 from workflow.fsutil import private_tmpdir, publishing_lock, write_atomic
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.project import Project
-from workflow.render import Renderer, read_template
 from workflow.report import Outcome, Report
-from workflow.update import update_catalogs
-from workflow.workspace import Workspace, doubtful, load_workspace, save
 
 # What only a publish needs (PDF jobs, fonts, the run record, the indexes) is imported there:
-# 'status', 'check', 'update-po' and a publish with nothing to do start without it.
+# 'status', 'check', 'update-po' and a publish with nothing to do start without it.  What reads
+# and builds the editions (the workspace, the catalogs, the checks, the templates: most of a
+# second to import) is imported by each command that uses it, so that a publish knows first
+# whether it has anything to do, and starts a PDF worker, before it pays for them.
 if TYPE_CHECKING:
-    from workflow import runstate
+    from workflow import lifecycle, runstate
+    from workflow.pdf import jobs as pdfjobs
+    from workflow.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
 def edition_states(project: Project) -> tuple[dict[tuple[str, str], lifecycle.Plan], Workspace, Report]:
     """``make status``: where every edition stands, without building anything."""
+    from workflow.editions import plan_edition, ui_tables
+    from workflow.render import Renderer
+    from workflow.workspace import doubtful, load_workspace
+
     report = Report()
     ws = load_workspace(project, report)
     renderer = Renderer(ui_tables(ws, report), project.languages, project.templates)
@@ -45,6 +49,9 @@ def edition_states(project: Project) -> tuple[dict[tuple[str, str], lifecycle.Pl
 
 def update_po(project: Project) -> Report:
     """``make update-po``: templates rebuilt, catalogs merged; nothing written if nothing changed."""
+    from workflow.update import update_catalogs
+    from workflow.workspace import load_workspace
+
     report = Report()
     with publishing_lock(project.root / ".publish.lock"):
         ws = load_workspace(project, report)
@@ -68,7 +75,13 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
         before = runstate.inputs(project, fonts) if fonts is not None else None
         if before is not None and runstate.unchanged(last, runstate.digest(before), project.output):
             return _replay(last)
-        report = _build_all(project, jobs)
+        from workflow.pdf import jobs as pdfjobs  # not before: a run with nothing to do starts no process
+
+        workers = jobs or pdfjobs.default_workers()
+        # Something is to be done: a worker imports WeasyPrint meanwhile, on another core, unless
+        # the fonts are missing (then nothing is typeset: the run says why).
+        with pdfjobs.Warm(workers if fonts is not None else 1) as warm:
+            report = _build_all(project, workers, warm)
         if before is not None:
             _remember(project, fonts, before, report)
     return report
@@ -127,9 +140,10 @@ def _replay(last: runstate.LastRun) -> Report:
     return report
 
 
-def _build_all(project: Project, jobs: int | None) -> Report:
+def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None) -> Report:
     """Every stage of a publish, for every release and language; an edition whose inputs did not
-    change since it was last built is taken as it is (``workflow.buildcache``)."""
+    change since it was last built is taken as it is (``workflow.buildcache``).  The PDFs are
+    typeset by ``workers`` processes, ``warm``'s first if it has one."""
     from workflow import buildcache
     from workflow.listing import read_listing, write_indexes, write_reviews
     from workflow.pages import (
@@ -143,14 +157,17 @@ def _build_all(project: Project, jobs: int | None) -> Report:
         take_down_gone,
         write_assets,
     )
+    from workflow.editions import ui_tables
     from workflow.pdf import jobs as pdfjobs
+    from workflow.render import Renderer, read_template
+    from workflow.update import update_catalogs
+    from workflow.workspace import load_workspace
 
     report = Report()
     ws = load_workspace(project, report)
     update_catalogs(ws, report)
     renderer = Renderer(ui_tables(ws, report), project.languages, project.templates)
     ws.parses.close()  # written: its entries need not stay in memory while the editions are built
-    workers = jobs or pdfjobs.default_workers()
     try:
         assets = write_assets(project, renderer, report, workers)
     except (TypesetError, WorkflowError) as exc:
@@ -163,7 +180,7 @@ def _build_all(project: Project, jobs: int | None) -> Report:
     previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
     for finding in unusable:
         report.warn(finding.path, finding.line, finding.message)
-    queue = PdfQueue(project, pdfs, report, workers)
+    queue = PdfQueue(project, pdfs, report, workers, warm)
     built, reviews, cached_pdfs = [], {}, 0
     try:
         for rel in ws.releases:
@@ -204,29 +221,34 @@ def _build_all(project: Project, jobs: int | None) -> Report:
                 built.append((rel.slug, lang, edition_keys[lang], public, recorder, said, files))
             reviews[rel.slug] = keys.review(rel, edition_keys, {lang: report.stages.get((rel.slug, lang))
                                                                 for lang in project.languages})
+        # What does not wait for the PDFs is done while the workers typeset the last ones: the
+        # consistency check (said below, in its place) and the review pages (their editions'
+        # stages are known once planned; a PDF that fails changes its outcome, not its stage).
+        from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
+
+        inconsistent = list(qa.consistency(ws))
+        stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}
+        failed_reviews = None
+        try:
+            write_reviews(ws, renderer, report, only=stale)
+            for slug in stale:
+                cache.review_built(slug, reviews[slug])
+        except Exception as exc:  # said after the indexes', as before
+            failed_reviews = exc
     finally:
         queue.finish(write=False)  # the manifest is written below, with the editions' entries
     for slug, lang, key, public, recorder, said, files in built:
         cache.built(slug, lang, key, public, recorder.recorded[:said], recorder.recorded[said:], files, report)
     report.unchanged = pdfs.unchanged + cached_pdfs
     take_down_gone(ws, report)
-    from workflow import (
-        qa,  # qa judges with this module's judge(): imported here, not at the top
-    )
-
-    for finding in qa.consistency(ws):
+    for finding in inconsistent:
         report.warn(finding.path, finding.line, f"{finding.check}: {finding.message}")
     try:
         write_indexes(ws, renderer, report, previous, cache=cache, run_key=keys.run)
     except Exception as exc:  # the editions are published; say what could not be listed
         report.failure(exc, project.relative(project.output))
-    stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}
-    try:
-        write_reviews(ws, renderer, report, only=stale)
-        for slug in stale:
-            cache.review_built(slug, reviews[slug])
-    except Exception as exc:
-        report.failure(exc, project.relative(project.output))
+    if failed_reviews is not None:
+        report.failure(failed_reviews, project.relative(project.output))
     for slug in set(reviews) - stale:
         cache.review_built(slug, reviews[slug])
     # The manifest again, now with the editions and review pages: written once they are all there.
@@ -242,6 +264,11 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
     ``content/issued/<slug>/<lang>.v<N>.json``, then a line to ``content/approvals.tsv`` (in that
     order: a line always has its texts, and its texts their images).
     """
+    from workflow import media, records
+    from workflow.editions import current_content, gate_problems, make_edition, ui_tables
+    from workflow.render import Renderer
+    from workflow.workspace import doubtful, load_workspace, save
+
     report = Report()
     ledger = project.relative(records.ledger_path(project.content))
     if not by.strip():

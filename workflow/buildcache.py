@@ -34,6 +34,7 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
+from workflow import libraries
 from workflow import lifecycle, runstate
 from workflow.model import Finding, Release, State
 from workflow.report import Outcome, Report
@@ -91,12 +92,12 @@ class Keys:
 
         project = self.project = ws.project
         self.ws = ws
-        libraries = {}
+        versions = {}
         for library in runstate._LIBRARIES:
             try:
-                libraries[library] = metadata.version(library)
+                versions[library] = libraries.version(library)
             except metadata.PackageNotFoundError:
-                libraries[library] = "-"
+                versions[library] = "-"
         self.run = _sha(
             FORMAT, sys.version, _tree(Path(__file__).resolve().parent),
             _tree(Path(project.templates) if project.templates is not None else None),
@@ -104,7 +105,7 @@ class Keys:
             # The images an edition may show (workflow.media): a photo replaced under its name
             # changes the pages and PDFs that show it.
             _tree(project.content / "media"),
-            libraries, os.environ.get("SOURCE_DATE_EPOCH", ""), runstate._harfbuzz_subset(), assets_digest, engine,
+            versions, os.environ.get("SOURCE_DATE_EPOCH", ""), runstate._harfbuzz_subset(), assets_digest, engine,
             list(project.languages),
             {lang: [_catalog(ws.catalogs.get((lang, UI_DOMAIN))), (lang, UI_DOMAIN) in ws.broken,
                     ws.ui_errors.get(lang, 0)] for lang in project.languages})

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from workflow import build, catalog, project as project_io, qa
+from workflow import build, project as project_io
 from workflow.lifecycle import Stage
 from workflow.model import WorkflowError
 
@@ -100,6 +100,8 @@ def _summary(report: build.Report, started: float) -> None:
 
 
 def _check(project: project_io.Project, args: argparse.Namespace) -> int:
+    from workflow import qa  # the checks: only 'check' needs them here (see workflow.build)
+
     try:
         if args.files:
             checked, ok = qa.check_files(args.files, source_lang=args.source_lang, glossary_root=project.root), True
@@ -113,6 +115,8 @@ def _check(project: project_io.Project, args: argparse.Namespace) -> int:
 
 
 def _status(project: project_io.Project, form: str = "text") -> int:
+    from workflow import catalog
+
     plans, ws, report = build.edition_states(project)
     if form == "json":
         data = {"catalogs": [{"lang": lang, "catalog": domain, **asdict(catalog.stats(po))}

@@ -340,8 +340,9 @@ class PdfQueue:
     done.  ``finish`` waits for the last ones and writes the PDFs' manifest (``sections``: what
     else it holds, ``workflow.buildcache``)."""
 
-    def __init__(self, project: Project, pdfs: Typesetting, report: Report, workers: int):
-        self.project, self.pdfs, self.report, self.workers = project, pdfs, report, workers
+    def __init__(self, project: Project, pdfs: Typesetting, report: Report, workers: int,
+                 warm: pdfjobs.Warm | None = None):
+        self.project, self.pdfs, self.report, self.workers, self.warm = project, pdfs, report, workers, warm
         self.kept = dict(pdfs.manifest)
         self.left: dict[tuple[str, str], int] = {}
         self.reports: dict[tuple[str, str], Report] = {}  #: where each edition's PDFs' findings go
@@ -355,7 +356,7 @@ class PdfQueue:
             return
         if self.runner is None:  # WeasyPrint: only in the workers (or here, when they are not worth starting)
             self.progress = _progress(None)
-            self.runner = pdfjobs.Runner(self.workers, self._done_and_said)
+            self.runner = pdfjobs.Runner(self.workers, self._done_and_said, self.warm)
         for job in jobs:
             self.left[job.key] = self.left.get(job.key, 0) + 1
             self.reports[job.key] = report or self.report

@@ -41,6 +41,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
+from workflow import libraries
 from workflow.model import Meta, Release, Segment
 from workflow.po.model import Catalog, Entry
 
@@ -101,7 +102,7 @@ def code_digest() -> str:
         total.update(str(path.relative_to(package)).encode() + b"\0" + runstate._file_digest(path) + b"\0")
     for library in _READERS:
         try:
-            version = metadata.version(library)
+            version = libraries.version(library)
         except metadata.PackageNotFoundError:
             version = "-"
         total.update(f"{library}={version}\0".encode())

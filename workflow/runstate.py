@@ -14,6 +14,7 @@ a source of truth.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from workflow import libraries
 from workflow.model import WorkflowError
 
 RECORD = ".last-run.json"
@@ -90,14 +92,21 @@ def _file_digest(path: Path) -> bytes:
     return digest.digest()
 
 
-#: The names WeasyPrint's ``text/ffi.py`` loads HarfBuzz-Subset by (weasyprint==70.0).
-_HARFBUZZ_SUBSET = ("libharfbuzz-subset-0", "harfbuzz-subset", "harfbuzz-subset-0.0", "libharfbuzz-subset.so.0",
-                    "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll")
+#: The names WeasyPrint's ``text/ffi.py`` loads HarfBuzz-Subset by (weasyprint==70.0).  The
+#: answer is whether any of them loads, so the file names go first: the dynamic loader opens them
+#: at once, where a bare name makes cffi ask ``ldconfig`` in a process of its own (30 ms).
+_HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll",
+                    "libharfbuzz-subset-0", "harfbuzz-subset", "harfbuzz-subset-0.0")
 
 
+@functools.cache
 def _harfbuzz_subset() -> bool:
     """Whether WeasyPrint will find HarfBuzz-Subset: without it, PDFs are subset by fontTools
-    (other bytes) and the report carries a hint to install it, so its arrival or loss is a change."""
+    (other bytes) and the report carries a hint to install it, so its arrival or loss is a change.
+
+    Asked once a process (cffi's set-up alone is 70 ms): a run's record says what the run found
+    as it began, and a library installed or removed meanwhile is seen by the next run, which
+    then differs from the record and does everything again."""
     import cffi
 
     ffi = cffi.FFI()
@@ -108,6 +117,29 @@ def _harfbuzz_subset() -> bool:
         except OSError:
             continue
     return False
+
+
+def _key(project, path: Path) -> str:
+    """``project.relative(path)``, without its path arithmetic (a third of ``inputs``' time) for
+    what ``_walk`` finds under the project's resolved root: the name under it, as it is spelt."""
+    root = str(project.root)
+    text = str(path)
+    if os.sep == "/" and text.startswith(root + "/") and os.path.abspath(text) == text:
+        return text[len(root) + 1:]
+    return project.relative(path)
+
+
+@functools.cache
+def _versions() -> dict[str, bytes]:
+    """The libraries' versions, read once a process (as ``_harfbuzz_subset``: this process runs
+    the code it loaded, whatever is installed meanwhile)."""
+    found = {}
+    for library in _LIBRARIES:
+        try:
+            found[f"library:{library}"] = libraries.version(library).encode()
+        except metadata.PackageNotFoundError:
+            found[f"library:{library}"] = b"-"
+    return found
 
 
 def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
@@ -122,16 +154,12 @@ def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
         for path in _walk(folder):
             if path.suffix in (".pyc", ".mo") or "__pycache__" in path.parts:
                 continue
-            found[project.relative(path) if folder is not package else f"package:{path.relative_to(folder)}"] = \
+            found[_key(project, path) if folder is not package else f"package:{path.relative_to(folder)}"] = \
                 _file_digest(path)
     found["pyproject.toml"] = _file_digest(project.root / "pyproject.toml")
     for name, path in sorted(fonts.items()):
         found[f"font:{name}"] = path.name.encode()
-    for library in _LIBRARIES:
-        try:
-            found[f"library:{library}"] = metadata.version(library).encode()
-        except metadata.PackageNotFoundError:
-            found[f"library:{library}"] = b"-"
+    found.update(_versions())
     found["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").encode()
     found["harfbuzz-subset"] = b"%d" % _harfbuzz_subset()
     return found

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from babel import Locale
-from babel.dates import format_date, get_month_names
-
-from workflow.lang import khmer
+# Babel and the Khmer module are imported where dates, digits and names are written: loading a
+# project checks its languages here, and a publish with nothing to do needs nothing more.
 
 #: Babel locale used for each language's dates and names.  British English
 #: writes "7 February 2024", as the ministry does.
@@ -40,6 +38,8 @@ def localize_digits(text: str, lang: str) -> str:
     >>> localize_digits("7 2024", "km")
     '៧ ២០២៤'
     """
+    from workflow.lang import khmer
+
     return khmer.to_khmer_digits(text) if lang == "km" else text
 
 
@@ -59,6 +59,8 @@ def long_date(day: _dt.date, lang: str) -> str:
     >>> long_date(_dt.date(2024, 2, 7), "km")
     'ថ្ងៃទី៧ ខែកុម្ភៈ ឆ្នាំ២០២៤'
     """
+    from babel.dates import format_date, get_month_names
+
     if check(lang) == "km":
         month = get_month_names("wide", locale=BABEL_LOCALES["km"])[day.month]
         return localize_digits(f"ថ្ងៃទី{day.day} ខែ{month} ឆ្នាំ{day.year}", lang)
@@ -106,6 +108,8 @@ def place_and_date_text(day: _dt.date, lang: str, place: str = "") -> str:
 
 def language_name(lang: str, in_lang: str | None = None) -> str:
     """The language's name, in its own language by default ("ខ្មែរ", "English", "français")."""
+    from babel import Locale
+
     locale = Locale.parse(BABEL_LOCALES[check(lang)])
     target = Locale.parse(BABEL_LOCALES[check(in_lang or lang)])
     name = locale.get_language_name(target) or lang

@@ -37,7 +37,6 @@ import sys
 import tarfile
 import tempfile
 import unicodedata
-from importlib import metadata
 from struct import error as struct_error
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from pathlib import Path
 
 import fontpkg
 
+from workflow import libraries
 from workflow.model import TypesetError
 
 
@@ -151,7 +151,7 @@ def instance_bytes(variable: bytes, weight: int) -> bytes:
 def _source_digest(variable: Path) -> str:
     """What names a variable font's instances: its bytes and the instancer's version (another
     fontTools may make other bytes).  Read once a process, whatever the number of its faces."""
-    data = variable.read_bytes() + f"fonttools={metadata.version('fonttools')}".encode()
+    data = variable.read_bytes() + f"fonttools={libraries.version('fonttools')}".encode()
     return hashlib.sha256(data).hexdigest()[:20]
 
 
@@ -212,7 +212,7 @@ def _unpacked(packed: PackedFile) -> bytes:
 
 def _packed_digest(packed: PackedFile) -> str:
     """What names a packed file in the cache: the pin, the file and the converter's version."""
-    key = f"{packed.package.integrity}\0{packed.member}\0fonttools={metadata.version('fonttools')}"
+    key = f"{packed.package.integrity}\0{packed.member}\0fonttools={libraries.version('fonttools')}"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 

@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
+from workflow import libraries
 from workflow.fsutil import MAX_RECORD_BYTES, read_input
 from workflow.model import WorkflowError
+
+log = logging.getLogger(__name__)
 
 MANIFEST = ".manifest.json"
 #: Fewest PDFs per worker for a pool to be worth starting.
@@ -67,7 +70,7 @@ class PdfJob:
 def engine_digest() -> str:
     """What typesets: WeasyPrint's version and the source of our typesetting modules."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(metadata.version("weasyprint").encode())
+    digest = hashlib.sha256(libraries.version("weasyprint").encode())
     for name in _ENGINE:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
@@ -161,14 +164,20 @@ class Runner:
     A worker costs about a second to start (it imports WeasyPrint and builds its font
     configuration) and a PDF about a quarter of one: the pool starts only once enough jobs are
     waiting for it to pay (``JOBS_PER_WORKER`` a worker); fewer are typeset here, at the end.
+    A worker started ahead of the jobs (``Warm``) has paid already: every job goes to it, and
+    the other workers start only once enough jobs are planned for them to pay.
     """
 
-    def __init__(self, workers: int, done: Callable[[PdfJob, object], None]):
+    def __init__(self, workers: int, done: Callable[[PdfJob, object], None], warm: Warm | None = None):
         self.workers, self.done = max(1, workers), done
         self.waiting: list[PdfJob] = []  #: planned, not yet handed to a pool (before it starts)
-        self.running: deque[tuple[PdfJob, Future]] = deque()
-        self.pool: ProcessPoolExecutor | None = None
+        self.running: deque[tuple[PdfJob, Future, ProcessPoolExecutor]] = deque()
+        self.pools: list[tuple[ProcessPoolExecutor, int]] = []  #: each pool and how many workers it has
         self.hint: Future | None = None  #: the workers' ``typeset.speed_hint()``, asked once
+        self.planned = 0  #: jobs submitted so far
+        if self.workers > 1 and warm is not None and warm.pool is not None:
+            self.pools.append((warm.pool, 1))
+            self.hint = warm.hint
 
     def __enter__(self) -> Runner:
         return self
@@ -178,38 +187,50 @@ class Runner:
             if exc_info[0] is None:
                 self.close()
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-                self.pool = None
+            pools, self.pools = self.pools, []
+            for pool, _ in pools:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, job: PdfJob) -> None:
         if self.workers == 1:
             self.done(job, _attempt(job))
             return
-        if self.pool is None:
+        self.planned += 1
+        if self.planned == 2 * JOBS_PER_WORKER:  # enough jobs for every worker to pay for its start
+            self._start()
+        if not self.pools:
             self.waiting.append(job)
-            if len(self.waiting) >= 2 * JOBS_PER_WORKER:
-                self._start()
             return
         self._send(job)
 
     def _start(self) -> None:
+        """The pool of every worker, or of those a warm one lacks."""
+        started = sum(count for _, count in self.pools)
+        if started >= self.workers:
+            return
         context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
-        self.hint = self.pool.submit(_speed_hint)  # the workers have WeasyPrint loaded; the parent need not
+        pool = ProcessPoolExecutor(max_workers=self.workers - started, mp_context=context, initializer=_warm)
+        self.pools.append((pool, self.workers - started))
+        if self.hint is None:
+            self.hint = pool.submit(_speed_hint)  # the workers have WeasyPrint loaded; the parent need not
         waiting, self.waiting = self.waiting, []
         for job in waiting:
             self._send(job)
 
     def _send(self, job: PdfJob) -> None:
-        self.running.append((job, self.pool.submit(_typeset, job)))
+        pool = min(self.pools, key=lambda item: self._load(item[0]) / item[1])[0]  # the least busy worker's
+        self.running.append((job, pool.submit(_typeset, job), pool))
         # Results are taken in order as soon as they are there; beyond a few jobs a worker, the
         # planning waits for the oldest (memory stays flat: no backlog of HTML or PDFs).
-        while self.running and (self.running[0][1].done() or len(self.running) > 2 * self.workers):
+        workers = sum(count for _, count in self.pools)
+        while self.running and (self.running[0][1].done() or len(self.running) > 2 * workers):
             self._take()
 
+    def _load(self, pool: ProcessPoolExecutor) -> int:
+        return sum(1 for _, _, used in self.running if used is pool)
+
     def _take(self) -> None:
-        job, future = self.running.popleft()
+        job, future, _ = self.running.popleft()
         try:
             result = future.result()
         except Exception as exc:  # a TypesetError, or a worker that died: reported for this PDF alone
@@ -218,7 +239,7 @@ class Runner:
 
     def close(self) -> None:
         """Every job submitted is done (and ``done`` called) when this returns."""
-        if self.pool is None:
+        if not self.pools:
             for job in self.waiting:  # too few for a pool to pay
                 self.done(job, _attempt(job))
             self.waiting = []
@@ -234,6 +255,38 @@ class Runner:
             except Exception:  # a worker that died: its PDFs say so; a hint is not worth another error
                 return None
         return _speed_hint()
+
+
+class Warm:
+    """One worker started as soon as a run knows it has work to do, before it knows which PDFs:
+    it imports WeasyPrint (most of a second) while this process reads the project and plans the
+    editions, and the first PDFs go to it (``Runner``).  Nothing is started for one job at a time
+    (``workers`` 1: everything is typeset here), nor when no process can be started (then the
+    runner decides as it would without it).  Leaving the ``with`` ends the worker, waiting for it
+    if it is still starting: a run that typesets nothing pays that wait, at most, never a wrong PDF."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.hint: Future | None = None
+
+    def __enter__(self) -> Warm:
+        if self.workers > 1:
+            context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_warm)
+            try:
+                self.hint = pool.submit(_speed_hint)  # starts the worker now, and asks it once
+            except (OSError, RuntimeError) as exc:  # no process could be started: the runner decides later
+                log.debug("no worker started ahead of the PDFs: %s", exc)
+                pool.shutdown(wait=False, cancel_futures=True)
+                return self
+            self.pool = pool
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)  # a runner that took it over shut it already
+            self.pool = None
 
 
 def _speed_hint() -> str | None:
