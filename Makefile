@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	  { echo "$(PYTHON) cannot create a virtual environment: on Debian/Ubuntu, apt-get install python3-venv" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@# Compiled once, as an install from a wheel is: where PYTHONDONTWRITEBYTECODE is set (CI, some
+	@# containers) every run would otherwise compile the package again (0.16 s of each start).
+	$(BIN)/python -m compileall -q workflow
 	@# The fonts, once per machine: Noto's static faces, and Moul and Battambang from the npm registry
 	@# (pinned, sha512 checked; workflow/pdf/fonts.py). A publish makes any that are missing too.
 	$(BIN)/python -m workflow.pdf.fonts
