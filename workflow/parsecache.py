@@ -108,44 +108,48 @@ def code_digest() -> str:
     return total.hexdigest()
 
 
-def _read_file(path: Path) -> bytes | None:
-    """The cache file's bytes, or None: only a regular file (never through a link, never a
-    pipe), no bigger than ``_MAX_BYTES``, in a real folder."""
+def _read_entries(path: Path, code: str) -> dict[str, bytes]:
+    """The entries of the cache file when this code made it; empty for anything else.
+
+    Only a regular file (never through a link, never a pipe), no bigger than ``_MAX_BYTES``, in
+    a real folder, is read, and it is unpickled as it is read: the file's bytes are never held
+    beside the entries they hold (some 24 MB each at a thousand releases)."""
     try:
         if not stat.S_ISDIR(os.lstat(path.parent).st_mode):
-            return None  # a link or a file where the folder should be: not ours
+            return {}  # a link or a file where the folder should be: not ours
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES:
-            return None
-        chunks, total = [], 0
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > _MAX_BYTES:
-                return None
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-def _parse_entries(data: bytes | None, code: str) -> dict[str, bytes]:
-    """The entries of a cache file made by this code; empty for anything else."""
-    header = _MAGIC + code.encode() + b"\n"
-    if data is None or not data.startswith(header):
         return {}
+    header = _MAGIC + code.encode() + b"\n"
     try:
-        table = _loads(data[len(header):], _Plain)
-    except Exception:  # truncated or damaged: whatever unpickling raises, the cache is unused
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES or handle.read(len(header)) != header:
+                return {}
+            table = _Plain(_Bounded(handle, _MAX_BYTES - len(header))).load()
+    except Exception:  # unreadable, truncated or damaged: whatever unpickling raises, the cache is unused
         return {}
     if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, bytes) for k, v in table.items()):
         return {}
     return table
+
+
+class _Bounded(io.RawIOBase):
+    """A file read no further than ``left`` bytes (one that grows while it is read stays bounded)."""
+
+    def __init__(self, handle: io.BufferedReader, left: int):
+        super().__init__()
+        self.handle, self.left = handle, left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.left <= 0:
+            raise OSError("the parse cache is larger than it may be")
+        count = self.handle.readinto(memoryview(buffer)[: self.left])
+        self.left -= count
+        return count
 
 
 def _is_release(value: object) -> bool:
@@ -205,7 +209,7 @@ class ParseCache:
     def __init__(self, root: Path | None):
         self.path = None if root is None else Path(root) / FOLDER / NAME
         self.code = code_digest() if root is not None else ""
-        self._found = _parse_entries(_read_file(self.path), self.code) if self.path is not None else {}
+        self._found = _read_entries(self.path, self.code) if self.path is not None else {}
         self._now: dict[str, tuple[str, bytes]] = {}  #: name → (key, pickled value), this run's entries
         self._missed = False  #: something was parsed this run
         self._saved: frozenset[str] = frozenset()  #: the keys the file holds since this run wrote it
@@ -278,13 +282,16 @@ class ParseCache:
         table = {key: blob for key, blob in self._now.values()}
         if self.path is None or not self._missed or frozenset(table) == self._saved:
             return
-        from workflow.fsutil import write_atomic
+        from workflow.fsutil import write_atomic_streamed
 
-        data = _MAGIC + self.code.encode() + b"\n" + pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+        def dump(handle) -> None:  # pickled into the file: never a second copy of the entries in memory
+            handle.write(_MAGIC + self.code.encode() + b"\n")
+            pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
         try:
             if os.path.lexists(self.path.parent) and not stat.S_ISDIR(os.lstat(self.path.parent).st_mode):
                 raise NotADirectoryError(f"{self.path.parent} is not a folder")
-            write_atomic(self.path, data, scratch=project.scratch)
+            write_atomic_streamed(self.path, dump, scratch=project.scratch)
         except OSError as exc:
             log.info("the parse cache %s could not be written (%s): the next run parses everything again",
                      project.relative(self.path), exc.strerror or exc)
