@@ -334,6 +334,12 @@ class ParseCache:
         self._file, self._spool, self._found, self._now, self._missed = None, None, {}, {}, False
         self.path = None
 
+    def __del__(self) -> None:  # 'status', 'check', 'update-po' never close theirs: no open file left behind
+        try:
+            self.close()
+        except Exception:  # never raised out of a finalizer
+            pass
+
     def save(self, project) -> None:
         """Write this run's entries, when something was parsed and they are not written yet
         (never an error: a cache that cannot be written only means the next run parses again).
