@@ -265,7 +265,6 @@ class ParseCache:
             with source.getbuffer() as view:
                 blob = bytes(view[offset:offset + length])
         else:
-            source.flush()
             blob = os.pread(source.fileno(), length, offset)
         if len(blob) != length:
             raise OSError("the parse cache is shorter than its index says")
@@ -299,7 +298,7 @@ class ParseCache:
             if self._spool is None:
                 self._spool = _spool()
             offset = self._spool.seek(0, os.SEEK_END)
-            self._spool.write(blob)
+            _write_all(self._spool, blob)
         except Exception as exc:  # not picklable, or no room for it: simply not cached
             log.debug("%s is not cached: %s", name, exc)
             return
@@ -329,8 +328,11 @@ class ParseCache:
         judged the templates' strings, nothing more is parsed through here.  Later calls parse
         without caching; ``save`` writes nothing."""
         for handle in (self._file, self._spool):
-            if handle is not None:
-                handle.close()
+            try:
+                if handle is not None:
+                    handle.close()
+            except OSError:  # never an error: a cache is only an optimisation
+                pass
         self._file, self._spool, self._found, self._now, self._missed = None, None, {}, {}, False
         self.path = None
 
@@ -365,8 +367,19 @@ class ParseCache:
 
 def _spool() -> BinaryIO:
     """Where a run's new entries wait to be written: a temporary file (the system's temporary
-    folder; gone with the process), or memory when none can be made."""
+    folder; gone with the process), or memory when none can be made.  Unbuffered: an entry that
+    cannot be written (a full disk, ``ulimit -f``) fails where it is stored, and is not cached."""
     try:
-        return tempfile.TemporaryFile(prefix="parses-")
+        return tempfile.TemporaryFile(prefix="parses-", buffering=0)
     except OSError:
         return io.BytesIO()  # type: ignore[return-value]
+
+
+def _write_all(handle: BinaryIO, data: bytes) -> None:
+    """All of ``data``, however many writes it takes (an unbuffered file may take part of it)."""
+    view = memoryview(data)
+    while view:
+        written = handle.write(view)
+        if not written:
+            raise OSError("nothing could be written")
+        view = view[written:]
