@@ -9,7 +9,7 @@ import time
 import pytest
 
 from workflow.fsutil import (MAX_CATALOG_BYTES, RefusedInput, publishing_lock, read_input, remove_stale_temporaries,
-                             write_atomic)
+                             write_atomic, write_atomic_streamed)
 
 
 def test_write_atomic_writes_only_when_the_bytes_change(tmp_path):
@@ -38,6 +38,40 @@ def test_write_atomic_keeps_permissions_and_new_files_follow_the_umask(tmp_path)
     finally:
         os.umask(umask)
     assert fresh.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_streamed_write_is_written_only_when_its_bytes_change(tmp_path):
+    """Compared a block at a time: bytes that differ only past the first block, or only in
+    length, are still a change; the same bytes leave the file (and its time) as they were."""
+    path, scratch = tmp_path / "cache" / "big.bin", tmp_path / ".publish-tmp"
+    big = os.urandom(3 * (1 << 20) + 5)
+    assert write_atomic_streamed(path, lambda handle: handle.write(big), scratch=scratch)
+    assert path.read_bytes() == big
+    path.chmod(0o640)
+    before = path.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert not write_atomic_streamed(path, lambda handle: handle.write(big), scratch=scratch)
+    assert path.stat().st_mtime_ns == before
+    assert not write_atomic(path, big)  # the same block-wise comparison for bytes in memory
+    changed = big[:-1] + bytes([big[-1] ^ 1])
+    assert write_atomic_streamed(path, lambda handle: handle.write(changed), scratch=scratch)
+    assert path.read_bytes() == changed and path.stat().st_mode & 0o777 == 0o640
+    assert write_atomic_streamed(path, lambda handle: handle.write(changed[:-1]), scratch=scratch)
+    assert path.read_bytes() == changed[:-1]
+    assert list(scratch.iterdir()) == [] and [p.name for p in path.parent.iterdir()] == ["big.bin"]
+
+
+def test_a_streamed_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path):
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"old")
+
+    def half(handle):
+        handle.write(b"half")
+        raise OSError("the disk is full")
+
+    with pytest.raises(OSError):
+        write_atomic_streamed(path, half)
+    assert path.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["big.bin"]
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

@@ -9,6 +9,7 @@ again, never an error.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import shutil
@@ -99,13 +100,31 @@ def test_a_cache_that_cannot_be_used_means_parsing_again(root, damage):
     elif damage == "other code":
         data = parsecache._MAGIC + b"0" * 64 + b"\n" + data[len(header):]
     else:
-        table = pickle.loads(data[len(header):])
+        handle, index = parsecache._read_index(cache_file(root), parsecache.code_digest())
+        handle.close()
         value = "not a parse" if damage == "wrong types" else shutil.rmtree  # a global it must never load
-        data = header + pickle.dumps({key: pickle.dumps(value) for key in table})
+        written = io.BytesIO()
+        parsecache._write(written, parsecache.code_digest(), ((key, pickle.dumps(value)) for key in index))
+        data = written.getvalue()
     cache_file(root).write_bytes(data)
     again, parsed = update(root)
     assert again == said and parsed == first
     assert update(root)[1] == {}  # written anew, whole
+
+
+def test_a_damaged_entry_alone_is_parsed_again(root):
+    """Entries are read from the file one by one, when they are asked for: one whose bytes are
+    damaged is parsed again, the others are still used."""
+    update(root)
+    handle, index = parsecache._read_index(cache_file(root), parsecache.code_digest())
+    handle.close()
+    offset, length = min(index.values())
+    data = bytearray(cache_file(root).read_bytes())
+    data[offset:offset + length] = b"\0" * length
+    cache_file(root).write_bytes(bytes(data))
+    parsed = update(root)[1]
+    assert len(parsed) == 1 and sum(parsed.values()) == 1
+    assert update(root)[1] == {}
 
 
 def test_a_folder_in_place_of_the_cache_file(root):

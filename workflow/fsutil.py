@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -25,6 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from workflow.model import WorkflowError
 
@@ -295,7 +297,82 @@ def _holds(path: Path, data: bytes) -> tuple[bool, int | None]:
         if info.st_size != len(data):
             return False, mode
         with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(len(data) + 1) == data, mode
+            return _same_bytes(handle, io.BytesIO(data)), mode
+    except OSError:
+        return False, None
+    finally:
+        os.close(fd)
+
+
+def _same_bytes(one: BinaryIO, other: BinaryIO) -> bool:
+    """Whether two files hold the same bytes, read a block at a time: comparing a file of tens of
+    megabytes (the parse cache) must not hold another copy of it."""
+    while True:
+        block = one.read(_MB)
+        if block != other.read(_MB):
+            return False
+        if not block:
+            return True
+
+
+def write_atomic_streamed(path: Path, write: Callable[[BinaryIO], None], *, scratch: Path | None = None) -> bool:
+    """:func:`write_atomic` for bytes too many to hold in memory at once (the parse cache: some
+    24 MB at a thousand releases, which a ``bytes`` would hold beside the values it is made of):
+    ``write`` writes them to the temporary file, which replaces ``path`` unless ``path`` already
+    holds exactly those bytes (then nothing changes, and it returns False)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = path.parent
+    if scratch is not None and _same_file_system(Path(scratch), path.parent):
+        folder = Path(scratch)
+    try:
+        written = _stream_and_replace(path, write, folder)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV or folder == path.parent:
+            raise
+        # Another mount of the same file system (a bind mount): scratch beside the file instead.
+        written = _stream_and_replace(path, write, path.parent)
+    if written:
+        _fsync_directory(path.parent)
+    return written
+
+
+def _stream_and_replace(path: Path, write: Callable[[BinaryIO], None], folder: Path) -> bool:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            write(handle)
+            handle.flush()
+            handle.seek(0)
+            same, mode = _holds_file(path, handle)
+            if same:
+                Path(tmp).unlink()
+                return False
+            os.fchmod(handle.fileno(), 0o666 & ~_umask() if mode is None else mode)
+            os.fsync(handle.fileno())
+        _before_replace(path)
+        os.replace(tmp, path)
+        return True
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _holds_file(path: Path, handle: BinaryIO) -> tuple[bool, int | None]:
+    """:func:`_holds`, for bytes in a file (read from where it stands)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False, None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return False, None
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_size != os.fstat(handle.fileno()).st_size:
+            return False, mode
+        with os.fdopen(os.dup(fd), "rb") as old:
+            return _same_bytes(old, handle), mode
     except OSError:
         return False, None
     finally:

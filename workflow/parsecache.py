@@ -13,6 +13,10 @@ made it (``code_digest``: this package's source and templates, Python's version,
 the libraries the readers use), so any change of code makes it unused.  The file holds only the
 entries of the last run that wrote it (bounded: one entry a file read, the written catalogs'
 new parse instead of the old one) and is written, atomically, only when something was parsed.
+It is the entries' pickled values one after the other, then an index of where each is (read
+first, alone), so that a run reads an entry only when it asks for it and never holds them all:
+its new entries wait in a temporary file, and the cache file is written from there, one entry
+at a time (at a thousand releases the entries are some 36 MB).
 
 A cache is an optimisation, never a source of truth: a missing, damaged, truncated,
 foreign-version or unreadable file, a folder or a link in its place, an entry of the wrong
@@ -35,11 +39,12 @@ import os
 import pickle
 import stat
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from workflow import libraries
 from workflow.model import Meta, Release, Segment
@@ -49,7 +54,9 @@ log = logging.getLogger(__name__)
 
 FOLDER = ".workflow-cache"
 NAME = "parses.pickle"
-_MAGIC = b"mfaic-workflow parse cache 1\n"
+_MAGIC = b"mfaic-workflow parse cache 2\n"
+#: The bytes at the end of the file that say where its index starts.
+_TAIL = 8
 #: Far above what a project of thousands of releases needs; a larger file is not read.
 _MAX_BYTES = 512 * 1024 * 1024
 #: The libraries whose version changes what the readers produce.
@@ -109,44 +116,73 @@ def code_digest() -> str:
     return total.hexdigest()
 
 
-def _read_file(path: Path) -> bytes | None:
-    """The cache file's bytes, or None: only a regular file (never through a link, never a
-    pipe), no bigger than ``_MAX_BYTES``, in a real folder."""
+def _read_index(path: Path, code: str) -> tuple[BinaryIO | None, dict[str, tuple[int, int]]]:
+    """The cache file, open, and where each of its entries is in it (offset, length), when this
+    code made it; (None, {}) for anything else.
+
+    Only a regular file (never through a link, never a pipe), no bigger than ``_MAX_BYTES``, in
+    a real folder, is used.  Only its index is read now; an entry's bytes are read when a run asks
+    for it: a thousand releases' entries (some 36 MB) are never held in memory all at once."""
     try:
         if not stat.S_ISDIR(os.lstat(path.parent).st_mode):
-            return None  # a link or a file where the folder should be: not ours
+            return None, {}  # a link or a file where the folder should be: not ours
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        return None
+        return None, {}
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES:
-            return None
-        chunks, total = [], 0
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > _MAX_BYTES:
-                return None
-        return b"".join(chunks)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None, {}
+        handle = os.fdopen(fd, "rb")
     except OSError:
-        return None
-    finally:
         os.close(fd)
-
-
-def _parse_entries(data: bytes | None, code: str) -> dict[str, bytes]:
-    """The entries of a cache file made by this code; empty for anything else."""
-    header = _MAGIC + code.encode() + b"\n"
-    if data is None or not data.startswith(header):
-        return {}
+        return None, {}
     try:
-        table = _loads(data[len(header):], _Plain)
-    except Exception:  # truncated or damaged: whatever unpickling raises, the cache is unused
-        return {}
-    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, bytes) for k, v in table.items()):
-        return {}
-    return table
+        index = _index_of(handle, _MAGIC + code.encode() + b"\n")
+    except Exception:  # unreadable, truncated or damaged: whatever unpickling raises, the cache is unused
+        index = None
+    if index is None:
+        handle.close()
+        return None, {}
+    return handle, index
+
+
+def _index_of(handle: BinaryIO, header: bytes) -> dict[str, tuple[int, int]] | None:
+    """The index at the end of a cache file (see ``_write``), checked: every entry inside the file."""
+    info = os.fstat(handle.fileno())
+    size = info.st_size
+    if not stat.S_ISREG(info.st_mode) or size > _MAX_BYTES or size < len(header) + _TAIL:
+        return None
+    if os.pread(handle.fileno(), len(header), 0) != header:
+        return None
+    start = int.from_bytes(os.pread(handle.fileno(), _TAIL, size - _TAIL), "big")
+    if not len(header) <= start <= size - _TAIL:
+        return None
+    index = _loads(os.pread(handle.fileno(), size - _TAIL - start, start), _Plain)
+    if not isinstance(index, dict):
+        return None
+    for key, place in index.items():
+        if not (isinstance(key, str) and isinstance(place, tuple) and len(place) == 2
+                and all(type(n) is int for n in place)):
+            return None
+        offset, length = place
+        if not (len(header) <= offset and 0 <= length and offset + length <= start):
+            return None
+    return index
+
+
+def _write(handle: BinaryIO, code: str, entries: Iterable[tuple[str, bytes]]) -> None:
+    """A cache file: the header, each entry's pickled value one after the other, the index (a
+    pickled ``{key: (offset, length)}``), and where the index starts (``_TAIL`` bytes, big-endian)."""
+    header = _MAGIC + code.encode() + b"\n"
+    handle.write(header)
+    index, offset = {}, len(header)
+    for key, blob in entries:
+        handle.write(blob)
+        index[key] = (offset, len(blob))
+        offset += len(blob)
+    handle.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    handle.write(offset.to_bytes(_TAIL, "big"))
 
 
 def _is_release(value: object) -> bool:
@@ -201,13 +237,20 @@ def _capturing(parse: Callable[[], T]) -> tuple[T, list[logging.LogRecord]]:
 
 
 class ParseCache:
-    """The parses of one run: those found in the cache file, and those made now."""
+    """The parses of one run: those found in the cache file, and those made now.
+
+    An entry's pickled bytes stay where they are, in the cache file (found there) or in a
+    temporary file (made now), and are read back only when they are used or written: the
+    memory a run's parses keep here does not grow with the project (36 MB at a thousand
+    releases, when they were held as ``bytes``)."""
 
     def __init__(self, root: Path | None):
         self.path = None if root is None else Path(root) / FOLDER / NAME
         self.code = code_digest() if root is not None else ""
-        self._found = _parse_entries(_read_file(self.path), self.code) if self.path is not None else {}
-        self._now: dict[str, tuple[str, bytes]] = {}  #: name → (key, pickled value), this run's entries
+        self._file, self._found = _read_index(self.path, self.code) if self.path is not None else (None, {})
+        self._spool: BinaryIO | None = None  #: this run's new entries, one after the other
+        #: name → (key, in the spool (else in the cache file), offset, length): this run's entries
+        self._now: dict[str, tuple[str, bool, int, int]] = {}
         self._missed = False  #: something was parsed this run
         self._saved: frozenset[str] = frozenset()  #: the keys the file holds since this run wrote it
 
@@ -215,16 +258,29 @@ class ParseCache:
     def _key(kind: str, name: str, data: bytes) -> str:
         return hashlib.sha256(f"{kind}\0{name}\0".encode() + data).hexdigest()
 
+    def _blob(self, spooled: bool, offset: int, length: int) -> bytes:
+        source = self._spool if spooled else self._file
+        if source is None:
+            raise OSError("the parse cache is closed")
+        if isinstance(source, io.BytesIO):  # no temporary file could be made
+            with source.getbuffer() as view:
+                blob = bytes(view[offset:offset + length])
+        else:
+            blob = os.pread(source.fileno(), length, offset)
+        if len(blob) != length:
+            raise OSError("the parse cache is shorter than its index says")
+        return blob
+
     def _get(self, kind: str, name: str, data: bytes, parse: Callable[[], T], valid: Callable[[object], bool]) -> T:
         key = self._key(kind, name, data)
-        blob = self._found.get(key)
-        if blob is not None:
+        place = self._found.get(key)
+        if place is not None:
             try:
-                value = _loads(blob)
+                value = _loads(self._blob(False, *place))
             except Exception:  # a damaged entry: parsed again below
                 value = None
             if valid(value):
-                self._now[f"{kind}\0{name}"] = (key, blob)
+                self._now[f"{kind}\0{name}"] = (key, False, *place)
                 return value  # type: ignore[return-value]
         return self._parse(kind, name, key, parse)
 
@@ -240,10 +296,14 @@ class ParseCache:
         # Pickled now, before any stage can change the value it returns (a merge edits a catalog).
         try:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # not picklable: simply not cached
+            if self._spool is None:
+                self._spool = _spool()
+            offset = self._spool.seek(0, os.SEEK_END)
+            _write_all(self._spool, blob)
+        except Exception as exc:  # not picklable, or no room for it: simply not cached
             log.debug("%s is not cached: %s", name, exc)
             return
-        self._now[f"{kind}\0{name}"] = (key, blob)
+        self._now[f"{kind}\0{name}"] = (key, True, offset, len(blob))
         self._missed = True
 
     def release(self, data: bytes, name: str, slug: str, parse: Callable[[], ReleaseParse]) -> ReleaseParse:
@@ -265,29 +325,62 @@ class ParseCache:
         self._store("catalog", name, self._key("catalog", name, data), value)
 
     def close(self) -> None:
-        """Let go of the entries (about 24 KB a release, kept as pickled bytes): once a publish has
-        read its workspace, merged its catalogs and judged the templates' strings, nothing more is
-        parsed through here, and at a thousand releases they would stay in memory all run.  Later
-        calls parse without caching; ``save`` writes nothing."""
-        self._found, self._now, self._missed = {}, {}, False
+        """Let go of the entries: once a publish has read its workspace, merged its catalogs and
+        judged the templates' strings, nothing more is parsed through here.  Later calls parse
+        without caching; ``save`` writes nothing."""
+        for handle in (self._file, self._spool):
+            try:
+                if handle is not None:
+                    handle.close()
+            except OSError:  # never an error: a cache is only an optimisation
+                pass
+        self._file, self._spool, self._found, self._now, self._missed = None, None, {}, {}, False
         self.path = None
+
+    def __del__(self) -> None:  # 'status', 'check', 'update-po' never close theirs: no open file left behind
+        try:
+            self.close()
+        except Exception:  # never raised out of a finalizer
+            pass
 
     def save(self, project) -> None:
         """Write this run's entries, when something was parsed and they are not written yet
         (never an error: a cache that cannot be written only means the next run parses again).
         Called once the workspace is read, and again once the templates are."""
-        table = {key: blob for key, blob in self._now.values()}
+        table = {key: (spooled, offset, length) for key, spooled, offset, length in self._now.values()}
         if self.path is None or not self._missed or frozenset(table) == self._saved:
             return
-        from workflow.fsutil import write_atomic
+        from workflow.fsutil import write_atomic_streamed
 
-        data = _MAGIC + self.code.encode() + b"\n" + pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+        def dump(handle: BinaryIO) -> None:  # one entry at a time: never all of them in memory
+            _write(handle, self.code, ((key, self._blob(*place)) for key, place in table.items()))
+
         try:
             if os.path.lexists(self.path.parent) and not stat.S_ISDIR(os.lstat(self.path.parent).st_mode):
                 raise NotADirectoryError(f"{self.path.parent} is not a folder")
-            write_atomic(self.path, data, scratch=project.scratch)
+            write_atomic_streamed(self.path, dump, scratch=project.scratch)
         except OSError as exc:
             log.info("the parse cache %s could not be written (%s): the next run parses everything again",
                      project.relative(self.path), exc.strerror or exc)
             return
         self._saved = frozenset(table)
+
+
+def _spool() -> BinaryIO:
+    """Where a run's new entries wait to be written: a temporary file (the system's temporary
+    folder; gone with the process), or memory when none can be made.  Unbuffered: an entry that
+    cannot be written (a full disk, ``ulimit -f``) fails where it is stored, and is not cached."""
+    try:
+        return tempfile.TemporaryFile(prefix="parses-", buffering=0)
+    except OSError:
+        return io.BytesIO()  # type: ignore[return-value]
+
+
+def _write_all(handle: BinaryIO, data: bytes) -> None:
+    """All of ``data``, however many writes it takes (an unbuffered file may take part of it)."""
+    view = memoryview(data)
+    while view:
+        written = handle.write(view)
+        if not written:
+            raise OSError("nothing could be written")
+        view = view[written:]
