@@ -44,13 +44,19 @@ def test_a_publish_with_nothing_to_do_typesets_nothing_and_writes_nothing(projec
     assert {p: p.stat().st_mtime_ns for p in (project_copy / "output").rglob("*") if p.is_file()} == before
 
 
-def test_one_french_entry_rebuilds_that_edition_and_the_pages_that_show_it(project_copy):
-    publish(project_copy)
-    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+def begin_a_french_paragraph_with_ainsi(root: Path) -> tuple[polib.POFile, polib.POEntry, Path]:
+    """One French entry changed, as a translator would: the catalog, the entry and its path."""
+    path = root / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
     po = polib.pofile(str(path))
     entry = next(e for e in po if e.comment == "type: paragraph" and e.msgstr)
     entry.msgstr = "Ainsi, " + entry.msgstr[0].lower() + entry.msgstr[1:]
     po.save(str(path))
+    return po, entry, path
+
+
+def test_one_french_entry_rebuilds_that_edition_and_the_pages_that_show_it(project_copy):
+    publish(project_copy)
+    begin_a_french_paragraph_with_ainsi(project_copy)
     report = publish(project_copy)
     assert report.typeset == 1 and report.unchanged == EDITIONS - 1
     written = set(report.written)
@@ -167,11 +173,7 @@ def _one_run(root: Path, jobs: int) -> list[str]:
 
 def test_one_changed_pdf_goes_to_the_worker_started_ahead_and_a_run_with_nothing_to_do_starts_none(project_copy):
     publish(project_copy)
-    path = project_copy / f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
-    po = polib.pofile(str(path))
-    entry = next(e for e in po if e.comment == "type: paragraph" and e.msgstr)
-    entry.msgstr = "Ainsi, " + entry.msgstr[0].lower() + entry.msgstr[1:]
-    po.save(str(path))
+    po, entry, path = begin_a_french_paragraph_with_ainsi(project_copy)
     # One PDF, fewer than a pool pays for: the worker started as the run began typesets it (the
     # parent has no WeasyPrint to do it with).
     assert _one_run(project_copy, 2) == ["1", "False", "True"]

@@ -285,6 +285,11 @@ def _holds(path: Path, data: bytes) -> tuple[bool, int | None]:
     """Whether ``path`` is a regular file holding exactly ``data``, and its permissions (None: no
     regular file there).  Never blocks on a named pipe, and reads a file only when its size is
     that of ``data``: whatever stands at ``path`` that is not such a file is replaced."""
+    return _holds_bytes(path, len(data), io.BytesIO(data))
+
+
+def _holds_bytes(path: Path, size: int, data: BinaryIO) -> tuple[bool, int | None]:
+    """:func:`_holds`, for ``size`` bytes read from ``data`` where it stands."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -294,10 +299,10 @@ def _holds(path: Path, data: bytes) -> tuple[bool, int | None]:
         if not stat.S_ISREG(info.st_mode):
             return False, None
         mode = stat.S_IMODE(info.st_mode)
-        if info.st_size != len(data):
+        if info.st_size != size:
             return False, mode
         with os.fdopen(os.dup(fd), "rb") as handle:
-            return _same_bytes(handle, io.BytesIO(data)), mode
+            return _same_bytes(handle, data), mode
     except OSError:
         return False, None
     finally:
@@ -344,7 +349,7 @@ def _stream_and_replace(path: Path, write: Callable[[BinaryIO], None], folder: P
             write(handle)
             handle.flush()
             handle.seek(0)
-            same, mode = _holds_file(path, handle)
+            same, mode = _holds_bytes(path, os.fstat(handle.fileno()).st_size, handle)
             if same:
                 Path(tmp).unlink()
                 return False
@@ -356,27 +361,6 @@ def _stream_and_replace(path: Path, write: Callable[[BinaryIO], None], folder: P
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _holds_file(path: Path, handle: BinaryIO) -> tuple[bool, int | None]:
-    """:func:`_holds`, for bytes in a file (read from where it stands)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False, None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return False, None
-        mode = stat.S_IMODE(info.st_mode)
-        if info.st_size != os.fstat(handle.fileno()).st_size:
-            return False, mode
-        with os.fdopen(os.dup(fd), "rb") as old:
-            return _same_bytes(old, handle), mode
-    except OSError:
-        return False, None
-    finally:
-        os.close(fd)
 
 
 def _umask() -> int:
