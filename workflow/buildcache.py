@@ -31,7 +31,6 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from importlib import metadata
 from pathlib import Path
 
 from workflow import libraries
@@ -92,12 +91,7 @@ class Keys:
 
         project = self.project = ws.project
         self.ws = ws
-        versions = {}
-        for library in runstate._LIBRARIES:
-            try:
-                versions[library] = libraries.version(library)
-            except metadata.PackageNotFoundError:
-                versions[library] = "-"
+        versions = libraries.versions(runstate._LIBRARIES)
         self.run = _sha(
             FORMAT, sys.version, _tree(Path(__file__).resolve().parent),
             _tree(Path(project.templates) if project.templates is not None else None),

@@ -18,3 +18,15 @@ def version(name: str) -> str:
     """``importlib.metadata.version(name)``, once a process (PackageNotFoundError as it raises it,
     and asked again: a library missing is no answer to keep)."""
     return metadata.version(name)
+
+
+def versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Each library's version, "-" for one not installed: what the digests name (the run record,
+    the parse cache, the editions' keys)."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "-"
+    return found

@@ -42,7 +42,6 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -107,11 +106,7 @@ def code_digest() -> str:
         if path.suffix in (".pyc", ".mo") or "__pycache__" in path.parts:
             continue
         total.update(str(path.relative_to(package)).encode() + b"\0" + runstate._file_digest(path) + b"\0")
-    for library in _READERS:
-        try:
-            version = libraries.version(library)
-        except metadata.PackageNotFoundError:
-            version = "-"
+    for library, version in libraries.versions(_READERS).items():
         total.update(f"{library}={version}\0".encode())
     return total.hexdigest()
 

@@ -21,7 +21,6 @@ import os
 import stat
 import sys
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 from workflow import libraries
@@ -129,19 +128,6 @@ def _key(project, path: Path) -> str:
     return project.relative(path)
 
 
-@functools.cache
-def _versions() -> dict[str, bytes]:
-    """The libraries' versions, read once a process (as ``_harfbuzz_subset``: this process runs
-    the code it loaded, whatever is installed meanwhile)."""
-    found = {}
-    for library in _LIBRARIES:
-        try:
-            found[f"library:{library}"] = libraries.version(library).encode()
-        except metadata.PackageNotFoundError:
-            found[f"library:{library}"] = b"-"
-    return found
-
-
 def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
     """Everything a publish of ``project`` reads (see the module's docstring), one entry a file
     (keyed by its path in the project where it is in it) or fact."""
@@ -159,7 +145,7 @@ def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
     found["pyproject.toml"] = _file_digest(project.root / "pyproject.toml")
     for name, path in sorted(fonts.items()):
         found[f"font:{name}"] = path.name.encode()
-    found.update(_versions())
+    found.update({f"library:{name}": version.encode() for name, version in libraries.versions(_LIBRARIES).items()})
     found["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").encode()
     found["harfbuzz-subset"] = b"%d" % _harfbuzz_subset()
     return found

@@ -208,8 +208,7 @@ class Runner:
         started = sum(count for _, count in self.pools)
         if started >= self.workers:
             return
-        context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
-        pool = ProcessPoolExecutor(max_workers=self.workers - started, mp_context=context, initializer=_warm)
+        pool = _pool(self.workers - started)
         self.pools.append((pool, self.workers - started))
         if self.hint is None:
             self.hint = pool.submit(_speed_hint)  # the workers have WeasyPrint loaded; the parent need not
@@ -272,8 +271,7 @@ class Warm:
 
     def __enter__(self) -> Warm:
         if self.workers > 1:
-            context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_warm)
+            pool = _pool(1)
             try:
                 self.hint = pool.submit(_speed_hint)  # starts the worker now, and asks it once
             except (OSError, RuntimeError) as exc:  # no process could be started: the runner decides later
@@ -287,6 +285,12 @@ class Warm:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)  # a runner that took it over shut it already
             self.pool = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` PDF workers, each readied by ``_warm``."""
+    context = multiprocessing.get_context("spawn")  # no inherited threads or locks: safe everywhere
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
 
 
 def _speed_hint() -> str | None:
