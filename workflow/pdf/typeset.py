@@ -38,11 +38,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from workflow import libraries
+
 with warnings.catch_warnings():
     # Said at import time when the library is missing; ``speed_hint`` says it once, in our words.
     # (WeasyPrint 70 says it as a DeprecationWarning; any category is ignored.)
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required")
-    import weasyprint
+    weasyprint = libraries.import_weasyprint()
     from weasyprint.text import ffi as _weasyprint_ffi
 from weasyprint.urls import URLFetcher, URLFetchingError
 
