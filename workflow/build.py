@@ -169,7 +169,7 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
     renderer = Renderer(ui_tables(ws, report), project.languages, project.templates)
     ws.parses.close()  # written: its entries need not stay in memory while the editions are built
     try:
-        assets = write_assets(project, renderer, report, workers)
+        assets = write_assets(project, renderer, report, workers, warm.pool if warm is not None else None)
     except (TypesetError, WorkflowError) as exc:
         report.failure(exc, project.relative(project.output / "assets"))
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched

@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -34,9 +35,10 @@ from workflow.workspace import Workspace, doubtful, save, write_hint
 log = logging.getLogger(__name__)
 
 
-def write_assets(project: Project, renderer: Renderer, report: Report, workers: int = 1) -> Path:
+def write_assets(project: Project, renderer: Renderer, report: Report, workers: int = 1,
+                 worker: ProcessPoolExecutor | None = None) -> Path:
     """Fonts, the stylesheet and each language's print rules, beside the pages (``workers``: how
-    many processes will typeset, ``_check_stylesheets``)."""
+    many processes will typeset; ``worker``: the one already started, ``_check_stylesheets``)."""
     assets = project.output / "assets"
     files = {f"fonts/{name}": path.read_bytes() for name, path in (font_paths() | licence_paths()).items()}
     for name in ("edition.css", "review.css", "ornament.svg"):
@@ -56,7 +58,7 @@ def write_assets(project: Project, renderer: Renderer, report: Report, workers: 
         files[f"{lang}.css"] = renderer.stylesheet(lang).encode("utf-8")
         sources[f"{lang}.css"] = "page.css"
     _check_stylesheets(project, report, [(files[name].decode("utf-8"), template) for name, template in sources.items()],
-                       assets, workers)
+                       assets, workers, worker)
     for name, data in files.items():
         save(project, report, assets / name, data)
     return assets
@@ -74,7 +76,7 @@ _CSS_CHECKS = ".stylesheets.json"
 
 
 def _check_stylesheets(project: Project, report: Report, sheets: list[tuple[str, str]], assets: Path,
-                       workers: int) -> None:
+                       workers: int, worker: ProcessPoolExecutor | None = None) -> None:
     """Rules WeasyPrint would ignore in each stylesheet (its text, its template), named by template
     file and line, once a run; what it said of a stylesheet is kept by the stylesheet's hash."""
     cache_path = project.output / _CSS_CHECKS
@@ -88,7 +90,7 @@ def _check_stylesheets(project: Project, report: Report, sheets: list[tuple[str,
                if not (isinstance(cache.get(key), list) and all(isinstance(m, list) and len(m) == 2
                                                                 for m in cache[key]))}
     if unknown:
-        cache.update(_stylesheet_messages(unknown, assets, workers))
+        cache.update(_stylesheet_messages(unknown, assets, workers, worker))
         cache = {k: v for k, v in cache.items() if k in keys}  # older stylesheets' entries go
         save(project, report, cache_path, (json.dumps(cache, sort_keys=True, indent=1) + "\n").encode())
     for key, (_, template) in zip(keys, sheets):
@@ -97,16 +99,22 @@ def _check_stylesheets(project: Project, report: Report, sheets: list[tuple[str,
                         f"WeasyPrint will not use this: {text}")
 
 
-def _stylesheet_messages(sheets: dict[str, str], assets: Path, workers: int) -> dict[str, list[list]]:
+def _stylesheet_messages(sheets: dict[str, str], assets: Path, workers: int,
+                         worker: ProcessPoolExecutor | None = None) -> dict[str, list[list]]:
     """What WeasyPrint says of each stylesheet (by its hash): here with one worker, which loads
-    WeasyPrint to typeset anyway; otherwise in a short-lived process, so that this one, which only
-    hands PDFs to its workers, never holds WeasyPrint's memory for the rest of the run."""
+    WeasyPrint to typeset anyway; otherwise by the PDF worker already started (``worker``, which
+    loads WeasyPrint meanwhile), or in a short-lived process, so that this one, which only hands
+    PDFs to its workers, never holds WeasyPrint's memory for the rest of the run."""
     if workers <= 1:
         return _said_of_stylesheets(sheets, assets)
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
+    if worker is not None:
+        try:
+            return worker.submit(_said_of_stylesheets, sheets, assets).result()
+        except (OSError, RuntimeError, BrokenProcessPool):  # it died, or could take nothing: as without it
+            pass
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as child:
             return child.submit(_said_of_stylesheets, sheets, assets).result()
