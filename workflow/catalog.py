@@ -394,7 +394,10 @@ def stats(po: polib.POFile, references: tuple = ()) -> Stats:
     # Not polib's translated_entries(): it wants every plural form, has_translation() any one.
     translated = [e for e in active if has_translation(e) and not e.fuzzy]
     refused = [e for e in translated if _refused(e, references)]
-    done = [e for e in translated if e not in refused]
-    left = [e for e in active if e not in done]
+    # By identity: polib's entries compare by their fields, so "e not in a list" was quadratic.
+    unpublished = {id(e) for e in refused}
+    done = [e for e in translated if id(e) not in unpublished]
+    finished = {id(e) for e in done}
+    left = [e for e in active if id(e) not in finished]
     return Stats(len(done), len(fuzzy), len(active) - len(done) - len(fuzzy),
                  sum(count_words(e.msgid) for e in left), rejected=len(refused))
