@@ -223,8 +223,29 @@ def new_markdown(visitor: Visitor | _Recombine, references: References = ()) -> 
     return md
 
 
+#: Python-Markdown instances not in use.  Building one (its parser and processors) costs about as
+#: much as converting a press release's body, and a run converts each body several times; a
+#: conversion that starts another (a check renders a translation while a body is read) takes its own.
+_IDLE: list[markdown.Markdown] = []
+_IDLE_KEPT = 4
+
+
 def _traverse(text: str, visitor: Visitor | _Recombine, references: References = ()) -> str:
-    return new_markdown(visitor, references).convert(text)
+    how = visitor if isinstance(visitor, _Recombine) else _Recombine(visitor)
+    try:
+        md = _IDLE.pop()
+    except IndexError:
+        md = new_markdown(how)
+    md.reset()  # what the last conversion stashed and defined goes, even one that raised
+    processor = md.treeprocessors["segments"]
+    processor.how = how
+    md.references.update(dict(references))
+    try:
+        return md.convert(text)
+    finally:
+        processor.how = None
+        if len(_IDLE) < _IDLE_KEPT:
+            _IDLE.append(md)
 
 
 @functools.lru_cache(maxsize=256)
