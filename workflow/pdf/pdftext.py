@@ -53,10 +53,13 @@ While active the patch is process-wide (for all threads): it only adds
 """
 
 import contextlib
+import functools
 import hashlib
 import io
 import re
 import threading
+from itertools import accumulate
+from typing import NamedTuple
 
 __all__ = ['install', 'install_for_process', 'uninstall', 'patched', 'write_pdf', 'SUPPORTED_VERSION']
 
@@ -199,8 +202,106 @@ def _read_cmap(content, index):
     return table
 
 
-def _glyphs(stream, textbox):
-    """Drawn glyphs of the line just drawn, in drawing order.
+def _runs(stream, textbox):
+    """The runs of the line just drawn, each read from Pango in one go.
+
+    Returns a list of ``(offset, length, rtl, font, glyph_ids, widths,
+    x_offsets, y_offsets, clusters)``: the run's place in the layout's UTF-8
+    text, whether it is right-to-left, its WeasyPrint font, then one entry a
+    glyph.  The ``PangoGlyphInfo`` array and ``log_clusters`` are copied as
+    whole buffers: reading them an attribute at a time through cffi cost more
+    than WeasyPrint's own drawing of the line.
+    """
+    from weasyprint.text.ffi import ffi
+    layout = _layout()
+    first_line, _ = textbox.pango_layout.get_first_line()
+    runs, run = [], first_line.runs
+    while run != ffi.NULL:
+        glyph_item, run = run.data, run.next
+        item, glyphs = glyph_item.item, glyph_item.glyphs
+        runs.append((item.offset, item.length, item.analysis.level % 2,
+                     stream.add_font(item.analysis.font)[0], *_glyph_fields(glyphs, layout)))
+    return runs
+
+
+def _glyph_fields(glyphs, layout):
+    """Glyph ids, widths, x and y offsets and clusters of a ``PangoGlyphString``, as lists."""
+    from weasyprint.text.ffi import ffi
+    count = glyphs.num_glyphs
+    if count <= 0:
+        return [], [], [], [], []
+    info = ffi.buffer(glyphs.glyphs, count * layout.size)
+    unsigned, signed = memoryview(info).cast('I'), memoryview(info).cast('i')
+    stride = layout.stride
+    return (unsigned[layout.glyph::stride].tolist(), signed[layout.width::stride].tolist(),
+            signed[layout.x_offset::stride].tolist(), signed[layout.y_offset::stride].tolist(),
+            memoryview(ffi.buffer(glyphs.log_clusters, count * 4)).cast('i').tolist())
+
+
+class _Layout(NamedTuple):
+    """Where ``_runs`` finds a glyph's fields in Pango's ``PangoGlyphInfo`` array."""
+    size: int  # bytes a glyph
+    stride: int  # 32-bit words a glyph
+    glyph: int  # index of each field's word in a glyph's words
+    width: int
+    x_offset: int
+    y_offset: int
+    empty: int  # PANGO_GLYPH_EMPTY
+    unknown_flag: int  # PANGO_GLYPH_UNKNOWN_FLAG
+
+
+@functools.cache
+def _layout():
+    """``PangoGlyphInfo`` as WeasyPrint declares it to cffi: every field a 32-bit word."""
+    from weasyprint.text.ffi import ffi, pango
+    size = ffi.sizeof('PangoGlyphInfo')
+    geometry = ffi.offsetof('PangoGlyphInfo', 'geometry')
+    fields = [ffi.offsetof('PangoGlyphInfo', 'glyph')] + [
+        geometry + ffi.offsetof('PangoGlyphGeometry', name)
+        for name in ('width', 'x_offset', 'y_offset')]
+    if size % 4 or any(field % 4 for field in fields) or ffi.sizeof('gint') != 4:
+        raise RuntimeError(f'unexpected PangoGlyphInfo layout: {size} bytes, fields at {fields}')
+    return _Layout(size, size // 4, *(field // 4 for field in fields),
+                   pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG)
+
+
+def _nominal_updates(runs, utf8):
+    """The ``ToUnicode`` entries of a line that needs no /ActualText, None if it may need some.
+
+    A line needs none when every run is left-to-right and each of its glyphs
+    is drawn (not PANGO_GLYPH_EMPTY nor .notdef), advances without offset,
+    and is the font's own glyph for the one character of its own cluster:
+    :func:`_glyphs` would then make each glyph a group of its own that is not
+    wrapped, and :func:`_add_actual_text` would only set these entries.  That
+    is most English and French lines; the check costs a few operations on
+    whole lists, where :func:`_glyphs` costs several a glyph.  Returns a list
+    of ``(to_unicode, glyph_ids, characters)``.
+    """
+    updates, empty = [], _layout().empty
+    for offset, length, rtl, font, glyph_ids, widths, x_offsets, y_offsets, clusters in runs:
+        if not glyph_ids:
+            continue
+        if (rtl or max(glyph_ids) >= empty or min(widths) <= 0 or any(x_offsets) or
+                any(y_offsets)):
+            return None
+        characters = list(map(_cmap_glyphs(font).get, glyph_ids))
+        if None in characters:
+            return None
+        text = ''.join(characters)  # one character a glyph: cmap values are single characters
+        if utf8[offset:offset + length] != text.encode():
+            return None
+        # Glyph i's cluster must be exactly character i: its UTF-8 offset.
+        if len(text) == length:  # ASCII
+            if clusters != list(range(length)):
+                return None
+        elif clusters != list(accumulate(map(len, map(str.encode, characters[:-1])), initial=0)):
+            return None
+        updates.append((font.to_unicode, glyph_ids, characters))
+    return updates
+
+
+def _glyphs(runs, utf8):
+    """Drawn glyphs of the line just drawn (its :func:`_runs`), in drawing order.
 
     Returns a list of ``(code, group, cluster, text, nominal)``: ``code`` is
     the glyph id as written in the ``TJ`` string; ``cluster`` identifies the
@@ -219,37 +320,28 @@ def _glyphs(stream, textbox):
     cluster made only of them (U+200B ZERO WIDTH SPACE, soft hyphen…) is not
     in the PDF, as without the fix.
     """
-    from weasyprint.text.ffi import ffi, pango
-    utf8 = textbox.pango_layout.text.encode()
-    first_line, _ = textbox.pango_layout.get_first_line()
-    result, run, group, previous_clean = [], first_line.runs, 0, True
-    while run != ffi.NULL:
-        glyph_item, run = run.data, run.next
-        item, glyphs = glyph_item.item, glyph_item.glyphs
-        rtl = item.analysis.level % 2
-        font = stream.add_font(item.analysis.font)[0]
+    layout = _layout()
+    empty, unknown_flag = layout.empty, layout.unknown_flag
+    result, group, previous_clean = [], 0, True
+    for offset, length, rtl, font, glyph_ids, widths, x_offsets, y_offsets, clusters in runs:
         cmap, code_format = _cmap_glyphs(font), '02x' if font.bitmap else '04x'
-        clusters = [glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)]
-        starts = sorted(set(clusters)) + [item.length]
+        starts = sorted(set(clusters)) + [length]
         ends = dict(zip(starts, starts[1:]))
         group += 1  # never across runs
         for i, start in enumerate(clusters):
-            info = glyphs.glyphs[i]
-            glyph_id = info.glyph
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+            glyph_id = glyph_ids[i]
+            if glyph_id == empty:
                 continue
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:  # .notdef, renumbered
-                glyph_id = font.missing[glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG]
+            if glyph_id & unknown_flag:  # .notdef, renumbered
+                glyph_id = font.missing[glyph_id - unknown_flag]
                 character = None
             else:
                 character = cmap.get(glyph_id)
-            geometry = info.geometry
-            clean = (geometry.width > 0 and not geometry.x_offset and
-                     not geometry.y_offset)
+            clean = widths[i] > 0 and not x_offsets[i] and not y_offsets[i]
             if result and clean and previous_clean and start != clusters[i - 1]:
                 group += 1
             previous_clean = clean
-            text = utf8[item.offset + start:item.offset + ends[start]].decode()
+            text = utf8[offset + start:offset + ends[start]].decode()
             result.append((
                 format(glyph_id, code_format).encode(), None if rtl else group,
                 (group, start), text,
@@ -267,7 +359,13 @@ def _add_actual_text(stream, textbox, items):
 
     Raise ValueError if ``items`` do not draw the expected glyphs.
     """
-    glyphs = _glyphs(stream, textbox)
+    runs, utf8 = _runs(stream, textbox), textbox.pango_layout.text.encode()
+    updates = _nominal_updates(runs, utf8)
+    if updates is not None:  # nothing to wrap: only the ToUnicode entries, as below
+        for to_unicode, glyph_ids, characters in updates:
+            to_unicode.update(zip(glyph_ids, characters))
+        return None
+    glyphs = _glyphs(runs, utf8)
 
     # Which groups need /ActualText, and with which text?
     texts, sizes, wrap = {}, {}, set()
