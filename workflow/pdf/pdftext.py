@@ -58,6 +58,7 @@ import hashlib
 import io
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -271,10 +272,10 @@ def _nominal_updates(runs, utf8):
     A line needs none when every run is left-to-right and each of its glyphs
     is drawn (not PANGO_GLYPH_EMPTY nor .notdef), advances without offset,
     and is the font's own glyph for the one character of its own cluster:
-    :func:`_glyphs` would then make each glyph a group of its own that is not
+    :func:`_line` would then make each glyph a group of its own that is not
     wrapped, and :func:`_add_actual_text` would only set these entries.  That
     is most English and French lines; the check costs a few operations on
-    whole lists, where :func:`_glyphs` costs several a glyph.  Returns a list
+    whole lists, where :func:`_line` costs several a glyph.  Returns a list
     of ``(to_unicode, glyph_ids, characters)``.
     """
     updates, empty = [], _layout().empty
@@ -300,21 +301,28 @@ def _nominal_updates(runs, utf8):
     return updates
 
 
-def _glyphs(runs, utf8):
-    """Drawn glyphs of the line just drawn (its :func:`_runs`), in drawing order.
+class _Line(NamedTuple):
+    """The drawn glyphs of a line (:func:`_line`), as :func:`_split` needs them."""
+    codes: list  # each drawn glyph's id, as written in the TJ string (bytes)
+    spans: list  # (first glyph, last glyph, text) of each group to wrap, in order
+    entries: list  # (to_unicode, glyph id, character) for each nominal glyph, in order
 
-    Returns a list of ``(code, group, cluster, text, nominal)``: ``code`` is
-    the glyph id as written in the ``TJ`` string; ``cluster`` identifies the
-    Pango cluster and ``text`` is its text; ``nominal`` is ``(font, glyph id,
-    character)`` when the glyph is the font's own glyph for ``character``.
 
-    A ``group`` is made of whole clusters and only ends between two "clean"
+def _line(runs, utf8):
+    """Group the drawn glyphs of the line just drawn (its :func:`_runs`).
+
+    A group is made of whole clusters and only ends between two "clean"
     glyphs (that advance and are not offset): marks drawn on a base glyph
     stay with it, and a group starts and ends where the pen really is, so
     that poppler, which spreads /ActualText evenly from the origin of the
     first glyph to the advance of the last one, puts the characters in order,
-    with no overlap and no gap.  Groups of right-to-left runs are None: they
-    are left as WeasyPrint draws them.
+    with no overlap and no gap.  Groups never cross runs.  A group is wrapped
+    in /ActualText, with the text of its clusters, unless it is one glyph
+    that is the font's own glyph for the one character of its cluster.
+    Groups of right-to-left runs are left as WeasyPrint draws them.
+
+    The font's own glyph for a character (``nominal``) gets that character as
+    its ``ToUnicode`` entry, wrapped or not, except in right-to-left runs.
 
     PANGO_GLYPH_EMPTY glyphs are not drawn, so they are skipped: the text of a
     cluster made only of them (U+200B ZERO WIDTH SPACE, soft hyphen…) is not
@@ -322,12 +330,17 @@ def _glyphs(runs, utf8):
     """
     layout = _layout()
     empty, unknown_flag = layout.empty, layout.unknown_flag
-    result, group, previous_clean = [], 0, True
-    for offset, length, rtl, font, glyph_ids, widths, x_offsets, y_offsets, clusters in runs:
+    codes, spans, entries = [], [], []
+    first, texts, wrap, rtl = 0, {}, False, True  # the group being read
+    previous_clean = True
+    for offset, length, rtl_run, font, glyph_ids, widths, x_offsets, y_offsets, clusters in runs:
+        if not rtl and (wrap or len(codes) - first > 1):  # the group ends with its run
+            spans.append((first, len(codes) - 1, ''.join(texts.values())))
+        first, texts, wrap, rtl = len(codes), {}, False, rtl_run
         cmap, code_format = _cmap_glyphs(font), '02x' if font.bitmap else '04x'
+        code_cache, to_unicode = _CODES[code_format], font.to_unicode
         starts = sorted(set(clusters)) + [length]
         ends = dict(zip(starts, starts[1:]))
-        group += 1  # never across runs
         for i, start in enumerate(clusters):
             glyph_id = glyph_ids[i]
             if glyph_id == empty:
@@ -338,15 +351,30 @@ def _glyphs(runs, utf8):
             else:
                 character = cmap.get(glyph_id)
             clean = widths[i] > 0 and not x_offsets[i] and not y_offsets[i]
-            if result and clean and previous_clean and start != clusters[i - 1]:
-                group += 1
+            if codes and clean and previous_clean and start != clusters[i - 1]:
+                if not rtl and (wrap or len(codes) - first > 1):
+                    spans.append((first, len(codes) - 1, ''.join(texts.values())))
+                first, texts, wrap = len(codes), {}, False
             previous_clean = clean
             text = utf8[offset + start:offset + ends[start]].decode()
-            result.append((
-                format(glyph_id, code_format).encode(), None if rtl else group,
-                (group, start), text,
-                None if character is None else (font, glyph_id, character)))
-    return result
+            code = code_cache.get(glyph_id)
+            if code is None:
+                code = code_cache[glyph_id] = format(glyph_id, code_format).encode()
+            codes.append(code)
+            if not rtl:
+                texts[start] = text
+                if character is None:
+                    wrap = True
+                else:
+                    wrap = wrap or character != text
+                    entries.append((to_unicode, glyph_id, character))
+    if not rtl and (wrap or len(codes) - first > 1):
+        spans.append((first, len(codes) - 1, ''.join(texts.values())))
+    return _Line(codes, spans, entries)
+
+
+#: Glyph ids as WeasyPrint writes them in TJ strings, by format (bitmap fonts: 2 digits).
+_CODES = {'02x': {}, '04x': {}}
 
 
 def _actual_text(text):
@@ -365,31 +393,33 @@ def _add_actual_text(stream, textbox, items):
         for to_unicode, glyph_ids, characters in updates:
             to_unicode.update(zip(glyph_ids, characters))
         return None
-    glyphs = _glyphs(runs, utf8)
+    line = _line(runs, utf8)
+    out = _split(items, line) if line.spans else None
 
-    # Which groups need /ActualText, and with which text?
-    texts, sizes, wrap = {}, {}, set()
-    for _, group, cluster, text, nominal in glyphs:
-        if group is not None:
-            texts.setdefault(group, {})[cluster] = text
-            sizes[group] = sizes.get(group, 0) + 1
-            if nominal is None or nominal[2] != text:
-                wrap.add(group)
-    wrap.update(group for group, size in sizes.items()
-                if size > 1)  # not one glyph <-> one character
-    count = len(glyphs)
-    opens, closes, marks = [None] * count, [False] * count, bytearray(count)
-    offsets, expected = [0], b''.join(glyph[0] for glyph in glyphs)
-    for index, glyph in enumerate(glyphs):
-        offsets.append(offsets[-1] + len(glyph[0]))
-        group = glyph[1]
-        if group in wrap:
-            if index == 0 or glyphs[index - 1][1] != group:
-                opens[index] = _actual_text(''.join(texts[group].values()))
-            closes[index] = index == count - 1 or glyphs[index + 1][1] != group
-            marks[index] = bool(opens[index]) or closes[index]
+    # The font's own glyph for a character maps to that character, whatever
+    # cluster WeasyPrint first saw it in (this fixes "ក" read as "ក្រ", also
+    # for readers that ignore /ActualText); other glyphs keep their entry.
+    for to_unicode, glyph_id, character in line.entries:
+        to_unicode[glyph_id] = character
+    return out
 
-    # Split TJ operators at the boundaries of wrapped groups.
+
+def _split(items, line):
+    """``items`` with their ``TJ`` operators split at the bounds of ``line.spans``, and the
+    spans' ``BDC``/``EMC`` between them.
+
+    Raise ValueError if ``items`` do not draw the line's glyphs.
+    """
+    codes, count = line.codes, len(line.codes)
+    offsets = list(accumulate(map(len, codes), initial=0))
+    expected = b''.join(codes)
+    # The marks between glyphs, in order: a span's EMC after its last glyph
+    # (key 2 * (last + 1)) comes before the next span's BDC before its first
+    # glyph (key 2 * first + 1).
+    keys, marks = [], []
+    for first, last, text in line.spans:
+        keys += (2 * first + 1, 2 * last + 2)
+        marks += (_actual_text(text), b'EMC')
     out, chunk, index = [], [], 0
 
     def flush():
@@ -397,51 +427,39 @@ def _add_actual_text(stream, textbox, items):
             out.append(b'[' + b''.join(chunk) + b'] TJ')
         chunk.clear()
 
-    for item in items if wrap else ():
+    for item in items:
         if not (isinstance(item, bytes) and item.startswith(b'[') and
                 item.endswith(b'] TJ')):
             flush()
             out.append(item)
             continue
         for token in _HEX.split(item[1:-4]):
-            if not (token.startswith(b'<') and len(token) > 2):
+            if not (len(token) > 2 and token[0] == 0x3C):  # not <hex>
                 chunk.append(token)  # numbers, empty strings: keep as they are
                 continue
-            codes = token[1:-1]
-            width = len(glyphs[index][0]) if index < count else 1
-            end = index + len(codes) // width
-            if end > count or codes != expected[offsets[index]:offsets[end]]:
+            width = len(codes[index]) if index < count else 1
+            end = index + (len(token) - 2) // width
+            if end > count or token[1:-1] != expected[offsets[index]:offsets[end]]:
                 raise ValueError(f'unexpected glyphs {token!r} at {index}')
-            if marks.find(1, index, end) < 0:  # no span begins or ends here
+            # Marks drawn inside this token: a BDC before one of its glyphs,
+            # an EMC after one.
+            low = bisect_left(keys, 2 * index + 1)
+            high = bisect_right(keys, 2 * end, low)
+            if low == high:
                 chunk.append(token)
                 index = end
                 continue
-            pending = []
-            for index in range(index, end):
-                if opens[index]:
-                    if pending:
-                        chunk.append(b'<' + b''.join(pending) + b'>')
-                        pending = []
-                    flush()
-                    out.append(opens[index])
-                pending.append(glyphs[index][0])
-                if closes[index]:
-                    chunk.append(b'<' + b''.join(pending) + b'>')
-                    pending = []
-                    flush()
-                    out.append(b'EMC')
+            for key, mark in zip(keys[low:high], marks[low:high]):
+                cut = key // 2
+                if cut > index:
+                    chunk.append(b'<' + expected[offsets[index]:offsets[cut]] + b'>')
+                    index = cut
+                flush()
+                out.append(mark)
+            if end > index:
+                chunk.append(b'<' + expected[offsets[index]:offsets[end]] + b'>')
             index = end
-            if pending:
-                chunk.append(b'<' + b''.join(pending) + b'>')
     flush()
-    if wrap and index != count:
+    if index != count:
         raise ValueError(f'{index} glyphs drawn, {count} in the Pango line')
-
-    # The font's own glyph for a character maps to that character, whatever
-    # cluster WeasyPrint first saw it in (this fixes "ក" read as "ក្រ", also
-    # for readers that ignore /ActualText); other glyphs keep their entry.
-    for glyph in glyphs:
-        if glyph[1] is not None and glyph[4] is not None:
-            font, glyph_id, character = glyph[4]
-            font.to_unicode[glyph_id] = character
-    return out if wrap else None
+    return out
