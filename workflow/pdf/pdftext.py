@@ -207,11 +207,12 @@ def _runs(stream, textbox):
     """The runs of the line just drawn, each read from Pango in one go.
 
     Returns a list of ``(offset, length, rtl, font, glyph_ids, widths,
-    x_offsets, y_offsets, clusters)``: the run's place in the layout's UTF-8
-    text, whether it is right-to-left, its WeasyPrint font, then one entry a
-    glyph.  The ``PangoGlyphInfo`` array and ``log_clusters`` are copied as
-    whole buffers: reading them an attribute at a time through cffi cost more
-    than WeasyPrint's own drawing of the line.
+    x_offsets, y_offsets, clusters, raw)``: the run's place in the layout's
+    UTF-8 text, whether it is right-to-left, its WeasyPrint font, then one
+    entry a glyph, then all of these glyph fields as bytes (a key for
+    :data:`_SPLITS`).  The ``PangoGlyphInfo`` array and ``log_clusters`` are
+    copied as whole buffers: reading them an attribute at a time through cffi
+    cost more than WeasyPrint's own drawing of the line.
     """
     from weasyprint.text.ffi import ffi
     layout = _layout()
@@ -226,17 +227,22 @@ def _runs(stream, textbox):
 
 
 def _glyph_fields(glyphs, layout):
-    """Glyph ids, widths, x and y offsets and clusters of a ``PangoGlyphString``, as lists."""
+    """Glyph ids, widths, x and y offsets and clusters of a ``PangoGlyphString``, as lists,
+    then the bytes they were read from."""
     from weasyprint.text.ffi import ffi
     count = glyphs.num_glyphs
     if count <= 0:
-        return [], [], [], [], []
+        return [], [], [], [], [], b''
     info = ffi.buffer(glyphs.glyphs, count * layout.size)
+    clusters = ffi.buffer(glyphs.log_clusters, count * 4)
     unsigned, signed = memoryview(info).cast('I'), memoryview(info).cast('i')
     stride = layout.stride
-    return (unsigned[layout.glyph::stride].tolist(), signed[layout.width::stride].tolist(),
-            signed[layout.x_offset::stride].tolist(), signed[layout.y_offset::stride].tolist(),
-            memoryview(ffi.buffer(glyphs.log_clusters, count * 4)).cast('i').tolist())
+    glyph_ids = unsigned[layout.glyph::stride]
+    geometry = [signed[field::stride] for field in (layout.width, layout.x_offset, layout.y_offset)]
+    # Not the whole array: the bits of ``attr`` beside Pango's flags are not set.
+    raw = b''.join([glyph_ids.tobytes(), *(field.tobytes() for field in geometry), clusters[:]])
+    return (glyph_ids.tolist(), *(field.tolist() for field in geometry),
+            memoryview(clusters).cast('i').tolist(), raw)
 
 
 class _Layout(NamedTuple):
@@ -279,7 +285,7 @@ def _nominal_updates(runs, utf8):
     of ``(to_unicode, glyph_ids, characters)``.
     """
     updates, empty = [], _layout().empty
-    for offset, length, rtl, font, glyph_ids, widths, x_offsets, y_offsets, clusters in runs:
+    for offset, length, rtl, font, glyph_ids, widths, x_offsets, y_offsets, clusters, _ in runs:
         if not glyph_ids:
             continue
         if (rtl or max(glyph_ids) >= empty or min(widths) <= 0 or any(x_offsets) or
@@ -305,7 +311,7 @@ class _Line(NamedTuple):
     """The drawn glyphs of a line (:func:`_line`), as :func:`_split` needs them."""
     codes: list  # each drawn glyph's id, as written in the TJ string (bytes)
     spans: list  # (first glyph, last glyph, text) of each group to wrap, in order
-    entries: list  # (to_unicode, glyph id, character) for each nominal glyph, in order
+    entries: list  # (run, glyph id, character) for each nominal glyph, in order
 
 
 def _line(runs, utf8):
@@ -333,12 +339,13 @@ def _line(runs, utf8):
     codes, spans, entries = [], [], []
     first, texts, wrap, rtl = 0, {}, False, True  # the group being read
     previous_clean = True
-    for offset, length, rtl_run, font, glyph_ids, widths, x_offsets, y_offsets, clusters in runs:
+    for run, (offset, length, rtl_run, font, glyph_ids, widths, x_offsets, y_offsets, clusters,
+              _) in enumerate(runs):
         if not rtl and (wrap or len(codes) - first > 1):  # the group ends with its run
             spans.append((first, len(codes) - 1, ''.join(texts.values())))
         first, texts, wrap, rtl = len(codes), {}, False, rtl_run
         cmap, code_format = _cmap_glyphs(font), '02x' if font.bitmap else '04x'
-        code_cache, to_unicode = _CODES[code_format], font.to_unicode
+        code_cache = _CODES[code_format]
         starts = sorted(set(clusters)) + [length]
         ends = dict(zip(starts, starts[1:]))
         for i, start in enumerate(clusters):
@@ -367,7 +374,7 @@ def _line(runs, utf8):
                     wrap = True
                 else:
                     wrap = wrap or character != text
-                    entries.append((to_unicode, glyph_id, character))
+                    entries.append((run, glyph_id, character))
     if not rtl and (wrap or len(codes) - first > 1):
         spans.append((first, len(codes) - 1, ''.join(texts.values())))
     return _Line(codes, spans, entries)
@@ -393,20 +400,55 @@ def _add_actual_text(stream, textbox, items):
         for to_unicode, glyph_ids, characters in updates:
             to_unicode.update(zip(glyph_ids, characters))
         return None
-    line = _line(runs, utf8)
-    out = _split(items, line) if line.spans else None
+    key = _split_key(runs, utf8, items)
+    template, entries = _SPLITS.get(key) or (None, None)
+    if entries is None:
+        line = _line(runs, utf8)
+        template, entries = _split(items, line) if line.spans else None, line.entries
+        if key is not None:
+            with _lock:  # documents may be written by several threads
+                if len(_SPLITS) >= _SPLITS_SIZE:
+                    del _SPLITS[next(iter(_SPLITS))]  # the oldest
+                _SPLITS[key] = template, entries
 
     # The font's own glyph for a character maps to that character, whatever
     # cluster WeasyPrint first saw it in (this fixes "ក" read as "ក្រ", also
     # for readers that ignore /ActualText); other glyphs keep their entry.
-    for to_unicode, glyph_id, character in line.entries:
-        to_unicode[glyph_id] = character
-    return out
+    for run, glyph_id, character in entries:
+        runs[run][3].to_unicode[glyph_id] = character
+    if template is None:
+        return None
+    return [items[part] if isinstance(part, int) else part for part in template]
+
+
+#: Lines that needed /ActualText, by everything :func:`_line` and :func:`_split` read: their
+#: split ``items`` (a template: an item kept as it is, such as the text matrix that places the
+#: line, is its index) and their ToUnicode entries.  A line drawn again (the motto, the
+#: ministry's name, a signature) then costs a look-up.  The oldest go first.
+_SPLITS = {}
+_SPLITS_SIZE = 512
+
+
+def _split_key(runs, utf8, items):
+    """What the split of a line depends on, None if not only on the line (a .notdef glyph is
+    renumbered by its document's font)."""
+    unknown_flag = _layout().unknown_flag
+    key = [utf8]
+    for offset, length, rtl, font, glyph_ids, _, _, _, _, raw in runs:
+        if glyph_ids and max(glyph_ids) >= unknown_flag:
+            return None
+        key.append((offset, length, rtl, id(_cmap_glyphs(font)), font.bitmap, raw))
+    key.extend(item if _is_tj(item) else None for item in items)
+    return tuple(key)
+
+
+def _is_tj(item):
+    return isinstance(item, bytes) and item.startswith(b'[') and item.endswith(b'] TJ')
 
 
 def _split(items, line):
     """``items`` with their ``TJ`` operators split at the bounds of ``line.spans``, and the
-    spans' ``BDC``/``EMC`` between them.
+    spans' ``BDC``/``EMC`` between them; an item kept as it is is given by its index.
 
     Raise ValueError if ``items`` do not draw the line's glyphs.
     """
@@ -427,11 +469,10 @@ def _split(items, line):
             out.append(b'[' + b''.join(chunk) + b'] TJ')
         chunk.clear()
 
-    for item in items:
-        if not (isinstance(item, bytes) and item.startswith(b'[') and
-                item.endswith(b'] TJ')):
+    for position, item in enumerate(items):
+        if not _is_tj(item):
             flush()
-            out.append(item)
+            out.append(position)
             continue
         for token in _HEX.split(item[1:-4]):
             if not (len(token) > 2 and token[0] == 0x3C):  # not <hex>
