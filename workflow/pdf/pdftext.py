@@ -54,7 +54,6 @@ While active the patch is process-wide (for all threads): it only adds
 
 import contextlib
 import functools
-import hashlib
 import io
 import re
 import threading
@@ -173,18 +172,32 @@ def _make_wrapper(original):
     return draw_first_line
 
 
-#: Glyph tables by font file (sha256) and index: read once a process, not once a document.
+#: Glyph tables by font file and index, with the file's bytes as first seen: read once a
+#: process, not once a document.
 _CMAPS = {}
+#: The font file last seen at each HarfBuzz face's address, with its table.  WeasyPrint makes a
+#: font object a document and reads its file again from the face, which the process's font
+#: configuration keeps: comparing the bytes with those last seen there costs a tenth of hashing
+#: them (as a key of ``_CMAPS``), which is done only when they differ.
+_FACES = {}
 
 
 def _cmap_glyphs(font):
     """{glyph id: the character WeasyPrint's full-font ToUnicode gives it}."""
     table = getattr(font, '_pdftext_cmap', None)
     if table is None:
-        key = (hashlib.sha256(font.file_content).digest(), font.index)
-        table = _CMAPS.get(key)
-        if table is None:
-            table = _CMAPS[key] = _read_cmap(font.file_content, font.index)
+        from weasyprint.text.ffi import ffi
+        content, index = font.file_content, font.index
+        address = int(ffi.cast('uintptr_t', font.hb_face))
+        seen = _FACES.get(address)
+        if seen is not None and seen[1] == index and seen[0] == content:
+            table = seen[2]
+        else:
+            content, table = _CMAPS.get((content, index)) or (content, None)
+            if table is None:
+                table = _read_cmap(content, index)
+                _CMAPS[content, index] = content, table
+            _FACES[address] = content, index, table
         font._pdftext_cmap = table
     return table
 
