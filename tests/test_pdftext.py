@@ -7,6 +7,7 @@ output with the source, ignoring only whitespace and zero-width characters.
 """
 
 import html
+import io
 import pathlib
 import re
 import shutil
@@ -248,3 +249,36 @@ def test_wrong_version_is_refused(monkeypatch):
     monkeypatch.setattr(weasyprint, '__version__', '71.0')
     with pytest.raises(RuntimeError, match='70.0'):
         pdftext.install()
+
+
+def page_contents(pdf):
+    pypdf = pytest.importorskip('pypdf')
+    return [page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_lines_drawn_again_are_written_the_same(monkeypatch):
+    """A line split once is remembered (the motto, the ministry's name are on every edition):
+    drawn again, at another place, it is written exactly as when it is split anew."""
+    from weasyprint import HTML
+    monkeypatch.setattr(pdftext, '_SPLITS', {})
+    fresh = page_contents(pdftext.write_pdf(HTML(string=document_html())))
+    remembered = len(pdftext._SPLITS)
+    assert remembered  # the Khmer lines
+    moved = document_html().replace('margin: 15mm', 'margin: 20mm 15mm 10mm')
+    again = page_contents(pdftext.write_pdf(HTML(string=document_html())))
+    elsewhere = page_contents(pdftext.write_pdf(HTML(string=moved)))
+    assert len(pdftext._SPLITS) == remembered  # all found again
+    assert again == fresh
+    monkeypatch.setattr(pdftext, '_SPLITS', {})
+    assert elsewhere == page_contents(pdftext.write_pdf(HTML(string=moved)))
+    assert elsewhere != fresh  # the lines' places are not remembered
+
+
+def test_lines_remembered_are_bounded(monkeypatch):
+    from weasyprint import HTML
+    monkeypatch.setattr(pdftext, '_SPLITS', {})
+    fresh = page_contents(pdftext.write_pdf(HTML(string=document_html())))
+    monkeypatch.setattr(pdftext, '_SPLITS', {})
+    monkeypatch.setattr(pdftext, '_SPLITS_SIZE', 3)
+    assert page_contents(pdftext.write_pdf(HTML(string=document_html()))) == fresh
+    assert len(pdftext._SPLITS) == 3
