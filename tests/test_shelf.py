@@ -59,6 +59,18 @@ def test_a_catalog_stored_again_replaces_the_one_on_disk():
     assert catalogs[("en", BELGIUM)] is po
 
 
+def test_a_catalog_stored_back_unchanged_is_not_written_again():
+    """The merge stores every catalog back, most of them the very one it read: not pickled again."""
+    catalogs = shelf.CatalogShelf(resident=0)
+    catalogs[("fr", BELGIUM)] = _sample("fr", BELGIUM)
+    catalogs[("km", BELGIUM)] = _sample("km", BELGIUM)
+    size = catalogs._file.seek(0, 2)
+    catalogs[("fr", BELGIUM)] = catalogs[("fr", BELGIUM)]
+    assert catalogs._file.seek(0, 2) == size
+    catalogs[("fr", BELGIUM)] = changed = _sample("fr", INDEPENDENCE)  # another catalog: written
+    assert catalogs._file.seek(0, 2) > size and catalogs[("fr", BELGIUM)] is changed
+
+
 def test_a_catalog_that_cannot_be_pickled_stays_in_memory():
     po = _sample("fr", BELGIUM)
     po.unpicklable = lambda: None  # what no pickle can hold

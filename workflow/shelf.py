@@ -12,7 +12,8 @@ catalogs once.  A project of up to ``RESIDENT`` catalogs pays nothing for it.
 
 What comes back is what was stored: the parse cache already gives every run unpickled catalogs
 (``workflow.parsecache``), and nothing changes a catalog once it is in the workspace (a merge
-makes a new one and stores it under the same key).  A catalog that cannot be pickled, or written
+makes a new one and stores it under the same key; one that changed nothing stores the very catalog
+it was given, which is not written again).  A catalog that cannot be pickled, or written
 to the file, simply stays in memory.
 """
 
@@ -77,6 +78,8 @@ class CatalogShelf(MutableMapping[Key, Catalog]):
         return value
 
     def __setitem__(self, key: Key, value: Catalog) -> None:
+        if key in self._places and self._recent.get(key) is value:
+            return  # the very catalog read back from the file (a merge that changed nothing): written already
         self._recent.pop(key, None)
         self._keys.setdefault(key, None)
         if key in self._held or key[1] == UI_DOMAIN or (key not in self._places and self._kept < self.resident):
