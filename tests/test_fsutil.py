@@ -264,3 +264,30 @@ def test_a_loop_of_links_is_refused(tmp_path):
     (tmp_path / "b.po").symlink_to("a.po")
     error = _refused(tmp_path / "a.po", root=tmp_path, shown="a.po", what="catalog")
     assert str(error) == "a.po: is a link that leads back to itself; it is not read — put the catalog itself in its place"
+
+
+def test_indented_json_is_json_dumps_text():
+    """The manifest and releases.json are written item by item (less memory at the end of a large
+    run), and must stay the very bytes ``json.dumps(…, indent=1, sort_keys=True)`` wrote."""
+    import json
+    import random
+
+    from workflow.fsutil import indented_json
+
+    rng = random.Random(12)
+
+    def value(depth: int) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.3:
+            return rng.choice([None, True, False, 0, -3, 1.5, "", 'é\n"x\\', "ព្រះរាជាណាចក្រកម្ពុជា", [], {}, (1, "a")])
+        if roll < 0.6:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {rng.choice(["a", "b", "é", "", "x y", "\n"]) + str(rng.randint(0, 9)): value(depth + 1)
+                for _ in range(rng.randint(0, 4))}
+
+    for _ in range(500):
+        data = value(0)
+        for levels in range(4):
+            assert indented_json(data, levels=levels) == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+    not_str_keys = {2: [1], 1: {"a": 1}}
+    assert indented_json(not_str_keys, levels=2) == json.dumps(not_str_keys, indent=1, sort_keys=True, ensure_ascii=False)

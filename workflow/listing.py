@@ -14,7 +14,7 @@ from workflow import lifecycle, segment
 from workflow import release as release_io
 from workflow import review as review_io
 from workflow.editions import approve_command, make_edition
-from workflow.fsutil import MAX_RECORD_BYTES, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, indented_json, read_input
 from workflow.lang import locales
 from workflow.model import Finding, Release, WorkflowError
 from workflow.project import Project
@@ -92,7 +92,7 @@ class Listing:
             if item.withdrawn is not None:
                 data["withdrawn"] = item.withdrawn.isoformat()
             items.append(data)
-        return json.dumps({"releases": items}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return indented_json({"releases": items}, levels=2) + "\n"  # json.dumps(…, indent=1), with less memory
 
     @classmethod
     def from_json(cls, text: str) -> Listing:

@@ -79,7 +79,7 @@ class _Target:
     lang: str
     source_lang: str
     path: str
-    po: polib.POFile
+    po: polib.POFile | None  #: None once let go: a consistency finding needs only where it is
     #: The release's link definitions: its page resolves a translation's [text][name] against them.
     references: tuple = ()
 
@@ -87,7 +87,7 @@ class _Target:
 def _entries(target: _Target) -> Iterable[polib.POEntry]:
     """The final translations of a catalog, plural entries included, as ``checks.check_catalog``
     takes them: not obsolete, not fuzzy, some form translated."""
-    for entry in target.po:
+    for entry in target.po or ():
         if entry.msgid and not entry.obsolete and "fuzzy" not in entry.flags and checks.forms(entry):
             yield entry
 
@@ -230,17 +230,39 @@ def _language(po: polib.POFile, path: Path) -> str:
 
 def consistency(ws: Workspace) -> list[QaFinding]:
     """Only the checks across catalogs (``make publish`` judges each entry as it builds), one
-    finding per entry, as ``make publish`` reports them."""
-    targets = _targets(ws)
-    found = []
-    for lang in ws.project.languages:
-        entries = [(t.path, e.linenum, _in_context(e), _translation(e)) for t in targets
-                   if t.lang == lang and t.domain != UI_DOMAIN for e in _entries(t)]
-        places = {(t.path, e.linenum): (t, e) for t in targets for e in _entries(t)}
+    finding per entry, as ``make publish`` reports them.
+
+    A catalog at a time (most are on disk: ``workflow.shelf``): what the check compares, and what a
+    finding quotes, is kept of each entry, never the catalogs all at once."""
+    project, found = ws.project, []
+    source_langs: dict[str, str] = {}
+    for rel in ws.releases:
+        source_langs.setdefault(rel.slug, rel.meta.lang)
+    for lang in project.languages:
+        entries: list[tuple[str, int | None, str, str]] = []
+        quoted: dict[tuple[str, int | None], tuple[str, str, str]] = {}  # place → (domain, msgid, translation)
+        for clang, domain in sorted(ws.catalogs):
+            if clang != lang or not source_langs.get(domain):  # ui.po, a catalog of no release: not compared
+                continue
+            path = project.relative(project.catalog_path(lang, domain))
+            for entry in _entries(_Target(domain, lang, source_langs[domain], path, ws.catalogs[(clang, domain)])):
+                translation = _translation(entry)
+                entries.append((path, entry.linenum, _in_context(entry), translation))
+                quoted[(path, entry.linenum)] = (domain, entry.msgid, translation)
         for place, problems in checks.check_consistency(entries).items():
-            target, entry = places[place]
-            found.extend(_finding(target, entry, problem) for problem in problems)
+            domain, msgid, translation = quoted[place]
+            target = _Target(domain, lang, source_langs[domain], place[0], None)
+            found.extend(_finding(target, _Quoted(place[1], msgid), problem, None, translation)
+                         for problem in problems)
     return found
+
+
+@dataclass(frozen=True)
+class _Quoted:
+    """What a consistency finding quotes of its entry, kept once its catalog is let go."""
+
+    linenum: int | None
+    msgid: str
 
 
 def as_text(checked: Checked) -> str:

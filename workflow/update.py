@@ -64,9 +64,9 @@ def _memories(ws: Workspace) -> dict[str, catalog.Memory]:
         # An exact match is filled in as final only where a reviewer approves each edition (and sees
         # the match's origin on the review page); otherwise it is a fuzzy suggestion (README, Safety).
         memory = catalog.Memory(ws.project.fuzzy_threshold, trust_exact=ws.project.approval)
-        for (clang, domain), po in sorted(ws.catalogs.items()):
+        for clang, domain in sorted(ws.catalogs):  # one at a time: most are on disk (``workflow.shelf``)
             if clang == lang and domain != UI_DOMAIN:
-                memory.add(po, domain, {segment.text for segment in ws.segments.get(domain, ())})
+                memory.add(ws.catalogs[(clang, domain)], domain, {segment.text for segment in ws.segments.get(domain, ())})
         memories[lang] = memory
     return memories
 

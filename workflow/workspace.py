@@ -7,11 +7,13 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow import checks, records, segment
 from workflow.parsecache import ParseCache, ReleaseParse
+from workflow.shelf import CatalogShelf
 from workflow import release as release_io
 from workflow.fsutil import (
     ANY,
@@ -38,7 +40,8 @@ class Workspace:
     project: Project
     releases: list[Release] = field(default_factory=list)
     segments: dict[str, list[Segment]] = field(default_factory=dict)  #: by release slug
-    catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)  #: (lang, domain)
+    #: (lang, domain) → catalog; beyond a few hundred, kept on disk until asked for (``workflow.shelf``).
+    catalogs: MutableMapping[tuple[str, str], Catalog] = field(default_factory=CatalogShelf)
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
     unreadable: set[str] = field(default_factory=set)  #: slugs of releases that could not be read
     issued: dict[tuple[str, str], list[records.Issued]] = field(default_factory=dict)  #: (slug, lang) → versions

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import libraries
-from workflow.fsutil import MAX_RECORD_BYTES, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, indented_json, read_input
 from workflow.model import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -110,8 +110,7 @@ def read_section(output: Path, name: str) -> dict:
 
 
 def manifest_text(entries: dict[str, dict[str, str]], **sections: dict) -> str:
-    return json.dumps({"pdfs": dict(sorted(entries.items())), **sections}, indent=1, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return indented_json({"pdfs": dict(sorted(entries.items())), **sections}, levels=2) + "\n"
 
 
 def up_to_date(job: PdfJob, digest: str, manifest: dict[str, dict[str, str]], output: Path) -> bool:

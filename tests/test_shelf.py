@@ -1,0 +1,135 @@
+"""The workspace's catalogs off the heap (``workflow.shelf``): what comes back is what was stored,
+whether it stayed in memory or went to disk, and a run gives the same results either way."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workflow import build, qa, shelf
+from workflow import project as project_io
+from workflow.po import dump_po, read_po
+from workflow.report import Report
+from workflow.workspace import load_workspace
+
+from tests.conftest import ROOT, copy_project
+
+BELGIUM = "2024-02-07-cambodia-belgium-consultations"
+INDEPENDENCE = "2024-11-09-independence-day-71st-anniversary"
+
+
+def _sample(lang: str, domain: str):
+    path = ROOT / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+    return read_po(path.read_text(encoding="utf-8"), path=str(path))
+
+
+def test_a_catalog_on_disk_comes_back_as_it_was_stored():
+    stored = {("fr", BELGIUM): _sample("fr", BELGIUM), ("km", BELGIUM): _sample("km", BELGIUM),
+              ("fr", INDEPENDENCE): _sample("fr", INDEPENDENCE), ("fr", "ui"): _sample("fr", "ui")}
+    catalogs = shelf.CatalogShelf(resident=0, recent=1)
+    for key, po in stored.items():
+        catalogs[key] = po
+    assert list(catalogs) == list(stored) and len(catalogs) == 4 and ("km", "ui") not in catalogs
+    assert repr(catalogs) == "CatalogShelf(1 in memory, 3 on disk)"
+    assert catalogs[("fr", "ui")] is stored[("fr", "ui")]  # every edition reads its ui.po: never on disk
+    for key, po in stored.items():  # one kept unpickled at a time: each read back from the file
+        back = catalogs[key]
+        assert dump_po(back) == dump_po(po) and [e.linenum for e in back] == [e.linenum for e in po]
+        assert catalogs[key] is back  # the one asked for last stays
+    assert catalogs.get(("en", BELGIUM)) is None
+
+
+def test_a_catalog_stored_again_replaces_the_one_on_disk():
+    catalogs = shelf.CatalogShelf(resident=1, recent=1)
+    catalogs[("km", BELGIUM)] = _sample("km", BELGIUM)  # kept: the first one
+    catalogs[("fr", BELGIUM)] = _sample("fr", BELGIUM)  # on disk
+    catalogs[("fr", BELGIUM)] = _sample("fr", INDEPENDENCE)
+    catalogs[("km", INDEPENDENCE)] = _sample("km", INDEPENDENCE)  # pushes the latest out of memory
+    assert dump_po(catalogs[("fr", BELGIUM)]) == dump_po(_sample("fr", INDEPENDENCE))
+    del catalogs[("fr", BELGIUM)]
+    assert ("fr", BELGIUM) not in catalogs and list(catalogs) == [("km", BELGIUM), ("km", INDEPENDENCE)]
+    with pytest.raises(KeyError):
+        catalogs[("fr", BELGIUM)]
+    del catalogs[("km", BELGIUM)]  # room again in memory for the next one
+    catalogs[("en", BELGIUM)] = po = _sample("fr", BELGIUM)
+    catalogs[("km", INDEPENDENCE)]  # the latest unpickled is another now
+    assert catalogs[("en", BELGIUM)] is po
+
+
+def test_a_catalog_stored_back_unchanged_is_not_written_again():
+    """The merge stores every catalog back, most of them the very one it read: not pickled again."""
+    catalogs = shelf.CatalogShelf(resident=0)
+    catalogs[("fr", BELGIUM)] = _sample("fr", BELGIUM)
+    catalogs[("km", BELGIUM)] = _sample("km", BELGIUM)
+    size = catalogs._file.seek(0, 2)
+    catalogs[("fr", BELGIUM)] = catalogs[("fr", BELGIUM)]
+    assert catalogs._file.seek(0, 2) == size
+    catalogs[("fr", BELGIUM)] = changed = _sample("fr", INDEPENDENCE)  # another catalog: written
+    assert catalogs._file.seek(0, 2) > size and catalogs[("fr", BELGIUM)] is changed
+
+
+def test_a_catalog_that_cannot_be_pickled_stays_in_memory():
+    po = _sample("fr", BELGIUM)
+    po.unpicklable = lambda: None  # what no pickle can hold
+    catalogs = shelf.CatalogShelf(resident=0)
+    catalogs[("fr", BELGIUM)] = po
+    catalogs[("km", BELGIUM)] = _sample("km", BELGIUM)
+    catalogs[("km", INDEPENDENCE)] = _sample("km", INDEPENDENCE)
+    catalogs[("fr", INDEPENDENCE)] = _sample("fr", INDEPENDENCE)
+    catalogs[("en", INDEPENDENCE)] = _sample("fr", INDEPENDENCE)
+    catalogs[("en", BELGIUM)] = _sample("fr", INDEPENDENCE)
+    assert catalogs[("fr", BELGIUM)] is po
+
+
+def _inconsistent(root: Path) -> None:
+    """The Belgium release's French catalog spells "Phnom Penh" another way than the Independence
+    Day release's: the consistency check has something to say."""
+    path = root / "locale" / "fr" / "LC_MESSAGES" / f"{BELGIUM}.po"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('msgid "Phnom Penh"\nmsgstr "Phnom Penh"\n') == 1
+    path.write_text(text.replace('msgid "Phnom Penh"\nmsgstr "Phnom Penh"\n', 'msgid "Phnom Penh"\nmsgstr "Phnom-Penh"\n'),
+                    encoding="utf-8")
+
+
+def test_the_consistency_check_says_the_same_with_the_catalogs_on_disk(tmp_path, monkeypatch):
+    root = copy_project(tmp_path)
+    _inconsistent(root)
+    project = project_io.load(root)
+    in_memory = qa.consistency(load_workspace(project, Report()))
+    monkeypatch.setattr(shelf, "RESIDENT", 0)
+    ws = load_workspace(project, Report())
+    assert "on disk" in repr(ws.catalogs) and "0 in memory" not in repr(ws.catalogs)
+    on_disk = qa.consistency(ws)
+    assert on_disk == in_memory
+    assert {(f.path, f.check, f.translation) for f in on_disk} >= {
+        (f"locale/fr/LC_MESSAGES/{BELGIUM}.po", "consistency", "“Phnom-Penh”")}
+
+
+def test_a_publish_with_every_catalog_on_disk_publishes_the_same(tmp_path, monkeypatch):
+    """Outputs, catalogs written and findings: the same bytes and words whether the catalogs stayed
+    in memory or not (a run with ``RESIDENT`` 0 reads every release catalog back from disk)."""
+    first = copy_project(tmp_path / "memory")
+    _inconsistent(first)
+    second = tmp_path / "disk"
+    shutil.copytree(first, second)
+    said = build.publish(project_io.load(first), jobs=1)
+    monkeypatch.setattr(shelf, "RESIDENT", 0)
+    again = build.publish(project_io.load(second), jobs=1)
+    assert [(f.path, f.line, f.message) for f in again.findings] == [(f.path, f.line, f.message)
+                                                                    for f in said.findings]
+    assert any("consistency" in f.message for f in again.findings)
+    assert again.outcomes.keys() == said.outcomes.keys()
+    for folder in ("output", "locale"):
+        compared = filecmp.dircmp(first / folder, second / folder, ignore=[".last-run.json"])
+        _same(compared)
+
+
+def _same(compared: filecmp.dircmp) -> None:
+    assert not compared.left_only and not compared.right_only, (compared.left_only, compared.right_only)
+    _, different, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
+    assert not different and not errors, (compared.left, different, errors)
+    for sub in compared.subdirs.values():
+        _same(sub)
