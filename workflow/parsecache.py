@@ -257,14 +257,7 @@ class ParseCache:
         source = self._spool if spooled else self._file
         if source is None:
             raise OSError("the parse cache is closed")
-        if isinstance(source, io.BytesIO):  # no temporary file could be made
-            with source.getbuffer() as view:
-                blob = bytes(view[offset:offset + length])
-        else:
-            blob = os.pread(source.fileno(), length, offset)
-        if len(blob) != length:
-            raise OSError("the parse cache is shorter than its index says")
-        return blob
+        return _read_at(source, offset, length, "the parse cache is shorter than its index says")
 
     def _get(self, kind: str, name: str, data: bytes, parse: Callable[[], T], valid: Callable[[object], bool]) -> T:
         key = self._key(kind, name, data)
@@ -290,15 +283,11 @@ class ParseCache:
     def _store(self, kind: str, name: str, key: str, value: object) -> None:
         # Pickled now, before any stage can change the value it returns (a merge edits a catalog).
         try:
-            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            if self._spool is None:
-                self._spool = _spool()
-            offset = self._spool.seek(0, os.SEEK_END)
-            _write_all(self._spool, blob)
+            self._spool, offset, length = _append(self._spool, value)
         except Exception as exc:  # not picklable, or no room for it: simply not cached
             log.debug("%s is not cached: %s", name, exc)
             return
-        self._now[f"{kind}\0{name}"] = (key, True, offset, len(blob))
+        self._now[f"{kind}\0{name}"] = (key, True, offset, length)
         self._missed = True
 
     def release(self, data: bytes, name: str, slug: str, parse: Callable[[], ReleaseParse]) -> ReleaseParse:
@@ -369,6 +358,30 @@ def _spool() -> BinaryIO:
         return tempfile.TemporaryFile(prefix="parses-", buffering=0)
     except OSError:
         return io.BytesIO()  # type: ignore[return-value]
+
+
+def _append(spool: BinaryIO | None, value: object) -> tuple[BinaryIO, int, int]:
+    """``value`` pickled at the end of ``spool`` (a new one when None): the spool, and where the
+    pickle starts and how long it is, for :func:`_read_at`.  Raises what pickling or writing raises."""
+    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    if spool is None:
+        spool = _spool()
+    offset = spool.seek(0, os.SEEK_END)
+    _write_all(spool, blob)
+    return spool, offset, len(blob)
+
+
+def _read_at(source: BinaryIO, offset: int, length: int, short: str) -> bytes:
+    """``length`` bytes of ``source`` from ``offset``, wherever its read position stands (a spool
+    held in memory, when no temporary file could be made, too); OSError(``short``) if fewer."""
+    if isinstance(source, io.BytesIO):
+        with source.getbuffer() as view:
+            blob = bytes(view[offset:offset + length])
+    else:
+        blob = os.pread(source.fileno(), length, offset)
+    if len(blob) != length:
+        raise OSError(short)
+    return blob
 
 
 def _write_all(handle: BinaryIO, data: bytes) -> None:

@@ -20,13 +20,12 @@ to the file, simply stays in memory.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
 from typing import BinaryIO
 
-from workflow.parsecache import _spool, _write_all
+from workflow.parsecache import _append, _read_at
 from workflow.po import Catalog
 from workflow.project import UI_DOMAIN
 
@@ -114,23 +113,12 @@ class CatalogShelf(MutableMapping[Key, Catalog]):
 
     def _write(self, key: Key, value: Catalog) -> tuple[int, int] | None:
         try:
-            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            if self._file is None:
-                self._file = _spool()
-            offset = self._file.seek(0, os.SEEK_END)
-            _write_all(self._file, blob)
+            self._file, offset, length = _append(self._file, value)
         except Exception as exc:  # not picklable, a full disk: kept in memory instead
             log.debug("the %s catalog of %s stays in memory: %s", key[0], key[1], exc)
             return None
-        return offset, len(blob)
+        return offset, length
 
     def _read(self, offset: int, length: int) -> bytes:
-        handle = self._file
-        assert handle is not None  # a place was written, so the file is there
-        if hasattr(handle, "getbuffer"):  # no temporary file could be made: the bytes are in memory
-            with handle.getbuffer() as view:
-                return bytes(view[offset:offset + length])
-        blob = os.pread(handle.fileno(), length, offset)
-        if len(blob) != length:
-            raise OSError("the catalogs' temporary file is shorter than what was written to it")
-        return blob
+        assert self._file is not None  # a place was written, so the file is there
+        return _read_at(self._file, offset, length, "the catalogs' temporary file is shorter than what was written to it")
