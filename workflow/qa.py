@@ -13,7 +13,7 @@ its folder (``po/km/x.po``); its source language is English unless told otherwis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from workflow import checks, editions, segment
 from workflow.checks.base import excerpt
 from workflow.lang import locales
 from workflow.fsutil import MAX_CATALOG_BYTES, read_input
-from workflow.model import WorkflowError
+from workflow.model import Release, WorkflowError
 from workflow.po import PoSyntaxError, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.report import Report
@@ -186,15 +186,26 @@ def check_project(project: Project) -> tuple[Checked, Report]:
 
 
 def _targets(ws: Workspace) -> list[_Target]:
-    project, targets = ws.project, []
-    for (lang, domain), po in sorted(ws.catalogs.items()):
-        rel = next((r for r in ws.releases if r.slug == domain), None)
+    project = ws.project
+    return [_Target(domain, lang, source_lang, project.relative(project.catalog_path(lang, domain)),
+                    ws.catalogs[(lang, domain)], segment.link_definitions(rel.body) if rel else ())
+            for lang, domain, source_lang, rel in _checked_catalogs(ws)]
+
+
+def _checked_catalogs(ws: Workspace, lang: str | None = None) -> Iterator[tuple[str, str, str, Release | None]]:
+    """(language, domain, source language, release: None for ``ui.po``) of each catalog checked
+    (a release's, and the templates'), in order, of ``lang`` only if given, without reading them
+    (most are on disk: ``workflow.shelf``)."""
+    releases: dict[str, Release] = {}
+    for rel in ws.releases:
+        releases.setdefault(rel.slug, rel)
+    for clang, domain in sorted(ws.catalogs):
+        if lang is not None and clang != lang:
+            continue
+        rel = releases.get(domain)
         source_lang = "en" if domain == UI_DOMAIN else rel.meta.lang if rel else ""
         if source_lang:
-            references = segment.link_definitions(rel.body) if rel else ()
-            targets.append(_Target(domain, lang, source_lang, project.relative(project.catalog_path(lang, domain)), po,
-                                   references))
-    return targets
+            yield clang, domain, source_lang, rel
 
 
 def check_files(paths: list[Path], *, source_lang: str = "en", glossary_root: Path | None = None) -> Checked:
@@ -235,23 +246,21 @@ def consistency(ws: Workspace) -> list[QaFinding]:
     A catalog at a time (most are on disk: ``workflow.shelf``): what the check compares, and what a
     finding quotes, is kept of each entry, never the catalogs all at once."""
     project, found = ws.project, []
-    source_langs: dict[str, str] = {}
-    for rel in ws.releases:
-        source_langs.setdefault(rel.slug, rel.meta.lang)
     for lang in project.languages:
         entries: list[tuple[str, int | None, str, str]] = []
-        quoted: dict[tuple[str, int | None], tuple[str, str, str]] = {}  # place → (domain, msgid, translation)
-        for clang, domain in sorted(ws.catalogs):
-            if clang != lang or not source_langs.get(domain):  # ui.po, a catalog of no release: not compared
+        #: place → (domain, source language, msgid, translation)
+        quoted: dict[tuple[str, int | None], tuple[str, str, str, str]] = {}
+        for _, domain, source_lang, rel in _checked_catalogs(ws, lang):
+            if rel is None:  # ui.po: not compared
                 continue
             path = project.relative(project.catalog_path(lang, domain))
-            for entry in _entries(_Target(domain, lang, source_langs[domain], path, ws.catalogs[(clang, domain)])):
+            for entry in _entries(_Target(domain, lang, source_lang, path, ws.catalogs[(lang, domain)])):
                 translation = _translation(entry)
                 entries.append((path, entry.linenum, _in_context(entry), translation))
-                quoted[(path, entry.linenum)] = (domain, entry.msgid, translation)
+                quoted[(path, entry.linenum)] = (domain, source_lang, entry.msgid, translation)
         for place, problems in checks.check_consistency(entries).items():
-            domain, msgid, translation = quoted[place]
-            target = _Target(domain, lang, source_langs[domain], place[0], None)
+            domain, source_lang, msgid, translation = quoted[place]
+            target = _Target(domain, lang, source_lang, place[0], None)
             found.extend(_finding(target, _Quoted(place[1], msgid), problem, None, translation)
                          for problem in problems)
     return found
