@@ -215,3 +215,34 @@ def test_a_page_given_its_stylesheets_prints_as_one_that_links_them(project_copy
         assert given == linked, job.path
     # One parse of edition.css with each language's rules, however many pages.
     assert len(typeset._shared(jobs[0].assets_key).styles) == len(LANGS)
+
+
+def _styles_held(assets_key: str) -> int:
+    """In a worker: how many stylesheet sets its font configuration for ``assets_key`` holds parsed."""
+    from workflow.pdf import typeset
+
+    return len(typeset._shared(assets_key).styles)
+
+
+def test_the_worker_started_ahead_rehearses_and_its_first_pdf_is_the_same(project_copy, monkeypatch):
+    """The worker started ahead typesets a page of no use with the run's stylesheets and fonts
+    while the parent plans (``Warm.rehearse``): it then holds them parsed, and the PDF it makes
+    next is byte for byte the one a process that rehearsed nothing makes."""
+    from workflow.pdf import typeset
+
+    jobs: list[pdfjobs.PdfJob] = []
+    monkeypatch.setattr(pdfjobs.Runner, "submit", lambda self, job: jobs.append(job))  # planned, not typeset
+    build.publish(project_io.load(project_copy), jobs=1)
+    monkeypatch.undo()
+    job = next(j for j in jobs if j.lang == "fr")
+    typeset._shared.cache_clear()
+    alone = pdfjobs._typeset(job).pdf
+    results = []
+    with pdfjobs.Warm(2) as warm:
+        assert warm.pool is not None
+        warm.rehearse(job.assets, job.assets_key, job.stylesheets)
+        assert warm.pool.submit(_styles_held, job.assets_key).result(timeout=600) == 1
+        with pdfjobs.Runner(2, lambda j, result: results.append(result), warm) as runner:
+            runner.submit(job)
+    assert len(results) == 1 and not isinstance(results[0], Exception), results
+    assert results[0].pdf == alone

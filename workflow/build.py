@@ -175,6 +175,8 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
     pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
                        pdfjobs.read_manifest(project.output), read_template("edition.css", project.templates))
+    if warm is not None:  # the worker readies its fonts and stylesheets while the editions are planned
+        warm.rehearse(assets, pdfs.assets_digest, (pdfs.stylesheet, renderer.stylesheet(project.languages[0])))
     keys = buildcache.Keys(ws, assets_digest=pdfs.assets_digest, engine=pdfs.engine)
     cache = buildcache.read(project.output)
     previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
