@@ -257,6 +257,33 @@ def test_a_tarball_that_does_not_match_its_pin_is_refused():
             fonts.checked_tarball(fonts.MOUL, tampered)
 
 
+def test_a_faces_code_points_are_kept_in_the_cache_and_a_damaged_record_is_made_again(tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    made = fonts.font_paths()["NotoSansKhmer-Regular.ttf"]
+    folder = tmp_path / "cache" / "mfaic-workflow" / "fonts"
+    folder.mkdir(parents=True)
+    face = Path(shutil.copy2(made, folder / made.name))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with TTFont(face) as font:
+        truth = frozenset(font.getBestCmap())
+    assert 0x1780 in truth and len(truth) > 100
+    assert fonts.coverage(face) == truth
+    record = face.with_suffix(".cmap")
+    kept = record.read_bytes()
+    assert kept.startswith(b"mfaic-workflow cmap 1 ")
+    fonts.coverage.cache_clear()
+    assert fonts.coverage(face) == truth  # from the record
+    head, body = kept.split(b"\n", 1)
+    for damaged in (kept[:-3], head.replace(b" 1 ", b" 1 9", 1) + b"\n" + body, b"", b"\xff" * 40,
+                    head + b"\n" + body.replace(b"-", b"+", 1)):
+        record.write_bytes(damaged)
+        fonts.coverage.cache_clear()
+        assert fonts.coverage(face) == truth
+        assert record.read_bytes() == kept  # made again
+    fonts.coverage.cache_clear()
+
+
 def test_the_npm_faces_are_fetched_checked_and_named_by_their_pin(empty_font_cache):
     """From the registry (CI and developers' machines reach it), into the cache, as TrueType."""
     from fontTools.ttLib import TTFont
