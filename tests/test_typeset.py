@@ -510,3 +510,31 @@ def test_archival_variants(project_copy, published, variant, declared):
             # The variant changes the container, not the text.
             plain = published / "output" / lang / f"{slug}.pdf"
             assert squash(pdftotext(pdf)) == squash(pdftotext(plain))
+
+
+def test_subsetting_makes_its_arrays_from_their_items_and_the_pdf_is_the_same(published, monkeypatch):
+    """WeasyPrint's font subsetting named each array's length in its C type, which cffi parses
+    anew for every length (``typeset._ArraysByTheirItems``): the arrays are now made from their
+    items, and a PDF typeset through them has the bytes WeasyPrint's own way gives."""
+    from weasyprint.pdf import fonts as pdf_fonts
+    from weasyprint.text.ffi import ffi
+
+    from workflow.pdf import typeset
+
+    arrays = pdf_fonts.ffi
+    assert isinstance(arrays, typeset._ArraysByTheirItems)
+    made = arrays.new("hb_codepoint_t[3]", [5, 6, 7])
+    assert list(made) == [5, 6, 7] and ffi.typeof(made) is ffi.typeof("hb_codepoint_t[]")
+    assert ffi.typeof(arrays.new("hb_codepoint_t[4]")) is ffi.typeof("hb_codepoint_t[4]")  # no items: as asked
+    assert ffi.typeof(arrays.new("char[3]", b"ab")) is ffi.typeof("char[3]")  # only glyph and table numbers
+
+    assets = published / "output" / "assets"
+    sheets = ((assets / "edition.css").read_bytes(), (assets / "km.css").read_text(encoding="utf-8"))
+
+    def pdf(key: str) -> bytes:
+        return typeset.write_pdf(typeset._REHEARSAL, base_url=assets, allowed=(assets,), assets_key=key,
+                                 stylesheets=sheets, styles_base=assets, identifier=b"0" * 32, epoch=0).pdf
+
+    ours = pdf("arrays from their items")
+    monkeypatch.setattr(pdf_fonts, "ffi", arrays._ffi)
+    assert pdf("arrays named by length") == ours

@@ -54,6 +54,41 @@ from workflow.model import TypesetError  # noqa: F401  (raised here; defined wit
 
 log = logging.getLogger(__name__)
 
+
+class _ArraysByTheirItems:
+    """WeasyPrint's ``ffi`` as its PDF font module (``weasyprint.pdf.fonts``) sees it, with one
+    change: an array of glyph or table numbers made with its items and its length in the type
+    (``new("hb_codepoint_t[123]", items)``) is made as ``hb_codepoint_t[]`` of those items, the
+    same array.  cffi parses every C type it has not seen yet with pycparser, with all of
+    WeasyPrint's declarations around it (7 ms a type); subsetting each font of each PDF named its
+    own length, so every PDF parsed new types: a cold publish of 30 releases parsed 75 of them
+    (1 s), and the one PDF of a one-entry publish some five.  Everything else is WeasyPrint's own."""
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def new(self, cdecl, init=None):
+        if init is not None and isinstance(cdecl, str) and cdecl.startswith("hb_codepoint_t["):
+            length = cdecl[len("hb_codepoint_t["):-1]
+            if cdecl.endswith("]") and length.isdigit() and isinstance(init, (list, tuple)) and len(init) == int(length):
+                cdecl = "hb_codepoint_t[]"
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+
+def _parse_fewer_types() -> None:
+    """Give WeasyPrint's PDF font module ``_ArraysByTheirItems`` (once a process; the arrays, hence
+    the PDFs' bytes, are the same)."""
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    if not isinstance(pdf_fonts.ffi, _ArraysByTheirItems):
+        pdf_fonts.ffi = _ArraysByTheirItems(pdf_fonts.ffi)
+
+
+_parse_fewer_types()
+
 #: The WeasyPrint release this module (and ``workflow.pdf.pdftext``) was written against.
 WEASYPRINT_VERSION = "70.0"
 
