@@ -291,3 +291,21 @@ def test_indented_json_is_json_dumps_text():
             assert indented_json(data, levels=levels) == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
     not_str_keys = {2: [1], 1: {"a": 1}}
     assert indented_json(not_str_keys, levels=2) == json.dumps(not_str_keys, indent=1, sort_keys=True, ensure_ascii=False)
+
+
+def test_folder_syncs_wait_for_the_end_of_the_block_and_files_are_in_place_at_once(tmp_path):
+    from workflow import fsutil
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    with fsutil.folder_syncs_deferred():
+        assert write_atomic(a / "one.pdf", b"1") and write_atomic(a / "two.pdf", b"2")
+        assert write_atomic_streamed(b / "three.bin", lambda handle: handle.write(b"3"), scratch=tmp_path / "s")
+        assert (a / "one.pdf").read_bytes() == b"1" and (b / "three.bin").read_bytes() == b"3"  # renamed already
+        assert fsutil._PENDING.get() == {a, b}  # each folder once, whatever the number of its files
+        fsutil.sync_folders()
+        assert fsutil._PENDING.get() == set()
+        write_atomic(a / "one.pdf", b"one")
+        assert fsutil._PENDING.get() == {a}
+    assert fsutil._PENDING.get() is None  # outside a block, each write syncs its folder at once
+    assert (a / "one.pdf").read_bytes() == b"one"
+    assert not [p for p in tmp_path.rglob("*.tmp")]

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workflow.fsutil import private_tmpdir, publishing_lock, write_atomic
+from workflow.fsutil import folder_syncs_deferred, private_tmpdir, publishing_lock, sync_folders, write_atomic
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.project import Project
 from workflow.report import Outcome, Report
@@ -80,10 +80,12 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
         workers = jobs or pdfjobs.default_workers()
         # Something is to be done: a worker imports WeasyPrint meanwhile, on another core, unless
         # the fonts are missing (then nothing is typeset: the run says why).
-        with pdfjobs.Warm(workers if fonts is not None else 1) as warm:
-            report = _build_all(project, workers, warm)
-        if before is not None:
-            _remember(project, fonts, before, report)
+        # Each folder is synced once, before the records that describe what is in it are written.
+        with folder_syncs_deferred():
+            with pdfjobs.Warm(workers if fonts is not None else 1) as warm:
+                report = _build_all(project, workers, warm)
+            if before is not None:
+                _remember(project, fonts, before, report)
     return report
 
 
@@ -117,6 +119,7 @@ def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes]
         log.warning("%s changed while this publish ran: the next 'make publish' reads it again",
                     ", ".join(meanwhile[:3]) + (f" and {len(meanwhile) - 3} more" if len(meanwhile) > 3 else ""))
     elif report.ok:
+        sync_folders()  # what the record describes is on disk before the record is
         text = runstate.text(runstate.digest(after), project.output, report.findings, report.outcomes, report.hints,
                              report.typeset + report.unchanged)
         try:

@@ -26,6 +26,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
@@ -245,7 +246,7 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None, expect
             raise
         # Another mount of the same file system (a bind mount): scratch beside the file instead.
         _write_and_replace(path, data, mode, path.parent, expected)
-    _fsync_directory(path.parent)
+    _sync_folder(path.parent)
     return True
 
 
@@ -339,7 +340,7 @@ def write_atomic_streamed(path: Path, write: Callable[[BinaryIO], None], *, scra
         # Another mount of the same file system (a bind mount): scratch beside the file instead.
         written = _stream_and_replace(path, write, path.parent)
     if written:
-        _fsync_directory(path.parent)
+        _sync_folder(path.parent)
     return written
 
 
@@ -377,6 +378,52 @@ def _umask() -> int:
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
+
+
+#: The folders files were renamed into whose sync waits (``folder_syncs_deferred``); None: sync at once.
+_PENDING: ContextVar[set[Path] | None] = ContextVar("workflow_pending_folder_syncs", default=None)
+
+
+@contextmanager
+def folder_syncs_deferred() -> Iterator[None]:
+    """Inside the block, a folder a file is renamed into (``write_atomic``) is synced once, by
+    ``sync_folders()`` or when the block ends, not after each of its files.
+
+    Each file's bytes are still synced before its rename, so a power cut never leaves a renamed
+    file half-written: a rename not yet synced can only be lost, leaving the file as it was before
+    the run, whole.  Syncing a folder after every file was half of a publish's syncs (a cold
+    publish of 30 releases made 478, 1.1 s: 2 ms each on this machine's disk).  A run calls
+    ``sync_folders()`` before it writes the records that describe its outputs (the manifest, the
+    run record), so that no record outlives what it describes; a run cut short leaves records that
+    do not match, and the next run does the work again."""
+    pending: set[Path] = set()
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+        _sync_all(pending)
+
+
+def sync_folders() -> None:
+    """Sync now every folder whose sync ``folder_syncs_deferred`` holds back."""
+    pending = _PENDING.get()
+    if pending:
+        _sync_all(pending)
+
+
+def _sync_all(pending: set[Path]) -> None:
+    for folder in sorted(pending):
+        _fsync_directory(folder)
+    pending.clear()
+
+
+def _sync_folder(folder: Path) -> None:
+    pending = _PENDING.get()
+    if pending is None:
+        _fsync_directory(folder)
+    else:
+        pending.add(folder)
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from workflow import lifecycle, media, records
 from workflow import release as release_io
 from workflow.editions import gate_problems, make_edition, plan_edition, print_edition
-from workflow.fsutil import MAX_RECORD_BYTES, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, read_input, sync_folders
 from workflow.listing import Listing
 from workflow.model import Edition, Release, TypesetError, WorkflowError
 from workflow.pdf import jobs as pdfjobs
@@ -442,6 +442,7 @@ class PdfQueue:
 def save_manifest(project: Project, report: Report, text: str) -> None:
     """Write ``output/.manifest.json``; one that cannot be written is an error, not a traceback
     (without it the next run typesets every PDF again)."""
+    sync_folders()  # what the manifest describes is on disk before the manifest is
     try:
         save(project, report, project.output / pdfjobs.MANIFEST, text.encode())
     except WorkflowError as exc:
