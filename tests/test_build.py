@@ -148,7 +148,8 @@ def test_update_po_never_imports_the_pages_stage(project_copy, tmp_path):
 
 def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
     """The screen and print editions, the review pages and the consistency pass all use
-    ``editions.judge``: the checks run once for each entry of a run, however many ask."""
+    ``editions.judge``: the checks run once for each entry of a run, however many ask (of a run
+    that judges fewer than ``checks.MEMO`` texts: the memo holds that many)."""
     from collections import Counter
 
     from workflow import checks, editions
@@ -174,7 +175,7 @@ def test_a_publish_judges_each_entry_once(project_copy, monkeypatch):
     checks.rejection.cache_clear()
     report = build.publish(project_io.load(project_copy), jobs=1)
     assert report.ok, report.findings
-    assert len(checked) > 50 and len(refused) > 50
+    assert 50 < len(checked) < checks.MEMO and len(refused) > 50
     assert max(checked.values()) == 1, [key[:2] for key, n in checked.items() if n > 1][:3]
     assert max(refused.values()) == 1, [key for key, n in refused.items() if n > 1][:3]
 
@@ -193,3 +194,26 @@ def test_judge_remembers_by_glossary_and_arguments():
     other = checks.Glossary.from_rows([{"en": "Secretary of State", "fr": "ministre"}])
     assert not any(p.check == "glossary" for p in
                    editions.judge(source, text, source_lang="en", lang="fr", glossary=other).problems)
+
+
+def test_a_publish_lets_go_of_what_it_holds_for_an_editions_pdfs_once_they_are_done(project_copy, monkeypatch):
+    """Each edition's report and count of PDFs are held only until its PDFs are done, not to the
+    end of the run (issue 12, flat memory); the manifest still names every file of each edition."""
+    from workflow import pages
+
+    held = []
+    finish = pages.PdfQueue.finish
+
+    def spying(self, **kwargs):
+        held.append((dict(self.reports), dict(self.left), self.report.typeset))
+        return finish(self, **kwargs)
+
+    monkeypatch.setattr(pages.PdfQueue, "finish", spying)
+    report = build.publish(project_io.load(project_copy), jobs=1)  # one process: every PDF done by finish
+    assert report.ok, report.findings
+    [(reports, left, typeset)] = held
+    assert typeset > 0 and reports == {} and left == {}
+    editions = json.loads((project_copy / "output" / ".manifest.json").read_text(encoding="utf-8"))["editions"]
+    files = [name for key, entry in editions.items() if key != "format" for name in entry["files"]]
+    assert any(name.endswith(".pdf") for name in files) and any(name.endswith(".html") for name in files)
+    assert all((project_copy / "output" / name).is_file() for name in files)

@@ -359,3 +359,25 @@ def test_the_readme_gives_every_check_its_severity():
         seen.setdefault(name, set()).add(severity)
     for name, severities in seen.items():
         assert all(s in rows[name] for s in severities), (name, rows[name], severities)
+
+
+# --------------------------------------------------------------------- memos bounded (issue 12)
+
+def test_memos_keyed_by_a_text_hold_at_most_memo_entries():
+    """Every memo keyed by a translation's or a source's text holds at most ``checks.MEMO``: what a
+    publish remembers does not grow with the number of releases (issue 12, flat memory)."""
+    from workflow import editions
+    from workflow.checks import glossary, markup, numbers, text
+
+    memos = [editions.judge, markup.rejection, markup.rendered, text.html, text.view, numbers.figures,
+             glossary._fold, glossary._compact, glossary._breaks]
+    assert {memo.cache_info().maxsize for memo in memos} == {checks.MEMO}
+    editions.judge.cache_clear()
+    first = [editions.judge(f"The office opens at {n}:00.", f"Le bureau ouvre à {n} h 00.", source_lang="en",
+                            lang="fr", glossary=None) for n in range(checks.MEMO + 100)]
+    for memo in memos:
+        assert memo.cache_info().currsize <= checks.MEMO
+    # A judgement no longer held is made again, the same.
+    assert editions.judge("The office opens at 0:00.", "Le bureau ouvre à 0 h 00.", source_lang="en", lang="fr",
+                          glossary=None) == first[0]
+    assert first[7].problems == () and first[7].text == "Le bureau ouvre à 7 h 00."

@@ -57,3 +57,23 @@ def test_invalid_utf8_names_the_line():
 def test_bad_slug_is_refused():
     with pytest.raises(WorkflowError, match="not a valid slug"):
         release.parse(GOOD, path="content/My File.md", slug="My File")
+
+
+
+def test_a_release_and_its_segments_keep_no_dict_through_the_parse_cache(tmp_path):
+    """A run holds every release and segment read (issue 12, flat memory): they have slots, and
+    what the parse cache gives back is equal to what was parsed, with slots still."""
+    from types import SimpleNamespace
+
+    from workflow import segment
+    from workflow.parsecache import ParseCache
+
+    rel = release.parse(GOOD, path="content/x.md", slug="x")
+    found = segment.extract(rel)
+    first = ParseCache(tmp_path)
+    assert first.release(GOOD.encode(), "content/x.md", "x", lambda: (rel, found, [])) == (rel, found, [])
+    first.save(SimpleNamespace(scratch=tmp_path, relative=str))
+    back, back_found, _ = ParseCache(tmp_path).release(GOOD.encode(), "content/x.md", "x", lambda: None)
+    assert back is not rel and (back, back_found) == (rel, found) and back.text == GOOD
+    for value in (rel, rel.meta, *found, back, back.meta, *back_found):
+        assert not hasattr(value, "__dict__")

@@ -223,7 +223,9 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
                     continue
                 said = len(recorder.recorded)
                 queue.flush(recorder)  # its PDFs go to the workers now: no print HTML piles up here
-                built.append((rel.slug, lang, edition_keys[lang], public, recorder, said, files))
+                # What the PDFs say is added to ``recorded`` as they are done; the recorder itself
+                # is let go then (``PdfQueue``), not kept for every edition until the end.
+                built.append((rel.slug, lang, edition_keys[lang], public, recorder.recorded, said, files))
             reviews[rel.slug] = keys.review(rel, edition_keys, {lang: report.stages.get((rel.slug, lang))
                                                                 for lang in project.languages})
         # What does not wait for the PDFs is done while the workers typeset the last ones: the
@@ -242,8 +244,8 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
             failed_reviews = exc
     finally:
         queue.finish(write=False)  # the manifest is written below, with the editions' entries
-    for slug, lang, key, public, recorder, said, files in built:
-        cache.built(slug, lang, key, public, recorder.recorded[:said], recorder.recorded[said:], files, report)
+    for slug, lang, key, public, recorded, said, files in built:
+        cache.built(slug, lang, key, public, recorded[:said], recorded[said:], files, report)
     report.unchanged = pdfs.unchanged + cached_pdfs
     take_down_gone(ws, report)
     for finding in inconsistent:

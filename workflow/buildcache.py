@@ -228,18 +228,19 @@ class Cache:
         self.new[self.name(slug, lang)] = entry.as_json()
 
     def built(self, slug: str, lang: str, key: str | None, public: tuple[str, ...], recorded: Iterable[Finding],
-              pdf_recorded: Iterable[Finding], files: Iterable[Path], report: Report) -> None:
-        """Remember an edition built this run, if it was built whole (HTML and PDFs published)."""
+              pdf_recorded: Iterable[Finding], files: Iterable[str], report: Report) -> None:
+        """Remember an edition built this run, if it was built whole (HTML and PDFs published);
+        ``files``: what it published, named under ``output/``."""
         outcome = report.outcomes.get((slug, lang))
         plan = report.stages.get((slug, lang))
         if key is None or outcome is None or plan is None or not (outcome.html and outcome.pdf):
             return
         hashes = {}
-        for path in files:
-            digest = _file_hash(path)
+        for name in files:
+            digest = _file_hash(self.output / name)
             if digest is None:
                 return
-            hashes[path.relative_to(self.output).as_posix()] = digest
+            hashes[name] = digest
         stub = lifecycle.Plan(plan.stage, None, (), plan.pending, plan.why)
         entry = Entry(key, public, stub, report.editions[(slug, lang)], report.titles[(slug, lang)],
                       dataclasses.replace(outcome, seconds=0.0), tuple(recorded), tuple(pdf_recorded), hashes)

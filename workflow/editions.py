@@ -70,13 +70,7 @@ class Judged:
         return sum(p.severity is not checks.Severity.WARNING for p in self.problems)
 
 
-#: Judgements remembered: a publish asks for each entry's several times (the screen and print
-#: editions, the review page, ``make check``'s consistency pass); more than a run of a few hundred
-#: releases judges, so that none is judged twice in a run.
-JUDGED_CACHE = 1 << 14
-
-
-@functools.lru_cache(maxsize=JUDGED_CACHE)
+@functools.lru_cache(maxsize=checks.MEMO)
 def judge(msgid: str, text: str, *, source_lang: str, lang: str, glossary: checks.Glossary | None,
           kind: str = "", references: segment.References = ()) -> Judged:
     """What may be published of a translation, and every problem the checks find in it.
@@ -84,9 +78,12 @@ def judge(msgid: str, text: str, *, source_lang: str, lang: str, glossary: check
     ``references``: the link definitions of the release's body (``segment.link_definitions``),
     which the page resolves the translation's ``[text][name]`` against; the checks render it so.
 
-    Remembered (the checks are a function of the arguments alone, and a ``Judged`` is frozen); a
-    glossary is told by its identity, which holds because a ``checks.Glossary`` is never changed
-    once made (each run loads its own).
+    Remembered, the last ``checks.MEMO`` (the checks are a function of the arguments alone, and a
+    ``Judged`` is frozen): a publish asks for an entry's judgement several times in a row (the
+    screen and print editions, the edition's counts), then again at the end (the review page, the
+    consistency pass), where what is no longer held is judged again.  A glossary is told by its
+    identity, which holds because a ``checks.Glossary`` is never changed once made (each run loads
+    its own).
     """
     problems = tuple(checks.check_entry(msgid, text, source_lang=source_lang, lang=lang, glossary=glossary,
                                         kind=kind, references=references))

@@ -2,6 +2,11 @@
 
 Every stage of the pipeline takes and returns these objects, so that each
 stage can be tested on its own.
+
+The values a run holds one of per release, segment or finding (``Meta``, ``Release``,
+``Segment``, ``Finding``) have slots: a publish keeps every release read for the whole run, and
+an object without a ``__dict__`` is a third of the size (pickling them, as the parse cache does,
+would otherwise make each one's ``__dict__`` real).
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ class TypesetError(WorkflowError):
         super().__init__(path, line, message, hint)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meta:
     """A release's front matter, with defaults filled in."""
 
@@ -92,7 +97,7 @@ class Meta:
         return self.issued or self.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Release:
     """One press release as written by the press office."""
 
@@ -105,7 +110,7 @@ class Release:
     text: str = field(default="", compare=False)  #: the whole file as read (what an approval is bound to)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One translatable unit: a block of the body or a front-matter field."""
 
@@ -128,7 +133,7 @@ class State(str, Enum):
     INCOMPLETE = "incomplete"  #: some segments fall back to the source text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """Something a build or check noticed, tied to a file and line."""
 

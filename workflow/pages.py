@@ -195,9 +195,11 @@ def public_languages(ws: Workspace, rel: Release, plans: Mapping[str, tuple[Edit
 
 def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pdfs: Typesetting,
                   report: Report, *, planned: tuple[Edition, lifecycle.Plan] | None,
-                  public: tuple[str, ...] | None = None) -> list[Path]:
+                  public: tuple[str, ...] | None = None) -> list[str]:
     """Every page of one edition, as its stage in the lifecycle says (``workflow.lifecycle``); returns
-    the files it publishes (its PDFs once their jobs are done).
+    the files it publishes (its PDFs once their jobs are done), named under ``output/`` as the
+    manifest names them: a run keeps them for every edition until its end, a name is a fifth of a
+    ``Path``.
 
     The HTML and the PDF of each page are published each on its own, so a PDF that cannot be
     made leaves the HTML published (and the previous PDF in place), and the reverse.
@@ -254,7 +256,13 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     report.outcomes[(rel.slug, lang)] = outcome
     if len(pdfs.jobs) == queued:  # nothing left to typeset: done; otherwise typeset_all says it, PDF included
         _said_done(rel.slug, lang, outcome)
-    return [page.html for page in pages] + [page.pdf for page in pages if page.pdf is not None]
+    return [_name(project, page.html) for page in pages] + [_name(project, page.pdf) for page in pages
+                                                           if page.pdf is not None]
+
+
+def _name(project: Project, path: Path) -> str:
+    """A published file's name under ``output/``, as the manifest names it."""
+    return path.relative_to(project.output).as_posix()
 
 
 def _said_done(slug: str, lang: str, outcome: Outcome) -> None:
@@ -289,7 +297,7 @@ class Typesetting:
     manifest: dict[str, dict[str, str]]
     stylesheet: bytes = b""  #: ``assets/edition.css``, as written there: every print page's first stylesheet
     jobs: list[pdfjobs.PdfJob] = field(default_factory=list)
-    digests: dict[Path, str] = field(default_factory=dict)  #: job path → its input digest
+    digests: dict[str, str] = field(default_factory=dict)  #: a PDF's name under output/ → its input digest
     unchanged: int = 0  #: PDFs found up to date, not typeset
 
 
@@ -317,7 +325,7 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
                          _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang),
                          assets_key=pdfs.assets_digest, stylesheets=(pdfs.stylesheet, print_css))
     digest = job.digest(pdfs.assets_digest, pdfs.engine)
-    pdfs.digests[job.path] = digest
+    pdfs.digests[_name(project, job.path)] = digest
     if pdfjobs.up_to_date(job, digest, pdfs.manifest, project.output):
         pdfs.unchanged += 1
     else:
@@ -353,7 +361,8 @@ class PdfQueue:
         self.project, self.pdfs, self.report, self.workers, self.warm = project, pdfs, report, workers, warm
         self.kept = dict(pdfs.manifest)
         self.left: dict[tuple[str, str], int] = {}
-        self.reports: dict[tuple[str, str], Report] = {}  #: where each edition's PDFs' findings go
+        #: Where the findings of each edition's PDFs go, until they are all done (``left``: how many are not).
+        self.reports: dict[tuple[str, str], Report] = {}
         self.runner: pdfjobs.Runner | None = None
         self.progress = None
 
@@ -384,7 +393,7 @@ class PdfQueue:
         finally:
             if self.progress is not None:
                 self.progress.close()
-            for name in [n for n in kept if (project.output / n) not in self.pdfs.digests
+            for name in [n for n in kept if n not in self.pdfs.digests
                          and not (project.output / n).exists()]:
                 del kept[name]
             if write:
@@ -394,7 +403,7 @@ class PdfQueue:
         project, kept = self.project, self.kept
         report = self.reports.get(job.key, self.report)
         self.progress.update(1)
-        name = job.path.relative_to(project.output).as_posix()
+        name = _name(project, job.path)
         if isinstance(result, Exception):
             kept.pop(name, None)
             what = f"the {job.lang} PDF of {job.key[0]}"
@@ -425,17 +434,21 @@ class PdfQueue:
             _pdf_failed(report, job.key)
             return
         self.report.typeset += 1
-        kept[name] = {"input": self.pdfs.digests[job.path], "output": hashlib.sha256(result.pdf).hexdigest()}
+        kept[name] = {"input": self.pdfs.digests[name], "output": hashlib.sha256(result.pdf).hexdigest()}
 
     def _done_and_said(self, job: pdfjobs.PdfJob, result) -> None:
         self._done(job, result)
         report = self.report
         outcome = report.outcomes.get(job.key)
         self.left[job.key] -= 1
+        last = not self.left[job.key]
+        if last:  # the edition's PDFs are all done: nothing is held for it any more (its report, its count)
+            del self.left[job.key]
+            self.reports.pop(job.key, None)
         if outcome is not None:  # the edition's time counts its PDFs' typesetting
             outcome = dataclasses.replace(outcome, seconds=outcome.seconds + getattr(result, "seconds", 0.0))
             report.outcomes[job.key] = outcome
-            if not self.left[job.key]:
+            if last:
                 _said_done(*job.key, outcome)
 
 

@@ -89,8 +89,9 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
         raise WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}",
                           write_hint(exc)) from None
     if written:
-        report.written.append(project.relative(path))
-        report.wrote[project.relative(path)] = hashlib.sha256(data).digest()
+        shown = project.relative(path)  # one string for both: a run keeps them for every file it writes
+        report.written.append(shown)
+        report.wrote[shown] = hashlib.sha256(data).digest()
     return written
 
 

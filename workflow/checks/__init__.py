@@ -29,13 +29,13 @@ from workflow.checks import untranslated as _untranslated  # noqa: F401
 from workflow.checks import punctuation as _punctuation  # noqa: F401
 from workflow.checks import khmer as _khmer  # noqa: F401
 from workflow.checks import consistency as _consistency
-from workflow.checks.base import CHECKS, Entry, Problem, Severity, run_all
+from workflow.checks.base import CHECKS, MEMO, Entry, Problem, Severity, run_all
 from workflow.checks.glossary import Glossary, load_glossary
 from workflow.checks.markup import Rendered, added_images, new_urls, raw_html, rejection, rendered, urls
 
 check_consistency = _consistency.check_consistency
 
-__all__ = ["CHECKS", "Glossary", "Problem", "Rendered", "Severity", "added_images", "check_consistency",
+__all__ = ["CHECKS", "MEMO", "Glossary", "Problem", "Rendered", "Severity", "added_images", "check_consistency",
            "check_catalog", "check_entry", "forms", "kind_of", "load_glossary", "new_urls", "raw_html", "rejection", "rendered", "urls"]
 
 del _glossary, _markup

@@ -19,6 +19,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from workflow.checks.text import View
 
 
+#: The bound of every memo keyed by a text (a translation, a source, one side of an entry): the
+#: checks' renderings and figures, a translation's rejection, its judgement
+#: (``workflow.editions.judge``).  A publish asks them of one release's entries a few times in a
+#: row (the screen and print editions, the edition's counts), so a memo need only hold some
+#: releases' worth: a release of 50 segments in three languages asks for some 300 texts.  The
+#: review pages and the consistency check, at the end of the run, ask again; what is no longer
+#: held is computed again there.  A memo holding every text of the run (they were bounded at
+#: 4,096 to 16,384) grew with the number of releases, about 13 KB a release, and some 25 MB a
+#: memo once full of real text (each entry keeps its texts, which the catalogs kept on disk
+#: (``workflow.shelf``) would otherwise let go).
+MEMO = 1024
+
+
 class Severity(str, Enum):
     """How much a problem matters to the publishing gate."""
 

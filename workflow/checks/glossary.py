@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.lang import khmer
-from workflow.checks.base import Entry, Problem, Severity, check
+from workflow.checks.base import MEMO, Entry, Problem, Severity, check
 from workflow.model import WorkflowError
 
 #: Where the termbase lives, relative to the project root.
@@ -116,7 +116,7 @@ def _spans(form: str, text: str) -> list[tuple[int, int, bool]]:
     return [(m.start(), m.end(), False) for m in _latin_pattern(form).finditer(folded)]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=MEMO)
 def _fold(text: str) -> str:
     """Latin text without case, accents and typing variants (Khmer letters lose their signs: not used there)."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
@@ -135,14 +135,14 @@ def _latin_pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![{_LETTER}])" + " ".join(words) + rf"(?![{_LETTER}])")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO)
 def _compact(text: str) -> tuple[str, tuple[int, ...]]:
     """Text without spaces and zero-width marks, and each kept character's offset in ``text``."""
     kept = [(i, ch) for i, ch in enumerate(text) if ch not in _COMPACT_DROP]
     return "".join(ch for _, ch in kept), tuple(i for i, _ in kept)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO)
 def _breaks(text: str) -> frozenset[int]:
     return frozenset(khmer.word_breaks(text))
 

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 
 from workflow.checks import characters as _characters
 from workflow.checks import text as _text
-from workflow.checks.base import Entry, Problem, Severity, check, excerpt
+from workflow.checks.base import MEMO, Entry, Problem, Severity, check, excerpt
 
 _INLINE_URL = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)")  # one level of (…) inside
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
@@ -61,7 +61,7 @@ class Rendered:
     images: int
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO)
 def rendered(text: str, references: tuple = ()) -> Rendered:
     """The links and images ``text`` makes once put in a paragraph the way the pipeline puts a
     translation (the block is parsed from the source, then the text goes through inline Markdown,
@@ -154,7 +154,7 @@ def raw_html(msgid: str, msgstr: str) -> list[str]:
     return [m.group(0) for m in _TAG.finditer(msgstr) if m.group(0) not in source]
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=MEMO)
 def rejection(msgid: str, msgstr: str, references: tuple = ()) -> str | None:
     """Why a translation must not be published, or None if it may be.
 

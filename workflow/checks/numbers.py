@@ -27,7 +27,7 @@ from babel.dates import get_month_names
 
 from workflow.lang import khmer
 from workflow.lang import locales
-from workflow.checks.base import Entry, Problem, Severity, check
+from workflow.checks.base import MEMO, Entry, Problem, Severity, check
 from workflow.checks.text import strip_noise
 
 Key = tuple
@@ -250,7 +250,7 @@ def _number_words(text: str, lang: str, figures: Figures) -> None:
         figures.optional.append(Token(frozenset({_num(value)}), text[start:end]))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO)
 def figures(text: str, lang: str) -> Figures:
     """Every figure of a rendered text in ``lang``."""
     found = Figures()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from workflow import segment
+from workflow.checks.base import MEMO
 
 #: More ``[`` than this in one text is refused rather than rendered (see the module docstring).
 MAX_BRACKETS = 1000
@@ -108,14 +109,14 @@ def strip_noise(text: str) -> str:
     return PLACEHOLDER.sub(" ", TAG.sub(" ", URL.sub(" ", text)))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO)
 def html(text: str, references: segment.References = ()) -> str:
     """The HTML of ``text`` put in a paragraph the way the pipeline puts a translation: in its
     release's body, whose link definitions (``references``) a ``[text][name]`` resolves against."""
     return segment.render_body("x", lambda msgid, kind="": text, references=references)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=MEMO)
 def view(text: str, references: segment.References = ()) -> View:
     """``text`` rendered and read (cached: each side of an entry is rendered once)."""
     if text.count("[") > MAX_BRACKETS:
