@@ -7,10 +7,12 @@ timing.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import polib
+import pytest
 
 from tests.conftest import ROOT, use_templates
 from workflow import build, runstate
@@ -246,3 +248,46 @@ def test_the_worker_started_ahead_rehearses_and_its_first_pdf_is_the_same(projec
             runner.submit(job)
     assert len(results) == 1 and not isinstance(results[0], Exception), results
     assert results[0].pdf == alone
+
+
+#: A parent with a PDF worker started, which says the worker's pid and then waits to be killed.
+_KILLED_PARENT = """
+import os, sys, time
+from workflow.pdf import jobs
+with jobs.Warm(2) as warm:
+    print(warm.pool.submit(os.getpid).result(timeout=600), flush=True)
+    time.sleep(3600)
+"""
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"  # ended, not yet reaped
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to follow the worker")
+def test_a_worker_ends_when_its_parent_is_killed():
+    """A publish killed outright (SIGKILL, the kernel's out-of-memory killer) never ends its
+    workers; each used to wait for a job for ever, holding WeasyPrint's memory."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        parent.stdout.close()
+    deadline = time.monotonic() + 300  # it ends at once; the bound only keeps a broken build from hanging here
+    while not _ended(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    ended = _ended(worker)
+    if not ended:
+        os.kill(worker, signal.SIGKILL)
+    assert ended, "the worker outlived its killed parent"

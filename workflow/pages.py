@@ -116,7 +116,8 @@ def _stylesheet_messages(sheets: dict[str, str], assets: Path, workers: int,
         except (OSError, RuntimeError, BrokenProcessPool):  # it died, or could take nothing: as without it
             pass
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as child:
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
+                                 initializer=pdfjobs.end_with_parent) as child:
             return child.submit(_said_of_stylesheets, sheets, assets).result()
     except (OSError, BrokenProcessPool):  # no process could be started (or it died): checked here, as with one
         return _said_of_stylesheets(sheets, assets)

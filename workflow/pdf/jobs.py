@@ -142,10 +142,32 @@ def _warm() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_parent()
     from workflow.pdf import pdftext, typeset  # noqa: F401
 
     pdftext.install_for_process()
     atexit.register(_leave)
+
+
+def end_with_parent() -> None:
+    """In a worker process: end it when its parent dies without ending it (killed with SIGKILL, or
+    by the kernel when memory runs out).  A worker waits for its next job on a pipe it also holds
+    open itself, so it never learns that no job will come: without this it stayed, with
+    WeasyPrint's memory, for ever (found after the tests that kill a publish).  A thread waits on
+    the parent's sentinel (``multiprocessing.parent_process``), which the parent holds open
+    until it has ended the worker."""
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_when_gone, args=(parent.sentinel,), name="end-with-parent", daemon=True).start()
+
+
+def _end_when_gone(sentinel: int) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os._exit(1)  # nothing of a dead run's is left to finish: its parent wrote every file, or none
 
 
 def _leave() -> None:
