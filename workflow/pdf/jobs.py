@@ -128,10 +128,14 @@ def _typeset(job: PdfJob):
     """Run one job (in a worker or here): the Typeset result, or the TypesetError it raised."""
     from workflow.pdf import typeset
 
-    allowed = (job.assets, job.assets.parent / "media")  # the stylesheets and fonts; the images (workflow.media)
-    return typeset.write_pdf(job.html, base_url=job.folder, allowed=allowed, variant=job.variant,
+    return typeset.write_pdf(job.html, base_url=job.folder, allowed=_allowed(job.assets), variant=job.variant,
                              identifier=job.identifier, epoch=job.epoch, assets_key=job.assets_key,
                              stylesheets=job.stylesheets, styles_base=job.assets)
+
+
+def _allowed(assets: Path) -> tuple[Path, Path]:
+    """What a document may read: the stylesheets and fonts, and the checked images (``workflow.media``)."""
+    return assets, assets.parent / "media"
 
 
 def _warm() -> None:
@@ -192,8 +196,7 @@ def _rehearse(assets: Path, assets_key: str, stylesheets: tuple[str | bytes, ...
     from workflow.pdf import typeset
 
     try:
-        typeset.rehearse(stylesheets=stylesheets, styles_base=assets, allowed=(assets, assets.parent / "media"),
-                         assets_key=assets_key)
+        typeset.rehearse(stylesheets=stylesheets, styles_base=assets, allowed=_allowed(assets), assets_key=assets_key)
     except Exception as exc:
         log.debug("the rehearsal page was not typeset: %s", exc)
 
