@@ -342,17 +342,29 @@ def _entry_changer(root: Path) -> Callable[[], None]:
     return change_one_entry
 
 
-def bench_floor(root: Path, listing: Path) -> dict[str, Figure]:
+def floor(*args: str) -> Run:
+    """One run of the floor (``_FLOOR``) with ``args``: its flags, then the list of pages."""
+    return measure([sys.executable, "-c", _FLOOR, *args])
+
+
+def one_french_page(listing: Path) -> Path:
+    """A list of the first French page of ``listing`` alone (the edition the one-entry change
+    rebuilds), written beside it."""
     lines = listing.read_text(encoding="utf-8").splitlines()
-    floor = lambda *args: measure([sys.executable, "-c", _FLOOR, *args])  # noqa: E731
+    one = listing.parent / "floor-one.txt"
+    one.write_text(next(line for line in lines if "/fr/" in line.split("\t")[0]) + "\n", encoding="utf-8")
+    return one
+
+
+def bench_floor(listing: Path) -> dict[str, Figure]:
+    lines = listing.read_text(encoding="utf-8").splitlines()
     figures = {"floor": repeat(f"(4) WeasyPrint alone, {len(lines)} PDFs, one font configuration", lambda: None,
                                lambda: floor("--each", str(listing)))}
     figures["floor_once"] = repeat("    the same, each stylesheet parsed once", lambda: None,
                                    lambda: floor("--once", str(listing)))
     figures["floor_same"] = repeat("    the same, the PDFs we publish (tagged, identifier, metadata)", lambda: None,
                                    lambda: floor("--each", "--same", str(listing)))
-    one = root / "floor-one.txt"
-    one.write_text(next(line for line in lines if "/fr/" in line.split("\t")[0]) + "\n", encoding="utf-8")
+    one = one_french_page(listing)
     figures["one_edition"] = repeat("    WeasyPrint alone, that one French edition (cold process)", lambda: None,
                                     lambda: floor("--each", str(one)))
     figures["one_edition_same"] = repeat("    the same, the PDF we publish", lambda: None,
@@ -368,13 +380,18 @@ class Pairs:
     theirs: Figure
 
     @property
+    def ratios(self) -> list[float]:
+        """Each pair's ratio (wall time), in the order they ran."""
+        return [a.seconds / b.seconds for a, b in zip(self.ours.runs, self.theirs.runs)]
+
+    @property
     def ratio(self) -> float:
-        """The median of the pairs' ratios (wall time)."""
-        return round(statistics.median(a.seconds / b.seconds for a, b in zip(self.ours.runs, self.theirs.runs)), 3)
+        """The median of the pairs' ratios."""
+        return round(statistics.median(self.ratios), 3)
 
     def as_dict(self) -> dict:
         return {"ours": self.ours.as_dict(), "theirs": self.theirs.as_dict(), "median_ratio": self.ratio,
-                "ratios": [round(a.seconds / b.seconds, 3) for a, b in zip(self.ours.runs, self.theirs.runs)]}
+                "ratios": [round(r, 3) for r in self.ratios]}
 
 
 def paired(name: str, prepare: Callable[[], None], ours: Callable[[], Run], theirs: Callable[[], Run]) -> Pairs:
@@ -384,17 +401,14 @@ def paired(name: str, prepare: Callable[[], None], ours: Callable[[], Run], thei
         a.append(ours())
         b.append(theirs())
     pairs = Pairs(Figure(name, tuple(a)), Figure(name + " (compared with)", tuple(b)))
-    print(f"  {name:<58} ratios {', '.join(f'{x.seconds / y.seconds:.2f}' for x, y in zip(a, b))}"
+    print(f"  {name:<58} ratios {', '.join(f'{r:.2f}' for r in pairs.ratios)}"
           f"   median {pairs.ratio:.2f}", flush=True)
     return pairs
 
 
 def bench_paired(root: Path, listing: Path) -> dict[str, Pairs]:
     """(7): ours, then what it is compared with, straight after, ``RUNS`` times."""
-    floor = lambda *args: measure([sys.executable, "-c", _FLOOR, *args])  # noqa: E731
-    lines = listing.read_text(encoding="utf-8").splitlines()
-    one = listing.parent / "floor-one-paired.txt"
-    one.write_text(next(line for line in lines if "/fr/" in line.split("\t")[0]) + "\n", encoding="utf-8")
+    one = one_french_page(listing)
     result = {"cold_j1_vs_floor_same": paired(
         "(7) cold publish -j 1, then the floor of the same PDFs", lambda: shutil.rmtree(root / "output", ignore_errors=True),
         lambda: run_tool(root, "publish", "-j", "1"), lambda: floor("--each", "--same", str(listing)))}
@@ -527,7 +541,7 @@ def main() -> int:
         if "floor" in PARTS or "paired" in PARTS:
             listing = print_pages(root, tmp / "floor-pages")
         if "floor" in PARTS:
-            figures |= bench_floor(root, listing)
+            figures |= bench_floor(listing)
         if "paired" in PARTS:
             pairs = bench_paired(root, listing)
         if "baseline" in PARTS:
