@@ -13,6 +13,7 @@ import io
 import os
 import pickle
 import shutil
+import sys
 from pathlib import Path
 
 import polib
@@ -282,3 +283,42 @@ def test_a_closed_cache_parses_without_keeping_and_writes_nothing(root):
     assert made == [1] and parsecache.parsed
     parses.save(project_io.load(root))
     assert cache_file(root).read_bytes() == before
+
+
+def _texts(value: object) -> list[str]:
+    """Every string a parse result holds (its fields, its entries' fields)."""
+    found, stack, seen = [], [value], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif hasattr(item, "__slots__") or hasattr(item, "__dict__"):
+            stack.extend(getattr(item, name) for name in getattr(type(item), "__slots__", ()) if hasattr(item, name))
+            stack.extend(vars(item).values() if hasattr(item, "__dict__") else ())
+    return found
+
+
+def test_what_a_cold_run_parses_holds_its_text_once(root):
+    """Pickling a string that is not ASCII leaves a UTF-8 copy of it in the string object for as
+    long as it lives (CPython): the parse a run goes on with is the cached one, read back from its
+    pickle, whose strings have none — Khmer and French held all run take their own room only."""
+    from workflow.report import Report
+    from workflow.workspace import load_workspace
+
+    ws = load_workspace(project_io.load(root), Report())
+    rel = ws.releases.get(BELGIUM)
+    held = _texts(rel) + _texts(ws.segments[BELGIUM]) + _texts(ws.catalogs[("km", BELGIUM)])
+    held += _texts(ws.catalogs[("fr", BELGIUM)])
+    khmer = [text for text in held if any("\u1780" <= ch <= "\u17ff" for ch in text)]
+    french = [text for text in held if "é" in text]
+    assert khmer and french
+    for text in held:  # a copy made by decoding has no UTF-8 copy: the same size, or the text has one
+        assert sys.getsizeof(text) == sys.getsizeof(text.encode("utf-8").decode("utf-8")), text[:40]

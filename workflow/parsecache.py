@@ -277,18 +277,27 @@ class ParseCache:
         value, said = _capturing(parse)
         # A warning is said again by parsing again; a note of a library found (once a process) is not.
         if not any(record.levelno >= logging.WARNING for record in said):
-            self._store(kind, name, key, value)
+            value = self._store(kind, name, key, value)
         return value
 
-    def _store(self, kind: str, name: str, key: str, value: object) -> None:
+    def _store(self, kind: str, name: str, key: str, value: T) -> T:
+        """``value`` added to this run's entries; what the run goes on with is returned: the entry
+        as the next run will read it, made again from its pickle.  Pickling a string that is not
+        ASCII leaves a UTF-8 copy of it inside the string object (CPython's
+        ``PyUnicode_AsUTF8AndSize``), for as long as the string lives: Khmer and French text,
+        held all run, took twice its room after a cold run's parse (some 7 KB a release).  The
+        strings made by unpickling have no such copy."""
         # Pickled now, before any stage can change the value it returns (a merge edits a catalog).
         try:
-            self._spool, offset, length = _append(self._spool, value)
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self._spool, offset = _append(self._spool, blob)
+            fresh = _loads(blob)
         except Exception as exc:  # not picklable, or no room for it: simply not cached
             log.debug("%s is not cached: %s", name, exc)
-            return
-        self._now[f"{kind}\0{name}"] = (key, True, offset, length)
+            return value
+        self._now[f"{kind}\0{name}"] = (key, True, offset, len(blob))
         self._missed = True
+        return fresh  # type: ignore[return-value]
 
     def release(self, data: bytes, name: str, slug: str, parse: Callable[[], ReleaseParse]) -> ReleaseParse:
         """What ``parse`` makes of a release's bytes (shown as ``name``), from the cache when it can."""
@@ -304,9 +313,10 @@ class ParseCache:
         plain values: strings, numbers, lists, tuples, dicts), from the cache when it can."""
         return self._get(kind, name, key, compute, valid)
 
-    def wrote_catalog(self, data: bytes, name: str, value: Catalog) -> None:
-        """A catalog this run wrote, and its parse: the next run reads those bytes."""
-        self._store("catalog", name, self._key("catalog", name, data), value)
+    def wrote_catalog(self, data: bytes, name: str, value: Catalog) -> Catalog:
+        """A catalog this run wrote, and its parse: the next run reads those bytes.  Returns the
+        parse to go on with (see ``_store``)."""
+        return self._store("catalog", name, self._key("catalog", name, data), value)
 
     def close(self) -> None:
         """Let go of the entries: once a publish has read its workspace, merged its catalogs and
@@ -360,15 +370,14 @@ def _spool() -> BinaryIO:
         return io.BytesIO()  # type: ignore[return-value]
 
 
-def _append(spool: BinaryIO | None, value: object) -> tuple[BinaryIO, int, int]:
-    """``value`` pickled at the end of ``spool`` (a new one when None): the spool, and where the
-    pickle starts and how long it is, for :func:`_read_at`.  Raises what pickling or writing raises."""
-    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def _append(spool: BinaryIO | None, blob: bytes) -> tuple[BinaryIO, int]:
+    """A pickle's bytes written at the end of ``spool`` (a new one when None): the spool, and
+    where they start, for :func:`_read_at`.  Raises what writing raises."""
     if spool is None:
         spool = _spool()
     offset = spool.seek(0, os.SEEK_END)
     _write_all(spool, blob)
-    return spool, offset, len(blob)
+    return spool, offset
 
 
 def _read_at(source: BinaryIO, offset: int, length: int, short: str) -> bytes:

@@ -113,11 +113,12 @@ class CatalogShelf(MutableMapping[Key, Catalog]):
 
     def _write(self, key: Key, value: Catalog) -> tuple[int, int] | None:
         try:
-            self._file, offset, length = _append(self._file, value)
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self._file, offset = _append(self._file, blob)
         except Exception as exc:  # not picklable, a full disk: kept in memory instead
             log.debug("the %s catalog of %s stays in memory: %s", key[0], key[1], exc)
             return None
-        return offset, length
+        return offset, len(blob)
 
     def _read(self, offset: int, length: int) -> bytes:
         assert self._file is not None  # a place was written, so the file is there
