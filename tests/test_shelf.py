@@ -1,4 +1,4 @@
-"""The workspace's catalogs off the heap (``workflow.shelf``): what comes back is what was stored,
+"""The workspace off the heap (``workflow.shelf``): catalogs, releases and segments — what comes back is what was stored,
 whether it stayed in memory or went to disk, and a run gives the same results either way."""
 
 from __future__ import annotations
@@ -84,6 +84,35 @@ def test_a_catalog_that_cannot_be_pickled_stays_in_memory():
     assert catalogs[("fr", BELGIUM)] is po
 
 
+def test_releases_on_disk_come_back_in_order_and_equal(tmp_path, monkeypatch):
+    """Past ``RESIDENT``, releases and their segments are read back from the shelf's file: the same
+    values, in the order read; what needs only the slugs unpickles nothing."""
+    project = project_io.load(copy_project(tmp_path))
+    held = load_workspace(project, Report())
+    monkeypatch.setattr(shelf, "RESIDENT", 0)
+    ws = load_workspace(project, Report())
+    assert "0 in memory" in repr(ws.releases) and "0 in memory" in repr(ws.segments)
+    assert len(ws.releases) == len(held.releases) >= 2 and ws.releases.slugs == held.releases.slugs
+    assert list(ws.releases) == list(held.releases) and ws.releases == held.releases
+    assert ws.releases[-1] == held.releases[-1] and ws.releases[:1] == list(held.releases)[:1]
+    assert ws.releases.get(BELGIUM) == held.releases.get(BELGIUM) and ws.releases.get("nothing") is None
+    assert ws.releases.known(BELGIUM) and not ws.releases.known("nothing")
+    for slug in ws.releases.slugs:
+        assert ws.segments[slug] == held.segments[slug]
+    with pytest.raises(IndexError):
+        ws.releases[len(held.releases)]
+    assert "on disk" in repr(ws.releases) and ws.releases._shelf._file is not None
+
+
+def test_a_list_of_releases_is_made_a_shelf():
+    releases = shelf.Releases(resident=1)
+    assert len(releases) == 0 and list(releases) == [] and releases.slugs == []
+    from workflow.workspace import Workspace
+
+    ws = Workspace(project_io.load(ROOT), releases=[])
+    assert isinstance(ws.releases, shelf.Releases) and ws.releases == []
+
+
 def _inconsistent(root: Path) -> None:
     """The Belgium release's French catalog spells "Phnom Penh" another way than the Independence
     Day release's: the consistency check has something to say."""
@@ -109,8 +138,9 @@ def test_the_consistency_check_says_the_same_with_the_catalogs_on_disk(tmp_path,
 
 
 def test_a_publish_with_every_catalog_on_disk_publishes_the_same(tmp_path, monkeypatch):
-    """Outputs, catalogs written and findings: the same bytes and words whether the catalogs stayed
-    in memory or not (a run with ``RESIDENT`` 0 reads every release catalog back from disk)."""
+    """Outputs, catalogs written and findings: the same bytes and words whether the catalogs,
+    releases and segments stayed in memory or not (a run with ``RESIDENT`` 0 reads every release,
+    its segments and its catalogs back from disk)."""
     first = copy_project(tmp_path / "memory")
     _inconsistent(first)
     second = tmp_path / "disk"

@@ -287,9 +287,9 @@ def approve(project: Project, slug: str, lang: str, by: str, *, now: _dt.datetim
         return report
     with publishing_lock(project.root / ".publish.lock"):
         ws = load_workspace(project, report)
-        rel = next((r for r in ws.releases if r.slug == slug), None)
+        rel = ws.releases.get(slug)
         if rel is None:
-            known = ", ".join(r.slug for r in ws.releases) or "none"
+            known = ", ".join(ws.releases.slugs) or "none"
             report.error(f"content/{slug}.md", None, f"there is no release {slug!r} to approve (releases: {known})")
             return report
         if lang not in project.languages:

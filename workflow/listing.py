@@ -194,7 +194,7 @@ def _listed(ws: Workspace, report: Report, previous: Listing) -> list[Listed]:
         listed.append(Listed(rel.slug, rel.meta.date, titles,
                              _versions(ws, rel.slug, previous.versions(rel.slug), urls=rel.meta.withdrawn is None),
                              rel.meta.withdrawn))
-    gone = {slug for slug, _lang in ws.issued} - {rel.slug for rel in ws.releases} - ws.unreadable
+    gone = {slug for slug, _lang in ws.issued} - set(ws.releases.slugs) - ws.unreadable
     for slug in sorted(ws.unreadable | gone):
         # Its editions from the last good run are still published: keep linking to them.
         item = previous.get(slug)

@@ -390,7 +390,7 @@ def place(body: str, root: str, images: Mapping[str, Media] | None) -> str:
     return _IMG.sub(one, body)
 
 
-def _approved_sources(ws, releases: list[Release]) -> list[Release]:
+def _approved_sources(ws, releases: Iterable[Release]) -> list[Release]:
     """The approved texts of the releases' issued versions that differ from their sources now."""
     from workflow import release as release_io
 
@@ -411,7 +411,7 @@ def library(ws) -> Library:
     """The images the current releases show (not withdrawn ones), checked once a run."""
     if ws.images is None:
         project = ws.project
-        ws.images = collect([rel for rel in ws.releases if rel.meta.withdrawn is None], project.content, project.root)
+        ws.images = collect((rel for rel in ws.releases if rel.meta.withdrawn is None), project.content, project.root)
     return ws.images
 
 
@@ -441,12 +441,11 @@ def approved_name(name: str, digest: str) -> str:
     return f"{APPROVED}/{digest}{posixpath.splitext(name)[1].lower()}"
 
 
-def _approved_copies(ws, current: list[Release], report) -> list[Media]:
+def _approved_copies(ws, withdrawn: set[str], report) -> list[Media]:
     """The approved bytes of every image an issued version of the releases shows, checked again
     (they were when approved; a record edited by hand is not trusted more than a source)."""
     # Not those of a withdrawn release (taken down); those of a release whose source is gone, yes:
     # nothing issued is taken down with it (workflow.pages says so).
-    withdrawn = {rel.slug for rel in ws.releases} - {rel.slug for rel in current}
     found: dict[str, Media] = {}
     for (slug, lang), versions in sorted(ws.issued.items()):
         for issued in versions if slug not in withdrawn else ():
@@ -490,7 +489,9 @@ def publish(ws, renderer, report) -> None:
 
     renderer.media = {}  # whatever happens below, once a run: an image not published is left out
     project = ws.project
-    current = [rel for rel in ws.releases if rel.meta.withdrawn is None]  # a withdrawal notice shows none
+    # A withdrawal notice shows no image.  The releases are gone through, not held in a list: most
+    # may be on disk (``workflow.shelf``).
+    withdrawn = {rel.slug for rel in ws.releases if rel.meta.withdrawn is not None}
     checked = library(ws)
     found = Library(dict(checked.images), list(checked.problems), list(checked.warnings))
     for path, line, message in found.problems:
@@ -499,8 +500,9 @@ def publish(ws, renderer, report) -> None:
         report.warn(path, line, message)
     # An issued version approved before images were covered (no digests in its record) is rebuilt
     # from its approved source, which may name an image the source no longer does: it still shows it.
+    current = (rel for rel in ws.releases if rel.meta.withdrawn is None)
     approved = collect(_approved_sources(ws, current), project.content, project.root)
-    for media in _approved_copies(ws, current, report):  # the issued versions' images, as approved
+    for media in _approved_copies(ws, withdrawn, report):  # the issued versions' images, as approved
         found.images[media.name] = media
     for name, image in approved.images.items():
         found.images.setdefault(name, image)

@@ -574,7 +574,7 @@ def take_down_gone(ws: Workspace, report: Report) -> None:
     """Releases whose source file is gone: an issued one is an error (nothing issued disappears
     silently); the drafts of one never issued are taken down, and the run says so."""
     project = ws.project
-    present = {rel.slug for rel in ws.releases} | ws.unreadable
+    present = set(ws.releases.slugs) | ws.unreadable
     issued = {slug for slug, _lang in ws.issued} - present
     for slug in sorted(issued):
         online = [lang for lang in project.languages if (project.output / lang / f"{slug}.html").exists()]

@@ -329,7 +329,7 @@ class ParseCache:
             except OSError:  # never an error: a cache is only an optimisation
                 pass
         self._file, self._spool, self._found, self._now, self._missed = None, None, {}, {}, False
-        self.path = None
+        self._saved, self.path = frozenset(), None
 
     def __del__(self) -> None:  # 'status', 'check', 'update-po' never close theirs: no open file left behind
         try:

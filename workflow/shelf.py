@@ -1,20 +1,22 @@
-"""The workspace's catalogs, most of them kept off the heap: memory that does not grow with the project.
+"""The workspace's catalogs, releases and segments, most of them kept off the heap: memory that does
+not grow with the project.
 
-A publish reads every catalog first (the translation memory and the merge need them all), then
-uses a release's catalogs while it builds that release's editions, and once more at the end (the
-consistency check, the review pages).  Held as objects all run, the catalogs were most of what
-grew with the number of releases: some 46 KB a release, 46 MB at a thousand.  Here the first
-``RESIDENT`` release catalogs and every ``ui.po`` (each edition reads its language's) stay as they
-are; the others are pickled into a temporary file (the system's temporary folder, gone with the
-process) as soon as they are stored, and unpickled when asked for.  The last few asked for stay
-(``RECENT``), so that the editions of one release, built one after the other, unpickle its
-catalogs once.  A project of up to ``RESIDENT`` catalogs pays nothing for it.
+A publish reads every release and catalog first (the translation memory and the merge need them
+all), then uses a release's catalogs while it builds that release's editions, and once more at the
+end (the consistency check, the review pages).  Held as objects all run, the catalogs were most of
+what grew with the number of releases: some 46 KB a release, 46 MB at a thousand; the releases
+(their Markdown, front matter and segments) another 8 KB a release.  Here the first ``RESIDENT``
+values of a shelf (and every ``ui.po``: each edition reads its language's) stay as they are; the
+others are pickled into a temporary file (the system's temporary folder, gone with the process) as
+soon as they are stored, and unpickled when asked for.  The last few asked for stay (``RECENT``),
+so that the editions of one release, built one after the other, unpickle its catalogs once.  A
+project of up to ``RESIDENT`` catalogs (and releases) pays nothing for it.
 
-What comes back is what was stored: the parse cache already gives every run unpickled catalogs
+What comes back is what was stored: the parse cache already gives every run unpickled values
 (``workflow.parsecache``), and nothing changes a catalog once it is in the workspace (a merge
 makes a new one and stores it under the same key; one that changed nothing stores the very catalog
-it was given, which is not written again).  A catalog that cannot be pickled, or written
-to the file, simply stays in memory.
+it was given, which is not written again); releases and segments are never changed.  A value that
+cannot be pickled, or written to the file, simply stays in memory.
 """
 
 from __future__ import annotations
@@ -22,50 +24,56 @@ from __future__ import annotations
 import logging
 import pickle
 from collections import OrderedDict
-from collections.abc import Iterator, MutableMapping
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from typing import BinaryIO, Generic, TypeVar, overload
 
+from workflow.model import Release, Segment
 from workflow.parsecache import _append, _read_at
 from workflow.po import Catalog
 from workflow.project import UI_DOMAIN
 
 log = logging.getLogger(__name__)
 
-#: Release catalogs kept as objects before any goes to the file (a hundred and twenty-eight
-#: releases of three languages: a few megabytes, and no unpickling at all).
+#: Values of a shelf kept as objects before any goes to the file: 256 catalogs (a hundred and
+#: twenty-eight releases of three languages), or 256 releases and their segments: a few megabytes,
+#: and no unpickling at all.
 RESIDENT = 256
-#: Spilled catalogs kept as objects once unpickled, the most recently asked for: a release's.
+#: Spilled values kept as objects once unpickled, the most recently asked for: a release's catalogs.
 RECENT = 4
 
+K = TypeVar("K")
+V = TypeVar("V")
 Key = tuple[str, str]
 
 
-class CatalogShelf(MutableMapping[Key, Catalog]):
-    """(lang, domain) → catalog, as a dict, with every catalog beyond ``resident`` on disk."""
+class Shelf(MutableMapping[K, V], Generic[K, V]):
+    """key → value, as a dict, with every value beyond ``resident`` on disk (but those ``always``
+    keeps in memory, which do not count)."""
 
-    def __init__(self, items: dict[Key, Catalog] | None = None, *, resident: int | None = None,
-                 recent: int | None = None):
+    def __init__(self, items: dict[K, V] | None = None, *, resident: int | None = None,
+                 recent: int | None = None, always: Callable[[K], bool] | None = None):
         self.resident = RESIDENT if resident is None else resident
         self.recent = max(1, RECENT if recent is None else recent)
-        self._keys: dict[Key, None] = {}  #: every key, in the order it was first stored (a dict's order)
-        self._held: dict[Key, Catalog] = {}  #: kept as objects
-        self._places: dict[Key, tuple[int, int]] = {}  #: in the file: (offset, length)
-        self._recent: OrderedDict[Key, Catalog] = OrderedDict()  #: unpickled lately, the latest last
+        self._always = always or (lambda key: False)
+        self._keys: dict[K, None] = {}  #: every key, in the order it was first stored (a dict's order)
+        self._held: dict[K, V] = {}  #: kept as objects
+        self._places: dict[K, tuple[int, int]] = {}  #: in the file: (offset, length)
+        self._recent: OrderedDict[K, V] = OrderedDict()  #: unpickled lately, the latest last
         self._file: BinaryIO | None = None
-        self._kept = 0  #: release catalogs in ``_held``
+        self._kept = 0  #: values in ``_held`` that count against ``resident``
         for key, value in (items or {}).items():
             self[key] = value
 
     def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self) -> Iterator[Key]:
+    def __iter__(self) -> Iterator[K]:
         return iter(list(self._keys))
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
-    def __getitem__(self, key: Key) -> Catalog:
+    def __getitem__(self, key: K) -> V:
         if key in self._held:
             return self._held[key]
         if key in self._recent:
@@ -76,13 +84,14 @@ class CatalogShelf(MutableMapping[Key, Catalog]):
         self._remember(key, value)
         return value
 
-    def __setitem__(self, key: Key, value: Catalog) -> None:
+    def __setitem__(self, key: K, value: V) -> None:
         if key in self._places and self._recent.get(key) is value:
-            return  # the very catalog read back from the file (a merge that changed nothing): written already
+            return  # the very value read back from the file (a merge that changed nothing): written already
         self._recent.pop(key, None)
         self._keys.setdefault(key, None)
-        if key in self._held or key[1] == UI_DOMAIN or (key not in self._places and self._kept < self.resident):
-            if key not in self._held and key[1] != UI_DOMAIN:
+        always = self._always(key)
+        if key in self._held or always or (key not in self._places and self._kept < self.resident):
+            if key not in self._held and not always:
                 self._kept += 1
             self._places.pop(key, None)
             self._held[key] = value
@@ -96,30 +105,100 @@ class CatalogShelf(MutableMapping[Key, Catalog]):
         self._places[key] = place
         self._remember(key, value)  # just stored: the caller is likely to ask for it again soon
 
-    def __delitem__(self, key: Key) -> None:
+    def __delitem__(self, key: K) -> None:
         del self._keys[key]
-        if self._held.pop(key, None) is not None and key[1] != UI_DOMAIN:
+        if self._held.pop(key, None) is not None and not self._always(key):
             self._kept -= 1
         self._places.pop(key, None)
         self._recent.pop(key, None)
 
     def __repr__(self) -> str:
-        return f"CatalogShelf({len(self._held)} in memory, {len(self._places)} on disk)"
+        return f"{type(self).__name__}({len(self._held)} in memory, {len(self._places)} on disk)"
 
-    def _remember(self, key: Key, value: Catalog) -> None:
+    def _remember(self, key: K, value: V) -> None:
         self._recent[key] = value
         while len(self._recent) > self.recent:
             self._recent.popitem(last=False)
 
-    def _write(self, key: Key, value: Catalog) -> tuple[int, int] | None:
+    def _write(self, key: K, value: V) -> tuple[int, int] | None:
         try:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self._file, offset = _append(self._file, blob)
         except Exception as exc:  # not picklable, a full disk: kept in memory instead
-            log.debug("the %s catalog of %s stays in memory: %s", key[0], key[1], exc)
+            log.debug("%r stays in memory: %s", key, exc)
             return None
         return offset, len(blob)
 
     def _read(self, offset: int, length: int) -> bytes:
         assert self._file is not None  # a place was written, so the file is there
-        return _read_at(self._file, offset, length, "the catalogs' temporary file is shorter than what was written to it")
+        return _read_at(self._file, offset, length, "a shelf's temporary file is shorter than what was written to it")
+
+
+class CatalogShelf(Shelf[Key, Catalog]):
+    """(lang, domain) → catalog, with every ``ui.po`` in memory."""
+
+    def __init__(self, items: dict[Key, Catalog] | None = None, *, resident: int | None = None,
+                 recent: int | None = None):
+        super().__init__(items, resident=resident, recent=recent, always=_is_ui)
+
+
+def _is_ui(key: Key) -> bool:
+    return key[1] == UI_DOMAIN
+
+
+class SegmentShelf(Shelf[str, list[Segment]]):
+    """slug → the release's segments."""
+
+
+class Releases(Sequence[Release]):
+    """The releases read, in order, beyond ``RESIDENT`` on disk; their slugs always at hand
+    (``slugs``, ``get``), so that what needs only those unpickles nothing."""
+
+    def __init__(self, releases: Iterable[Release] = (), *, resident: int | None = None):
+        self._shelf: Shelf[int, Release] = Shelf(resident=resident, recent=1)
+        self.slugs: list[str] = []
+        self._index: dict[str, int] = {}
+        for rel in releases:
+            self.append(rel)
+
+    def append(self, rel: Release) -> None:
+        self._index.setdefault(rel.slug, len(self.slugs))
+        self._shelf[len(self.slugs)] = rel
+        self.slugs.append(rel.slug)
+
+    def known(self, slug: str) -> bool:
+        """Whether a release of that slug was read (nothing unpickled)."""
+        return slug in self._index
+
+    def get(self, slug: str) -> Release | None:
+        """The release of that slug (the first read, were there two), or None."""
+        at = self._index.get(slug)
+        return None if at is None else self._shelf[at]
+
+    def __len__(self) -> int:
+        return len(self.slugs)
+
+    def __iter__(self) -> Iterator[Release]:
+        for at in range(len(self.slugs)):
+            yield self._shelf[at]
+
+    @overload
+    def __getitem__(self, at: int) -> Release: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[Release]: ...
+
+    def __getitem__(self, at: int | slice) -> Release | list[Release]:
+        if isinstance(at, slice):
+            return [self._shelf[i] for i in range(len(self.slugs))[at]]
+        return self._shelf[range(len(self.slugs))[at]]  # IndexError as a list's
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Releases, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Releases({len(self)}: {self._shelf!r})"

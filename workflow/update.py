@@ -83,7 +83,7 @@ def _update_domain(ws: Workspace, domain: str, template: polib.POFile, old_pot: 
         merged = catalog.merge(template, old, lang=lang, project_id=domain, memory=memory,
                                threshold=project.fuzzy_threshold)
         path = project.catalog_path(lang, domain)
-        ws.catalogs[(lang, domain)] = _write_catalog(path, merged, old, project, report, ws.seen.get(path, ANY),
+        ws.catalogs[(lang, domain)] = _write_catalog(path, merged, old, project, report, ws.seen.get(str(path), ANY),
                                                   parses=ws.parses)
 
 

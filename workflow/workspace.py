@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workflow import checks, records, segment
 from workflow.parsecache import ParseCache, ReleaseParse
-from workflow.shelf import CatalogShelf
+from workflow.shelf import CatalogShelf, Releases, SegmentShelf
 from workflow import release as release_io
 from workflow.fsutil import (
     ANY,
@@ -38,8 +38,10 @@ class Workspace:
     """Everything read from disk for one run."""
 
     project: Project
-    releases: list[Release] = field(default_factory=list)
-    segments: dict[str, list[Segment]] = field(default_factory=dict)  #: by release slug
+    #: In the order read; beyond a few hundred, kept on disk until asked for (``workflow.shelf``),
+    #: as the segments and catalogs are.  A list given is made one.
+    releases: Releases = field(default_factory=Releases)
+    segments: MutableMapping[str, list[Segment]] = field(default_factory=SegmentShelf)  #: by release slug
     #: (lang, domain) → catalog; beyond a few hundred, kept on disk until asked for (``workflow.shelf``).
     catalogs: MutableMapping[tuple[str, str], Catalog] = field(default_factory=CatalogShelf)
     broken: set[tuple[str, str]] = field(default_factory=set)  #: catalogs that could not be read
@@ -52,11 +54,16 @@ class Workspace:
     ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
     #: What each catalog held when it was read (``fsutil.content_digest``; None: there was none):
     #: a catalog is written only over exactly that, never over a translator's save meanwhile.
-    seen: dict[Path, str | None] = field(default_factory=dict)
+    #: Keyed by the path as a string: a ``Path`` object takes ten times the room, one a catalog.
+    seen: dict[str, str | None] = field(default_factory=dict)
     #: The images the current releases show, checked once a run (``workflow.media.library``).
     images: object = None
     #: The parses of this run's releases and catalogs (``workflow.parsecache``).
     parses: ParseCache = field(default_factory=lambda: ParseCache(None))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.releases, Releases):
+            self.releases = Releases(self.releases)
 
 
 class WriteFailed(WorkflowError):
@@ -113,11 +120,11 @@ def _parse_release(data: bytes, rel: str, slug: str) -> ReleaseParse:
 
 
 def load_releases(project: Project, report: Report, parses: ParseCache | None = None
-                  ) -> tuple[list[Release], dict[str, list[Segment]]]:
+                  ) -> tuple[Releases, SegmentShelf]:
     """Every release that can be read and segmented, with its segments; the others are reported.
     With ``parses``, a release whose bytes were parsed before is taken from there."""
     parses = parses if parses is not None else ParseCache(None)
-    releases, segments = [], {}
+    releases, segments = Releases(), SegmentShelf()
     for path in project.unread_content():
         report.warn(project.relative(path), None, project.why_unread(path))
     for path in project.release_paths():
@@ -140,7 +147,7 @@ def load_releases(project: Project, report: Report, parses: ParseCache | None = 
     return releases, segments
 
 
-def read_catalog(path: Path, project: Project, seen: dict[Path, str | None] | None = None,
+def read_catalog(path: Path, project: Project, seen: dict[str, str | None] | None = None,
                  parses: ParseCache | None = None) -> Catalog | None:
     """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
     a file that is not one (a named pipe, a device, a link out of the project, a file too big).
@@ -154,7 +161,7 @@ def read_catalog(path: Path, project: Project, seen: dict[Path, str | None] | No
     except FileNotFoundError:
         data = None
     if seen is not None:
-        seen[path] = content_digest(data)
+        seen[str(path)] = content_digest(data)
     if data is None:
         return None
     if parses is None:
@@ -167,8 +174,7 @@ def _belongs_elsewhere(po: Catalog, domain: str, ws: Workspace) -> str | None:
     if domain == UI_DOMAIN:
         return None
     named = po.metadata.get("Project-Id-Version", "").strip()
-    slugs = {r.slug for r in ws.releases}
-    if named != domain and named in slugs | {UI_DOMAIN}:
+    if named != domain and (named == UI_DOMAIN or ws.releases.known(named)):
         return named
     ours = {s.text for s in ws.segments.get(domain, [])}
     theirs = {e.msgid for e in po if e.msgid and not e.obsolete and e.msgstr}
@@ -180,10 +186,10 @@ def _belongs_elsewhere(po: Catalog, domain: str, ws: Workspace) -> str | None:
 def load_workspace(project: Project, report: Report) -> Workspace:
     parses = ParseCache(project.root)
     releases, segments = load_releases(project, report, parses)
-    unreadable = {path.stem for path in project.release_paths()} - {rel.slug for rel in releases}
+    unreadable = {path.stem for path in project.release_paths()} - set(releases.slugs)
     ws = Workspace(project, releases, segments, unreadable=unreadable, parses=parses)
     for lang in project.languages:
-        for domain in [r.slug for r in ws.releases] + [UI_DOMAIN]:
+        for domain in ws.releases.slugs + [UI_DOMAIN]:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project, ws.seen, parses)
@@ -201,7 +207,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
                 continue
             ws.catalogs[(lang, domain)] = po
     if project.approval:  # off: the gate alone decides
-        ws.issued, ws.doubtful = _read_records(project, report, {r.slug for r in ws.releases} | ws.unreadable)
+        ws.issued, ws.doubtful = _read_records(project, report, set(ws.releases.slugs) | ws.unreadable)
     try:
         ws.glossary = checks.load_glossary(project.root)
     except WorkflowError as exc:
