@@ -259,7 +259,7 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
     for slug in set(reviews) - stale:
         cache.review_built(slug, reviews[slug])
     # The manifest again, now with the editions and review pages: written once they are all there.
-    save_manifest(project, report, pdfjobs.manifest_text(queue.kept, **cache.sections()))
+    save_manifest(project, report, pdfjobs.manifest_pieces(queue.kept, **cache.sections()))
     return report
 
 

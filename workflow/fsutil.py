@@ -574,7 +574,13 @@ def indented_json(value: object, *, levels: int) -> str:
     >>> indented_json(data, levels=2) == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
     True
     """
-    return "".join(_json_pieces(value, levels, 0))
+    return "".join(json_pieces(value, levels=levels))
+
+
+def json_pieces(value: object, *, levels: int) -> Iterator[str]:
+    """The text of :func:`indented_json`, piece by piece: what is too large to hold whole (the
+    manifest of a thousand releases: 3 MB of text, 6 MB as a ``str``) is written as it is made."""
+    return _json_pieces(value, levels, 0)
 
 
 def _json_pieces(value: object, levels: int, depth: int) -> Iterator[str]:

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from workflow.pdf.policy import Level
 from workflow.project import Project
 from workflow.render import EMBLEMS, EditionPage, Renderer, find_emblem, read_template, template_file
 from workflow.report import Outcome, Report
-from workflow.workspace import Workspace, doubtful, save, write_hint
+from workflow.workspace import Workspace, doubtful, save, save_streamed, write_hint
 
 log = logging.getLogger(__name__)
 
@@ -398,7 +398,7 @@ class PdfQueue:
                          and not (project.output / n).exists()]:
                 del kept[name]
             if write:
-                save_manifest(project, self.report, pdfjobs.manifest_text(kept))
+                save_manifest(project, self.report, pdfjobs.manifest_pieces(kept))
 
     def _done(self, job: pdfjobs.PdfJob, result) -> None:
         project, kept = self.project, self.kept
@@ -453,12 +453,13 @@ class PdfQueue:
                 _said_done(*job.key, outcome)
 
 
-def save_manifest(project: Project, report: Report, text: str) -> None:
-    """Write ``output/.manifest.json``; one that cannot be written is an error, not a traceback
-    (without it the next run typesets every PDF again)."""
+def save_manifest(project: Project, report: Report, pieces: Iterable[str]) -> None:
+    """Write ``output/.manifest.json`` from its text's pieces (``pdfjobs.manifest_pieces``), as
+    they are made; one that cannot be written is an error, not a traceback (without it the next
+    run typesets every PDF again)."""
     sync_folders()  # what the manifest describes is on disk before the manifest is
     try:
-        save(project, report, project.output / pdfjobs.MANIFEST, text.encode())
+        save_streamed(project, report, project.output / pdfjobs.MANIFEST, pieces)
     except WorkflowError as exc:
         report.failure(exc, project.relative(project.output / pdfjobs.MANIFEST))
 

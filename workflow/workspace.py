@@ -7,9 +7,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from workflow import checks, records, segment
 from workflow.parsecache import ParseCache, ReleaseParse
@@ -24,8 +25,9 @@ from workflow.fsutil import (
     content_digest,
     read_input,
     write_atomic,
+    write_atomic_streamed,
 )
-from workflow.model import Release, Segment, WorkflowError
+from workflow.model import Segment, WorkflowError
 from workflow.po import Catalog, read_po_bytes
 from workflow.project import UI_DOMAIN, Project
 from workflow.report import Report
@@ -99,6 +101,29 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
         shown = project.relative(path)  # one string for both: a run keeps them for every file it writes
         report.written.append(shown)
         report.wrote[shown] = hashlib.sha256(data).digest()
+    return written
+
+
+def save_streamed(project: Project, report: Report, path: Path, pieces: Iterable[str]) -> bool:
+    """:func:`save` for a text too large to hold whole: its pieces are encoded and written as
+    they come (``fsutil.write_atomic_streamed``: nothing changes when the file holds those bytes)."""
+    digest = hashlib.sha256()
+
+    def write(handle: BinaryIO) -> None:
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            digest.update(data)
+            handle.write(data)
+
+    try:
+        written = write_atomic_streamed(path, write, scratch=project.scratch)
+    except OSError as exc:
+        raise WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}",
+                          write_hint(exc)) from None
+    if written:
+        shown = project.relative(path)
+        report.written.append(shown)
+        report.wrote[shown] = digest.digest()
     return written
 
 

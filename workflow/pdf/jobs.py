@@ -23,13 +23,13 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import libraries
-from workflow.fsutil import MAX_RECORD_BYTES, indented_json, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, json_pieces, read_input
 from workflow.model import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,13 @@ def read_section(output: Path, name: str) -> dict:
 
 
 def manifest_text(entries: dict[str, dict[str, str]], **sections: dict) -> str:
-    return indented_json({"pdfs": dict(sorted(entries.items())), **sections}, levels=2) + "\n"
+    return "".join(manifest_pieces(entries, **sections))
+
+
+def manifest_pieces(entries: dict[str, dict[str, str]], **sections: dict) -> Iterator[str]:
+    """The manifest's text piece by piece, to be written as it is made (``pages.save_manifest``)."""
+    yield from json_pieces({"pdfs": dict(sorted(entries.items())), **sections}, levels=2)
+    yield "\n"
 
 
 def up_to_date(job: PdfJob, digest: str, manifest: dict[str, dict[str, str]], output: Path) -> bool:
