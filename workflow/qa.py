@@ -243,27 +243,48 @@ def consistency(ws: Workspace) -> list[QaFinding]:
     """Only the checks across catalogs (``make publish`` judges each entry as it builds), one
     finding per entry, as ``make publish`` reports them.
 
-    A catalog at a time (most are on disk: ``workflow.shelf``): what the check compares, and what a
-    finding quotes, is kept of each entry, never the catalogs all at once."""
+    A catalog at a time (most are on disk: ``workflow.shelf``), in two passes, so that nothing is
+    kept of each entry: the first tallies each distinct source's translations in a few bytes
+    (``checks.ConsistencyTally``); only where a source has two (rare: each is a warning), the
+    second reads the language's catalogs again and keeps the entries of those sources alone, what
+    the check compares and what a finding quotes."""
     project, found = ws.project, []
     for lang in project.languages:
+        tally = checks.ConsistencyTally()
+        for target in _compared(ws, lang):
+            for entry in _entries(target):
+                tally.add(_in_context(entry), _translation(entry))
+        disagreeing = tally.disagreeing()
+        del tally  # its record of every source is not needed any more
+        if not disagreeing:
+            continue
         entries: list[tuple[str, int | None, str, str]] = []
         #: place → (domain, source language, msgid, translation)
         quoted: dict[tuple[str, int | None], tuple[str, str, str, str]] = {}
-        for _, domain, source_lang, rel in _checked_catalogs(ws, lang):
-            if rel is None:  # ui.po: not compared
-                continue
-            path = project.relative(project.catalog_path(lang, domain))
-            for entry in _entries(_Target(domain, lang, source_lang, path, ws.catalogs[(lang, domain)])):
+        for target in _compared(ws, lang):
+            for entry in _entries(target):
+                in_context = _in_context(entry)
+                if checks.source_key(in_context) not in disagreeing:
+                    continue
                 translation = _translation(entry)
-                entries.append((path, entry.linenum, _in_context(entry), translation))
-                quoted[(path, entry.linenum)] = (domain, source_lang, entry.msgid, translation)
+                entries.append((target.path, entry.linenum, in_context, translation))
+                quoted[(target.path, entry.linenum)] = (target.domain, target.source_lang, entry.msgid, translation)
         for place, problems in checks.check_consistency(entries).items():
             domain, source_lang, msgid, translation = quoted[place]
             target = _Target(domain, lang, source_lang, place[0], None)
             found.extend(_finding(target, _Quoted(place[1], msgid), problem, None, translation)
                          for problem in problems)
     return found
+
+
+def _compared(ws: Workspace, lang: str) -> Iterator[_Target]:
+    """The catalogs of ``lang`` the consistency check compares (the releases', not ``ui.po``), each
+    read when its turn comes, so that one at a time is held."""
+    project = ws.project
+    for _, domain, source_lang, rel in _checked_catalogs(ws, lang):
+        if rel is not None:
+            yield _Target(domain, lang, source_lang, project.relative(project.catalog_path(lang, domain)),
+                          ws.catalogs[(lang, domain)])
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,12 @@ from workflow.checks.glossary import Glossary, load_glossary
 from workflow.checks.markup import Rendered, added_images, new_urls, raw_html, rejection, rendered, urls
 
 check_consistency = _consistency.check_consistency
+ConsistencyTally = _consistency.Tally
+source_key = _consistency.source_key
 
-__all__ = ["CHECKS", "MEMO", "Glossary", "Problem", "Rendered", "Severity", "added_images", "check_consistency",
-           "check_catalog", "check_entry", "forms", "kind_of", "load_glossary", "new_urls", "raw_html", "rejection", "rendered", "urls"]
+__all__ = ["CHECKS", "MEMO", "ConsistencyTally", "Glossary", "Problem", "Rendered", "Severity", "added_images",
+           "check_consistency", "check_catalog", "check_entry", "forms", "kind_of", "load_glossary", "new_urls",
+           "raw_html", "rejection", "rendered", "source_key", "urls"]
 
 del _glossary, _markup
 
