@@ -2,25 +2,23 @@
 order and words, as when it kept every entry of a language in memory, now that it tallies each
 distinct source in a few bytes and reads the catalogs again only for the sources in conflict.
 
-The algorithm it replaced is kept here, word for word, as the judge (``_kept_every_entry``)."""
+The pass it replaced is kept here, word for word, as the judge (``_kept_every_entry``): every entry
+of a language given to ``check_consistency`` at once."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from types import SimpleNamespace
 
 import polib
 import pytest
 
-from tests.conftest import ROOT, copy_project, corpus
+from tests.conftest import copy_project, corpus
 from workflow import checks, qa, shelf
 from workflow import po as pofile
 from workflow import project as project_io
-from workflow.checks.base import Problem, Severity, excerpt
 from workflow.report import Report
 from workflow.workspace import Workspace, load_workspace
 
@@ -29,35 +27,6 @@ INDEPENDENCE = "2024-11-09-independence-day-71st-anniversary"
 
 
 # ------------------------------------------------------- the judge: every entry kept, as before
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).replace("\u200b", "").split())
-
-
-def _where(place: tuple[str, int | None]) -> str:
-    path, line = place
-    return f"{path}:{line}" if line else path
-
-
-def _old_check_consistency(entries: Iterable[tuple[str, int | None, str, str]]) -> dict:
-    by_source: dict[str, dict[str, list]] = {}
-    for path, line, msgid, msgstr in entries:
-        if msgid and msgstr:
-            by_source.setdefault(_norm(msgid), {}).setdefault(_norm(msgstr), []).append((path, line))
-    found: dict = {}
-    for translations in by_source.values():
-        if len(translations) < 2:
-            continue
-        for text, places in translations.items():
-            other_text, other_places = next((t, p) for t, p in translations.items() if t != text)
-            more = sum(len(p) for t, p in translations.items() if t != text) - 1
-            also = f" (and {more} more)" if more > 0 else ""
-            message = (f"the same source is translated {excerpt(other_text, width=20)} at "
-                       f"{_where(other_places[0])}{also}, here {excerpt(text, width=20)}: use one translation")
-            for place in places:
-                found.setdefault(place, []).append(Problem("consistency", Severity.WARNING, message))
-    return found
-
 
 def _kept_every_entry(ws: Workspace) -> list[qa.QaFinding]:
     """``qa.consistency`` as it was: every entry's texts of a language in two lists at once."""
@@ -73,7 +42,7 @@ def _kept_every_entry(ws: Workspace) -> list[qa.QaFinding]:
                 translation = qa._translation(entry)
                 entries.append((path, entry.linenum, qa._in_context(entry), translation))
                 quoted[(path, entry.linenum)] = (domain, source_lang, entry.msgid, translation)
-        for place, problems in _old_check_consistency(entries).items():
+        for place, problems in checks.check_consistency(entries).items():
             domain, source_lang, msgid, translation = quoted[place]
             target = qa._Target(domain, lang, source_lang, place[0], None)
             found.extend(qa._finding(target, qa._Quoted(place[1], msgid), problem, None, translation)
