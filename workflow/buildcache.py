@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from workflow import libraries
 from workflow import lifecycle, runstate
 from workflow.model import Finding, Release, State
 from workflow.report import Outcome, Report
+from workflow.shelf import Shelf
 from workflow.workspace import Workspace, doubtful
 
 #: Changes whenever what an entry holds, or what goes into a key, changes meaning.
@@ -204,7 +205,9 @@ class Cache:
         self.old = editions
         self.old_reviews = reviews
         self.old_indexes = indexes or {}
-        self.new: dict[str, dict] = {}
+        #: This run's entries, an edition's each (some 1.7 KB of JSON values): past a few hundred, on
+        #: disk until the manifest is written (``workflow.shelf``), so that they do not grow the run.
+        self.new: MutableMapping[str, dict] = Shelf()
         self.new_reviews: dict[str, dict] = {}
         self.new_indexes: dict[str, dict] = {}
 
@@ -274,10 +277,27 @@ class Cache:
         if digest is not None:
             self.new_indexes[name] = {"key": key, "sha256": digest}
 
-    def sections(self) -> dict[str, dict]:
-        return {EDITIONS: {"format": FORMAT, **dict(sorted(self.new.items()))},
-                REVIEWS: {"format": FORMAT, **dict(sorted(self.new_reviews.items()))},
-                INDEXES: {"format": FORMAT, **dict(sorted(self.new_indexes.items()))}}
+    def sections(self) -> dict[str, Mapping[str, object]]:
+        """The manifest's sections, each its ``format`` and this run's entries (read one at a time
+        as the manifest is written: ``fsutil.json_pieces``)."""
+        return {EDITIONS: _Section(self.new), REVIEWS: _Section(self.new_reviews), INDEXES: _Section(self.new_indexes)}
+
+
+class _Section(Mapping[str, object]):
+    """A section of the manifest as written: ``format``, then the entries, without copying them."""
+
+    def __init__(self, entries: Mapping[str, object]):
+        self.entries = entries
+
+    def __getitem__(self, key: str) -> object:
+        return FORMAT if key == "format" else self.entries[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield "format"
+        yield from (key for key in self.entries if key != "format")
+
+    def __len__(self) -> int:
+        return 1 + len(self.entries) - ("format" in self.entries)
 
 
 def read(output: Path) -> Cache:

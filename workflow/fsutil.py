@@ -24,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -579,22 +579,26 @@ def indented_json(value: object, *, levels: int) -> str:
 
 def json_pieces(value: object, *, levels: int) -> Iterator[str]:
     """The text of :func:`indented_json`, piece by piece: what is too large to hold whole (the
-    manifest of a thousand releases: 3 MB of text, 6 MB as a ``str``) is written as it is made."""
+    manifest of a thousand releases: 3 MB of text, 6 MB as a ``str``) is written as it is made.
+    A ``Mapping`` of the outer levels that is not a dict (``workflow.shelf``: most values on
+    disk) is read a value at a time, in its keys' order."""
     return _json_pieces(value, levels, 0)
 
 
 def _json_pieces(value: object, levels: int, depth: int) -> Iterator[str]:
-    if levels <= 0 or not value or not isinstance(value, (dict, list)) \
-            or (isinstance(value, dict) and not all(isinstance(key, str) for key in value)):  # json's own keys
+    mapping = isinstance(value, Mapping)
+    if levels <= 0 or not value or not (mapping or isinstance(value, list)) \
+            or (mapping and not all(isinstance(key, str) for key in value)):  # json's own keys
+        value = dict(value) if mapping and not isinstance(value, dict) else value  # json encodes dicts
         text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
         yield text.replace("\n", "\n" + " " * depth) if depth else text
         return
     inner = ",\n" + " " * (depth + 1)
-    if isinstance(value, dict):
+    if mapping:
         yield "{"
-        for number, (key, item) in enumerate(sorted(value.items())):
+        for number, key in enumerate(sorted(value)):
             yield inner[number == 0:] + json.dumps(key, ensure_ascii=False) + ": "
-            yield from _json_pieces(item, levels - 1, depth + 1)
+            yield from _json_pieces(value[key], levels - 1, depth + 1)
         yield "\n" + " " * depth + "}"
     else:
         yield "["

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +30,7 @@ from workflow.pdf.policy import Level
 from workflow.project import Project
 from workflow.render import EMBLEMS, EditionPage, Renderer, find_emblem, read_template, template_file
 from workflow.report import Outcome, Report
+from workflow.shelf import Shelf
 from workflow.workspace import Workspace, doubtful, save, save_streamed, write_hint
 
 log = logging.getLogger(__name__)
@@ -360,7 +361,9 @@ class PdfQueue:
     def __init__(self, project: Project, pdfs: Typesetting, report: Report, workers: int,
                  warm: pdfjobs.Warm | None = None):
         self.project, self.pdfs, self.report, self.workers, self.warm = project, pdfs, report, workers, warm
-        self.kept = dict(pdfs.manifest)
+        #: The manifest's PDF entries: the last run's, then this run's as each is made (a few hundred
+        #: bytes a PDF), past a few hundred on disk until the manifest is written (``workflow.shelf``).
+        self.kept: MutableMapping[str, dict[str, str]] = Shelf(dict(pdfs.manifest))
         self.left: dict[tuple[str, str], int] = {}
         #: Where the findings of each edition's PDFs go, until they are all done (``left``: how many are not).
         self.reports: dict[tuple[str, str], Report] = {}

@@ -23,7 +23,7 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,13 +109,14 @@ def read_section(output: Path, name: str) -> dict:
     return section if isinstance(section, dict) else {}
 
 
-def manifest_text(entries: dict[str, dict[str, str]], **sections: dict) -> str:
+def manifest_text(entries: Mapping[str, dict[str, str]], **sections: Mapping) -> str:
     return "".join(manifest_pieces(entries, **sections))
 
 
-def manifest_pieces(entries: dict[str, dict[str, str]], **sections: dict) -> Iterator[str]:
-    """The manifest's text piece by piece, to be written as it is made (``pages.save_manifest``)."""
-    yield from json_pieces({"pdfs": dict(sorted(entries.items())), **sections}, levels=2)
+def manifest_pieces(entries: Mapping[str, dict[str, str]], **sections: Mapping) -> Iterator[str]:
+    """The manifest's text piece by piece, to be written as it is made (``pages.save_manifest``);
+    the entries may be on disk (``workflow.shelf``): they are read one at a time, in order."""
+    yield from json_pieces({"pdfs": entries, **sections}, levels=2)
     yield "\n"
 
 
