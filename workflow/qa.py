@@ -196,13 +196,12 @@ def _checked_catalogs(ws: Workspace, lang: str | None = None) -> Iterator[tuple[
     """(language, domain, source language, release: None for ``ui.po``) of each catalog checked
     (a release's, and the templates'), in order, of ``lang`` only if given, without reading them
     (most are on disk: ``workflow.shelf``)."""
-    releases: dict[str, Release] = {}
-    for rel in ws.releases:
-        releases.setdefault(rel.slug, rel)
     for clang, domain in sorted(ws.catalogs):
         if lang is not None and clang != lang:
             continue
-        rel = releases.get(domain)
+        # Each release read when its catalogs' turn comes: held in a dict, every release would be
+        # in memory at once (most are on disk: ``workflow.shelf``).
+        rel = ws.releases.get(domain)
         source_lang = "en" if domain == UI_DOMAIN else rel.meta.lang if rel else ""
         if source_lang:
             yield clang, domain, source_lang, rel
