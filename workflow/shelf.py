@@ -17,6 +17,9 @@ What comes back is what was stored: the parse cache already gives every run unpi
 makes a new one and stores it under the same key; one that changed nothing stores the very catalog
 it was given, which is not written again); releases and segments are never changed.  A value that
 cannot be pickled, or written to the file, simply stays in memory.
+
+The run's manifest entries wait in shelves too (``buildcache.Cache.new``, ``pages.PdfQueue.kept``):
+written once each, never changed in place, read back one at a time as the manifest is written.
 """
 
 from __future__ import annotations
