@@ -17,7 +17,7 @@ import polib
 import pytest
 
 from tests.conftest import use_templates
-from workflow import build, editions, listing, pages, runstate
+from workflow import build, editions, listing, pages, runstate, shelf
 from workflow import project as project_io
 from workflow.pdf import jobs as pdfjobs
 
@@ -114,6 +114,15 @@ def test_one_french_entry_rebuilds_that_edition_and_the_pages_that_list_it(proje
     # The indexes list titles, and the title did not change: they are rendered again and found identical.
     assert set(report.written) == {f"output/{name}" for name in changed}
     assert (report.typeset, report.unchanged) == (1, len(ALL) - 1)
+
+
+@pytest.mark.parametrize("same", [test_nothing_changed_at_the_edition_level_builds_and_writes_nothing,
+                                  test_one_french_entry_rebuilds_that_edition_and_the_pages_that_list_it])
+def test_a_warm_run_decides_the_same_with_every_record_on_disk(same, project_copy, calls, monkeypatch):
+    """Past ``shelf.RESIDENT`` (here 0) the last run's manifest entries, this run's, the releases
+    and the catalogs wait on disk: the same editions are rebuilt, and the same files written."""
+    monkeypatch.setattr(shelf, "RESIDENT", 0)
+    same(project_copy, calls)
 
 
 def test_an_edition_that_becomes_a_draft_takes_its_language_out_of_the_others_switchers(project_copy, calls):

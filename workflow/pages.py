@@ -297,7 +297,8 @@ class Typesetting:
     assets: Path
     assets_digest: str
     engine: str
-    manifest: dict[str, dict[str, str]]
+    #: The last run's PDF entries (``pdfjobs.read_manifest``), past a few hundred on disk (``workflow.shelf``).
+    manifest: Mapping[str, dict[str, str]]
     stylesheet: bytes = b""  #: ``assets/edition.css``, as written there: every print page's first stylesheet
     jobs: list[pdfjobs.PdfJob] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)  #: a PDF's name under output/ → its input digest
@@ -364,7 +365,7 @@ class PdfQueue:
         self.project, self.pdfs, self.report, self.workers, self.warm = project, pdfs, report, workers, warm
         #: The manifest's PDF entries: the last run's, then this run's as each is made (a few hundred
         #: bytes a PDF), past a few hundred on disk until the manifest is written (``workflow.shelf``).
-        self.kept: MutableMapping[str, dict[str, str]] = Shelf(dict(pdfs.manifest))
+        self.kept: MutableMapping[str, dict[str, str]] = Shelf(pdfs.manifest)
         self.left: dict[tuple[str, str], int] = {}
         #: Where the findings of each edition's PDFs go, until they are all done (``left``: how many are not).
         self.reports: dict[tuple[str, str], Report] = {}

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import BinaryIO, Generic, TypeVar, overload
 
 from workflow.model import Release, Segment
@@ -53,7 +53,7 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
     """key → value, as a dict, with every value beyond ``resident`` on disk (but those ``always``
     keeps in memory, which do not count)."""
 
-    def __init__(self, items: dict[K, V] | None = None, *, resident: int | None = None,
+    def __init__(self, items: Mapping[K, V] | None = None, *, resident: int | None = None,
                  recent: int | None = None, always: Callable[[K], bool] | None = None):
         self.resident = RESIDENT if resident is None else resident
         self.recent = max(1, RECENT if recent is None else recent)
