@@ -42,7 +42,7 @@ def _write_catalog(path: Path, po: polib.POFile, old: Catalog | None, project: P
         written = False
     new = read_po(text, path=project.relative(path))
     if written and parses is not None and _reads_as(data, text, project.relative(path)):
-        new = parses.wrote_catalog(data, project.relative(path), new)  # the next run reads these bytes
+        parses.wrote_catalog(data, project.relative(path), new)  # the next run reads these bytes
     return new
 
 
