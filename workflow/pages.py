@@ -611,10 +611,10 @@ def take_down_gone(ws: Workspace, report: Report) -> None:
                      "put the file back (with 'withdrawn: YYYY-MM-DD' in its front matter to take it down); "
                      f"to remove it for good, delete content/{records.ISSUED}/{slug}/ and its lines "
                      f"in content/{records.LEDGER}, then publish again")
-    stale = []
+    stale, kept = [], present | issued
     for folder in [project.output / lang for lang in project.languages] + [project.output / "review"] + \
             [project.output / "review" / lang for lang in project.languages]:
-        stale += [folder / name for name in _pages_of_gone(folder, present | issued)]
+        stale += [folder / name for name in _pages_of_gone(folder, kept)]
     stale = [path for path in stale if not doubtful(ws, _VERSIONED.sub("", path.stem))]
     for slug in sorted({_VERSIONED.sub("", p.stem) for p in stale}):
         report.warn(f"content/{slug}.md", None, "this release is gone and none of its editions was issued: "

@@ -95,12 +95,9 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
         report.warn(project.relative(path), None, f"{exc.message} — {exc.hint}")
         return False
     except OSError as exc:
-        raise WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}",
-                          write_hint(exc)) from None
+        raise _write_failed(project, path, exc) from None
     if written:
-        shown = project.relative(path)  # one string for both: a run keeps them for every file it writes
-        report.written.append(shown)
-        report.wrote[shown] = hashlib.sha256(data).digest()
+        _noted(project, report, path, hashlib.sha256(data).digest())
     return written
 
 
@@ -118,13 +115,21 @@ def save_streamed(project: Project, report: Report, path: Path, pieces: Iterable
     try:
         written = write_atomic_streamed(path, write, scratch=project.scratch)
     except OSError as exc:
-        raise WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}",
-                          write_hint(exc)) from None
+        raise _write_failed(project, path, exc) from None
     if written:
-        shown = project.relative(path)
-        report.written.append(shown)
-        report.wrote[shown] = digest.digest()
+        _noted(project, report, path, digest.digest())
     return written
+
+
+def _write_failed(project: Project, path: Path, exc: OSError) -> WriteFailed:
+    return WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}", write_hint(exc))
+
+
+def _noted(project: Project, report: Report, path: Path, digest: bytes) -> None:
+    """A file written, in the report with the digest of what was written (``Report.wrote``)."""
+    shown = project.relative(path)  # one string for both: a run keeps them for every file it writes
+    report.written.append(shown)
+    report.wrote[shown] = digest
 
 
 def _parse_release(data: bytes, rel: str, slug: str) -> ReleaseParse:
