@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 
+from workflow import build, listing, runstate
 from workflow import project as project_io
+from workflow.lang import locales
 from workflow.listing import INDEX_FILE, Listed, ListedVersion, Listing, read_listing
 
 from .conftest import ROOT, copy_project
@@ -79,3 +83,60 @@ def test_a_list_that_is_not_a_file_is_taken_for_none_without_waiting(tmp_path):
     (root / "output" / INDEX_FILE).unlink()
     (root / "output" / INDEX_FILE).write_bytes(b"\xff\xfe{}")
     assert "is not UTF-8" in read_listing(project_io.load(root))[1][0].message
+
+
+def _listed_on(page: Path) -> list[str]:
+    """The slugs an index page lists, in order."""
+    return re.findall(r'</time>\n<a href="[^"]*/([^/"]+)\.html"', page.read_text(encoding="utf-8"))
+
+
+def test_an_index_lists_its_releases_a_page_at_a_time_and_every_page_leads_to_the_others(tmp_path, monkeypatch):
+    """At ``PER_PAGE`` releases a page, newest first: every release listed once, in order, on
+    ``<lang>/index.html`` then ``<lang>/page/<n>.html``, each page linking to all of them (and to
+    the one before and after); pages no longer needed are taken down."""
+    root = copy_project(tmp_path)
+    monkeypatch.setattr(listing, "PER_PAGE", 1)
+    assert build.publish(project_io.load(root), jobs=1).ok
+    output = root / "output"
+    listed = json.loads((output / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
+    for lang in ("km", "en", "fr"):
+        slugs = [item["slug"] for item in listed if lang in item["titles"]]
+        assert len(slugs) >= 2, "the samples publish at least two releases in every language"
+        pages = [output / listing.page_name(lang, n) for n in range(1, len(slugs) + 1)]
+        assert [_listed_on(page) for page in pages] == [[slug] for slug in slugs]
+        assert not (output / listing.page_name(lang, len(slugs) + 1)).exists()
+        for number, page in enumerate(pages, start=1):
+            text = page.read_text(encoding="utf-8")
+            links = re.search(r'<nav class="pages" aria-label="([^"]+)">(.*?)</nav>', text, re.S)
+            assert links.group(1) == {"km": "ទំព័រ", "en": "Pages", "fr": "Pages"}[lang]
+            hrefs = re.findall(r'<a href="([^"]+)">', links.group(2))
+            assert [(page.parent / href).resolve() for href in hrefs] == \
+                [other.resolve() for other in pages if other != page]  # each exists: checked above
+            assert f'<span aria-current="page">{locales.localize_digits(str(number), lang)}</span>' in text
+            assert ('rel="prev"' in text) == (number > 1) and ('rel="next"' in text) == (number < len(pages))
+            assert f'href="{"../" * (page.relative_to(output).as_posix().count("/"))}assets/edition.css"' in text
+    front = (output / "index.html").read_text(encoding="utf-8")
+    english = [item["slug"] for item in listed if "en" in item["titles"]]
+    assert _listed_on(output / "index.html") == english[:1] and 'href="en/page/2.html"' in front
+
+    monkeypatch.setattr(listing, "PER_PAGE", 2)  # in the code, not an input: the whole-run record goes first
+    (output / runstate.RECORD).unlink()
+    report = build.publish(project_io.load(root), jobs=1)
+    assert report.ok
+    for lang in ("km", "en", "fr"):
+        slugs = [item["slug"] for item in listed if lang in item["titles"]]
+        assert _listed_on(output / listing.page_name(lang, 1)) == slugs[:2]
+        assert [_listed_on(page) for page in sorted((output / lang / listing.PAGES_FOLDER).glob("*.html"))] == \
+            [slugs[2:4]] * (len(slugs) > 2)
+        assert not (output / listing.page_name(lang, 3)).exists()
+    assert set(report.written) >= {f"output/{lang}/{listing.PAGES_FOLDER}/3.html"
+                                   for lang in ("km", "en", "fr")
+                                   if len([i for i in listed if lang in i["titles"]]) >= 3}
+
+
+def test_with_one_page_an_index_has_no_page_links(published):
+    for page in [published / "output" / "index.html"] + [published / "output" / lang / "index.html"
+                                                          for lang in ("km", "en", "fr")]:
+        text = page.read_text(encoding="utf-8")
+        assert 'class="pages"' not in text and 'rel="next"' not in text
+    assert not any((published / "output" / lang / listing.PAGES_FOLDER).exists() for lang in ("km", "en", "fr"))

@@ -24,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -581,15 +581,20 @@ def json_pieces(value: object, *, levels: int) -> Iterator[str]:
     """The text of :func:`indented_json`, piece by piece: what is too large to hold whole (the
     manifest of a thousand releases: 3 MB of text, 6 MB as a ``str``) is written as it is made.
     A ``Mapping`` of the outer levels that is not a dict (``workflow.shelf``: most values on
-    disk) is read a value at a time, in its keys' order."""
+    disk), or a ``Sequence`` that is not a list (``listing.Listing``: each item made as it is
+    asked for), is read a value at a time, in its keys' order."""
     return _json_pieces(value, levels, 0)
 
 
 def _json_pieces(value: object, levels: int, depth: int) -> Iterator[str]:
     mapping = isinstance(value, Mapping)
-    if levels <= 0 or not value or not (mapping or isinstance(value, list)) \
+    sequence = isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+    if levels <= 0 or not value or not (mapping or sequence) \
             or (mapping and not all(isinstance(key, str) for key in value)):  # json's own keys
-        value = dict(value) if mapping and not isinstance(value, dict) else value  # json encodes dicts
+        if mapping and not isinstance(value, dict):  # json encodes dicts and lists, not their kin
+            value = dict(value)
+        elif sequence and not isinstance(value, (list, tuple)):
+            value = list(value)
         text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
         yield text.replace("\n", "\n" + " " * depth) if depth else text
         return

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import json
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from workflow import lifecycle, segment
 from workflow import release as release_io
 from workflow import review as review_io
 from workflow.editions import approve_command, make_edition
-from workflow.fsutil import MAX_RECORD_BYTES, indented_json, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, json_pieces, read_input
 from workflow.lang import locales
 from workflow.model import Finding, Release, WorkflowError
 from workflow.project import Project
 from workflow.render import Renderer
 from workflow.report import Report
-from workflow.workspace import Workspace, doubtful, save
+from workflow.workspace import Workspace, doubtful, remove, save, save_streamed
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +72,17 @@ class Listing:
 
     releases: tuple[Listed, ...] = ()
 
+    @functools.cached_property
+    def _by_slug(self) -> dict[str, Listed]:
+        """Each release by its slug (the first, should one be listed twice): a run asks for every
+        release several times, and a search through all of them each time grew as N²."""
+        found: dict[str, Listed] = {}
+        for item in self.releases:
+            found.setdefault(item.slug, item)
+        return found
+
     def get(self, slug: str) -> Listed | None:
-        return next((item for item in self.releases if item.slug == slug), None)
+        return self._by_slug.get(slug)
 
     def titles(self, slug: str) -> Mapping[str, str]:
         """The titles of the editions of ``slug`` that were published; none when it was not listed."""
@@ -82,17 +94,13 @@ class Listing:
         return (item.versions or {}) if item is not None else {}
 
     def to_json(self) -> str:
-        items = []
-        for item in self.releases:
-            data = {"slug": item.slug, "date": item.date.isoformat(), "titles": dict(item.titles)}
-            if item.versions is not None:
-                data["versions"] = {lang: [{k: v for k, v in dataclasses.asdict(version).items() if v is not None}
-                                           for version in versions]
-                                    for lang, versions in item.versions.items()}
-            if item.withdrawn is not None:
-                data["withdrawn"] = item.withdrawn.isoformat()
-            items.append(data)
-        return indented_json({"releases": items}, levels=2) + "\n"  # json.dumps(…, indent=1), with less memory
+        return "".join(self.json_pieces())
+
+    def json_pieces(self) -> Iterator[str]:
+        """The text of :meth:`to_json` piece by piece, each release's made as it is written: at two
+        thousand releases the file is a megabyte, and two as a ``str`` (most of it Khmer)."""
+        yield from json_pieces({"releases": _AsJson(self.releases)}, levels=2)  # json.dumps(…, indent=1)
+        yield "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Listing:
@@ -102,6 +110,27 @@ class Listing:
         if not isinstance(data, dict) or set(data) != {"releases"} or not isinstance(data["releases"], list):
             raise ValueError("not an object with a list of releases")
         return cls(tuple(_listed_from(item, number) for number, item in enumerate(data["releases"], start=1)))
+
+
+class _AsJson(Sequence[dict]):
+    """The releases of a listing as ``releases.json`` holds them, each made when it is asked for."""
+
+    def __init__(self, releases: Sequence[Listed]):
+        self.releases = releases
+
+    def __len__(self) -> int:
+        return len(self.releases)
+
+    def __getitem__(self, number):  # an int: json_pieces reads one at a time
+        item = self.releases[number]
+        data = {"slug": item.slug, "date": item.date.isoformat(), "titles": dict(item.titles)}
+        if item.versions is not None:
+            data["versions"] = {lang: [{k: v for k, v in dataclasses.asdict(version).items() if v is not None}
+                                       for version in versions]
+                                for lang, versions in item.versions.items()}
+        if item.withdrawn is not None:
+            data["withdrawn"] = item.withdrawn.isoformat()
+        return data
 
 
 _RELEASE_KEYS = {"slug": str, "date": str, "titles": dict}
@@ -232,15 +261,31 @@ def _files(lang: str, slug: str, version: int, latest: bool) -> tuple[str, str]:
     return f"{name}.html", f"{name}.pdf"
 
 
+#: Releases on an index page, newest first; older ones are on ``<lang>/page/<n>.html``.  A page
+#: of every release grew with the archive: at two thousand, a megabyte of HTML for a reader to
+#: load, and some 10 MB of the run's memory to make (see notes/pipeline-performance.md).
+PER_PAGE = 50
+#: The folder of a language's index pages after the first: a slug never names a folder, so no
+#: release's page can be one of them.
+PAGES_FOLDER = "page"
+
+
+def page_name(lang: str, number: int) -> str:
+    """The index page ``number`` (from 1) of a language, named under ``output/``."""
+    return f"{lang}/index.html" if number == 1 else f"{lang}/{PAGES_FOLDER}/{number}.html"
+
+
 def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: Listing, *,
                   cache=None, run_key: str = "") -> None:
-    """``output/index.html``, ``output/<lang>/index.html`` and ``output/releases.json``; ``previous``
-    is what the last run listed (:func:`read_listing`).
+    """``output/index.html``, ``output/<lang>/index.html`` (and ``<lang>/page/<n>.html``, each
+    ``PER_PAGE`` releases older) and ``output/releases.json``; ``previous`` is what the last run
+    listed (:func:`read_listing`).  ``output/index.html`` is the first page of the default
+    language (English when there is one), leading to its older pages.
 
     With ``cache`` (``buildcache.Cache``) and ``run_key`` (``buildcache.Keys.run``: the code, the
     templates, the templates' strings, the assets…), an index page whose key — that and what
     the page lists — is the one it was made from, and whose bytes are still those, is not
-    rendered again: rendering and marking a page of every release costs more than all the rest."""
+    rendered again."""
     from workflow import buildcache
 
     project = ws.project
@@ -248,22 +293,37 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
     default = "en" if "en" in project.languages else project.languages[0]
     for lang in project.languages + ("",):
         page_lang = lang or default
-        items = []
-        for item in listed:
-            if page_lang not in item.titles:
+        shown = [item for item in listed if page_lang in item.titles]
+        count = max(1, -(-len(shown) // PER_PAGE))
+        for number in range(1, (count if lang else 1) + 1):
+            name = page_name(lang, number) if lang else "index.html"
+            root = "../" * name.count("/")
+            items = [{"slug": item.slug, "title": item.titles[page_lang],
+                      "date": locales.long_date(item.date, page_lang), "date_iso": item.date.isoformat(),
+                      "editions": [link for link in renderer.links(item.slug) if link.lang in item.titles]}
+                     for item in shown[(number - 1) * PER_PAGE:number * PER_PAGE]]
+            pages = [{"number": locales.localize_digits(str(other), page_lang), "current": other == number,
+                      "href": root + page_name(page_lang, other)} for other in range(1, count + 1)] if count > 1 else []
+            key = buildcache._sha(run_key, page_lang, root, items, pages) if cache is not None else ""
+            if cache is not None and cache.index_hit(name, key):
                 continue
-            items.append({"slug": item.slug, "title": item.titles[page_lang],
-                          "date": locales.long_date(item.date, page_lang), "date_iso": item.date.isoformat(),
-                          "editions": [link for link in renderer.links(item.slug) if link.lang in item.titles]})
-        root = "../" if lang else ""
-        name = f"{lang}/index.html" if lang else "index.html"
-        key = buildcache._sha(run_key, page_lang, root, items) if cache is not None else ""
-        if cache is not None and cache.index_hit(name, key):
-            continue
-        save(project, report, project.output / name, renderer.index(page_lang, items, root=root).encode("utf-8"))
-        if cache is not None:
-            cache.index_built(name, key)
-    save(project, report, project.output / INDEX_FILE, Listing(tuple(listed)).to_json().encode("utf-8"))
+            page = renderer.index(page_lang, items, root=root, pages=pages)
+            save(project, report, project.output / name, page.encode("utf-8"))
+            if cache is not None:
+                cache.index_built(name, key)
+        if lang:  # the pages of releases no longer so many
+            remove(project, report, _pages_beyond(project.output / lang / PAGES_FOLDER, count))
+    save_streamed(project, report, project.output / INDEX_FILE, Listing(tuple(listed)).json_pieces())
+
+
+def _pages_beyond(folder: Path, count: int) -> list[Path]:
+    """The index pages in ``folder`` numbered past ``count``."""
+    try:
+        names = os.listdir(folder)
+    except OSError:  # none yet, or not a folder: nothing to take down
+        return []
+    return sorted(folder / name for name in names
+                  if name.endswith(".html") and name[:-5].isdigit() and int(name[:-5]) > count)
 
 
 def write_reviews(ws: Workspace, renderer: Renderer, report: Report, *, only: set[str] | None = None) -> None:

@@ -32,7 +32,7 @@ from workflow.project import Project
 from workflow.render import EMBLEMS, EditionPage, Renderer, find_emblem, read_template, template_file
 from workflow.report import Outcome, Report
 from workflow.shelf import Shelf
-from workflow.workspace import Workspace, doubtful, save, save_streamed, write_hint
+from workflow.workspace import Workspace, doubtful, remove, save, save_streamed, write_hint
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     shown = EditionPage(languages=public)  # a public page links to the public editions only
     if plan.stage is lifecycle.Stage.WITHDRAWN:
         pages.append(Page(rel, lang, screen, screen, renderer, False, out / f"{rel.slug}.html", None, shown))
-        _remove(project, report, _withdrawn_files(project, rel.slug, lang))
+        remove(project, report, _withdrawn_files(project, rel.slug, lang))
     elif plan.public is None:
         printed = print_edition(ws, screen, report)
         pages.append(Page(rel, lang, screen, printed, renderer, plan.draft, out / f"{rel.slug}.html",
@@ -244,7 +244,7 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         pages.append(Page(rel, lang, screen, printed, renderer, True, review / f"{rel.slug}.html",
                           review / f"{rel.slug}.pdf", EditionPage(root="../../")))
     else:  # no revision pending (any more): its draft is not left online beside the issued edition
-        _remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
+        remove(project, report, [project.output / "review" / lang / f"{rel.slug}.{ext}" for ext in ("html", "pdf")])
     queued = len(pdfs.jobs)
     results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
@@ -549,14 +549,6 @@ def _withdrawn_files(project: Project, slug: str, lang: str) -> list[Path]:
             + [project.output / "review" / lang / f"{slug}.{suffix}" for suffix in ("html", "pdf")])
 
 
-def _remove(project: Project, report: Report, paths: list[Path]) -> None:
-    for path in paths:
-        if path.is_file():
-            path.unlink()
-            report.written.append(project.relative(path))
-            log.info("removed %s", project.relative(path))
-
-
 def _publish(project: Project, report: Report, path: Path, make: Callable[[], bytes], source: str,
              what: str) -> bool:
     """Make one output and write it; on failure report it, keep what was there, return False."""
@@ -619,4 +611,4 @@ def take_down_gone(ws: Workspace, report: Report) -> None:
     for slug in sorted({_VERSIONED.sub("", p.stem) for p in stale}):
         report.warn(f"content/{slug}.md", None, "this release is gone and none of its editions was issued: "
                     "its drafts are taken down")
-    _remove(project, report, stale)
+    remove(project, report, stale)

@@ -348,10 +348,11 @@ class Renderer:
         # On screen, Khmer breaks between khmercut's words only (the print text has its U+200B).
         return html if self._recording is not None else khmer_web.mark_page(html)
 
-    def index(self, lang: str, releases: list[dict], *, root: str) -> str:
-        """A list of releases with links to every language; ``root`` leads to ``output/``."""
-        return khmer_web.mark_page(
-            self._render(lang, "index.html", lang=lang, releases=releases, languages=self.links(), root=root))
+    def index(self, lang: str, releases: list[dict], *, root: str, pages: list[dict] | None = None) -> str:
+        """A list of releases with links to every language; ``root`` leads to ``output/``;
+        ``pages``: every index page of the language (its number, link, and whether it is this one)."""
+        return khmer_web.mark_page(self._render(lang, "index.html", lang=lang, releases=releases,
+                                                languages=self.links(), root=root, pages=pages or []))
 
     def review(self, review) -> str:
         """The side-by-side review page of one release (in English: it is the office's own tool)."""

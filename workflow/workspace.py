@@ -121,6 +121,16 @@ def save_streamed(project: Project, report: Report, path: Path, pieces: Iterable
     return written
 
 
+def remove(project: Project, report: Report, paths: Iterable[Path]) -> None:
+    """Take down the files of ``paths`` that are there (a page of a gone release, an index page no
+    longer needed), each noted in the report as written and said."""
+    for path in paths:
+        if path.is_file():
+            path.unlink()
+            report.written.append(project.relative(path))
+            log.info("removed %s", project.relative(path))
+
+
 def _write_failed(project: Project, path: Path, exc: OSError) -> WriteFailed:
     return WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}", write_hint(exc))
 
