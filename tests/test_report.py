@@ -41,3 +41,31 @@ def test_twenty_thousand_distinct_findings_are_all_kept_in_order():
     for line in range(0, 20_000, 7):
         report.warn("locale/fr/LC_MESSAGES/big.po", line + 1, "fuzzy")
     assert [f.line for f in report.findings] == list(range(1, 20_001))
+
+
+def test_each_editions_record_is_one_value_kept_off_the_heap_past_a_few_hundred(monkeypatch):
+    """What became of each edition is one record (``Report.done``), read through ``outcomes``,
+    ``titles``, ``stages`` and ``editions``; past ``shelf.RESIDENT`` editions the records wait on
+    disk, the run reads back what it wrote, and a plan keeps no issued texts."""
+    import datetime as _dt
+
+    from workflow import lifecycle, records, shelf
+    from workflow.model import State
+    from workflow.report import Outcome
+
+    monkeypatch.setattr(shelf, "RESIDENT", 4)
+    report = Report()
+    content = records.Content("a0", "fr", "---\ntitle: T\n---\n\nHello\n", {"Hello": "Bonjour"}, {})
+    issued = records.Issued(records.Approval(_dt.datetime(2024, 2, 9, tzinfo=_dt.timezone.utc), "a0", "fr", 1,
+                                             "b" * 64, "Sokha Chan"), content)
+    plan = lifecycle.Plan(lifecycle.Stage.ISSUED, issued, (issued,), False, "")
+    for n in range(10):
+        report.built((f"a{n}", "fr"), Outcome(False, True, True, stage="issued"), State.COMPLETE, f"Titre {n}", plan)
+    report.outcome(("a0", "fr"), Outcome(False, True, False, "PDF failed", stage="issued"))  # its PDF failed
+    report.outcome(("b", "km"), Outcome(True, False, False, "its catalog cannot be read"))  # not built at all
+    assert "on disk" in repr(report.done) and not repr(report.done).startswith("Shelf(11 in memory")
+    assert report.outcomes[("a0", "fr")].why == "PDF failed" and report.titles[("a0", "fr")] == "Titre 0"
+    assert report.titles[("a9", "fr")] == "Titre 9" and report.editions[("a9", "fr")] is State.COMPLETE
+    assert report.stages[("a9", "fr")] == lifecycle.Plan(lifecycle.Stage.ISSUED, None, (), False, "")
+    assert len(report.outcomes) == 11 and len(report.titles) == 10 and ("b", "km") not in report.stages
+    assert report.stages.get(("b", "km")) is None and report.outcomes[("b", "km")].state == "failed"

@@ -139,7 +139,7 @@ def _replay(last: runstate.LastRun) -> Report:
         report._add(Finding(**finding))
     for item in last.outcomes:
         fields = {k: v for k, v in item.items() if k not in ("slug", "lang")}
-        report.outcomes[(item["slug"], item["lang"])] = Outcome(**fields)
+        report.outcome((item["slug"], item["lang"]), Outcome(**fields))
     return report
 
 
@@ -186,8 +186,18 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
     previous, unusable = read_listing(project)  # what the last run listed, for the switchers and the indexes
     for finding in unusable:
         report.warn(finding.path, finding.line, finding.message)
-    queue = PdfQueue(project, pdfs, report, workers, warm)
-    built, reviews, cached_pdfs = [], {}, 0
+    # What an edition built this run goes into the manifest with, kept only until its PDFs are done:
+    # (slug, lang) → its key, public languages, findings (its PDFs' come after the first ``said``)
+    # and files.
+    built: dict[tuple[str, str], tuple[str | None, tuple[str, ...], list[Finding], int, list[str]]] = {}
+
+    def finished(edition: tuple[str, str]) -> None:
+        if edition in built:
+            key, public, recorded, said, files = built.pop(edition)
+            cache.built(*edition, key, public, recorded[:said], recorded[said:], files, report)
+
+    queue = PdfQueue(project, pdfs, report, workers, warm, finished=finished)
+    reviews, cached_pdfs = {}, 0
     try:
         for rel in ws.releases:
             # Every edition of a release is planned before any is written: a public page's language
@@ -222,11 +232,10 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
                 except Exception as exc:  # one broken edition must not stop the others
                     report.failure(exc, rel.path)
                     continue
-                said = len(recorder.recorded)
-                queue.flush(recorder)  # its PDFs go to the workers now: no print HTML piles up here
-                # What the PDFs say is added to ``recorded`` as they are done; the recorder itself
-                # is let go then (``PdfQueue``), not kept for every edition until the end.
-                built.append((rel.slug, lang, edition_keys[lang], public, recorder.recorded, said, files))
+                # What the PDFs say is added to ``recorded`` as they are done; the edition goes into
+                # the manifest then (``finished``), and its recorder is let go (``PdfQueue``).
+                built[(rel.slug, lang)] = (edition_keys[lang], public, recorder.recorded, len(recorder.recorded), files)
+                queue.flush(recorder, (rel.slug, lang))  # its PDFs go to the workers now: no print HTML piles up
             reviews[rel.slug] = keys.review(rel, edition_keys, {lang: report.stages.get((rel.slug, lang))
                                                                 for lang in project.languages})
         # What does not wait for the PDFs is done while the workers typeset the last ones: the
@@ -245,8 +254,6 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
             failed_reviews = exc
     finally:
         queue.finish(write=False)  # the manifest is written below, with the editions' entries
-    for slug, lang, key, public, recorded, said, files in built:
-        cache.built(slug, lang, key, public, recorded[:said], recorded[said:], files, report)
     report.unchanged = pdfs.unchanged + cached_pdfs
     take_down_gone(ws, report)
     for finding in inconsistent:

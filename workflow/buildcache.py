@@ -234,18 +234,17 @@ class Cache:
               pdf_recorded: Iterable[Finding], files: Iterable[str], report: Report) -> None:
         """Remember an edition built this run, if it was built whole (HTML and PDFs published);
         ``files``: what it published, named under ``output/``."""
-        outcome = report.outcomes.get((slug, lang))
-        plan = report.stages.get((slug, lang))
-        if key is None or outcome is None or plan is None or not (outcome.html and outcome.pdf):
+        done = report.done.get((slug, lang))
+        if key is None or done is None or done.plan is None or not (done.outcome.html and done.outcome.pdf):
             return
+        outcome, plan = done.outcome, done.plan
         hashes = {}
         for name in files:
             digest = _file_hash(self.output / name)
             if digest is None:
                 return
             hashes[name] = digest
-        stub = lifecycle.Plan(plan.stage, None, (), plan.pending, plan.why)
-        entry = Entry(key, public, stub, report.editions[(slug, lang)], report.titles[(slug, lang)],
+        entry = Entry(key, public, plan.without_texts(), done.state, done.title,
                       dataclasses.replace(outcome, seconds=0.0), tuple(recorded), tuple(pdf_recorded), hashes)
         self.new[self.name(slug, lang)] = entry.as_json()
 
@@ -318,7 +317,4 @@ def replay(report: Report, slug: str, lang: str, entry: Entry, findings: Iterabl
     """What an unchanged edition's build said and left, said and set again, as if it were built."""
     for finding in findings:
         report._add(finding)
-    report.outcomes[(slug, lang)] = entry.outcome
-    report.editions[(slug, lang)] = entry.state
-    report.titles[(slug, lang)] = entry.title
-    report.stages[(slug, lang)] = entry.plan
+    report.built((slug, lang), entry.outcome, entry.state, entry.title, entry.plan)

@@ -50,6 +50,11 @@ class Plan:
         """Whether the current text is built as a draft (banner, watermark, noindex)."""
         return self.stage in (Stage.DRAFT, Stage.READY, Stage.PENDING)
 
+    def without_texts(self) -> Plan:
+        """Where the edition stands, without its issued versions: what a run keeps of it to the
+        end, and the manifest of its last build."""
+        return self if self.public is None and not self.versions else Plan(self.stage, None, (), self.pending, self.why)
+
 
 def plan(*, approval: bool, problems: list[str], current_hash: str, issued: list[Issued], withdrawn: bool,
          approve_command: str) -> Plan:

@@ -214,10 +214,10 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
         if (lang, rel.slug) in ws.broken and rel.meta.withdrawn is None:
             report.error(project.relative(project.catalog_path(lang, rel.slug)), None,
                          f"the {lang} edition of {rel.slug} was not rebuilt; the last published one is kept")
-            report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, "its catalog cannot be read")
+            report.outcome((rel.slug, lang), Outcome(True, False, False, "its catalog cannot be read"))
         else:  # its approvals cannot all be read: the issued version cannot be told, kept as listed
-            report.outcomes[(rel.slug, lang)] = Outcome(True, False, False, f"its approvals cannot all be read "
-                                                        f"(content/{records.LEDGER}): the published edition is kept")
+            report.outcome((rel.slug, lang), Outcome(True, False, False, f"its approvals cannot all be read "
+                                                     f"(content/{records.LEDGER}): the published edition is kept"))
         return []
     screen, plan = planned
     problems = gate_problems(screen)
@@ -249,14 +249,11 @@ def build_edition(ws: Workspace, rel: Release, lang: str, renderer: Renderer, pd
     results = [_write_page(ws, page, pdfs, report) for page in pages]
     html_ok, pdf_ok = all(r[0] for r in results), all(r[1] for r in results)
     public = pages[len(pages) - 1 - plan.pending] if plan.versions else pages[0]
-    report.editions[(rel.slug, lang)] = screen.state
-    report.titles[(rel.slug, lang)] = public.screen.strings["title"]
-    report.stages[(rel.slug, lang)] = plan
     why = "; ".join(part for part in (plan.why if plan.stage is not lifecycle.Stage.WITHDRAWN else "",
                                       "" if html_ok else "HTML failed", "" if pdf_ok else "PDF failed") if part)
     outcome = Outcome(not plan.stage.public, html_ok, pdf_ok, why, time.perf_counter() - started,
                       stage=plan.stage.value)
-    report.outcomes[(rel.slug, lang)] = outcome
+    report.built((rel.slug, lang), outcome, screen.state, public.screen.strings["title"], plan)
     if len(pdfs.jobs) == queued:  # nothing left to typeset: done; otherwise typeset_all says it, PDF included
         _said_done(rel.slug, lang, outcome)
     return [_name(project, page.html) for page in pages] + [_name(project, page.pdf) for page in pages
@@ -301,7 +298,6 @@ class Typesetting:
     manifest: Mapping[str, dict[str, str]]
     stylesheet: bytes = b""  #: ``assets/edition.css``, as written there: every print page's first stylesheet
     jobs: list[pdfjobs.PdfJob] = field(default_factory=list)
-    digests: dict[str, str] = field(default_factory=dict)  #: a PDF's name under output/ → its input digest
     unchanged: int = 0  #: PDFs found up to date, not typeset
 
 
@@ -329,11 +325,10 @@ def _write_page(ws: Workspace, page: Page, pdfs: Typesetting, report: Report) ->
                          _epoch(rel.meta.closing_date), rel.path, lang, (rel.slug, lang),
                          assets_key=pdfs.assets_digest, stylesheets=(pdfs.stylesheet, print_css))
     digest = job.digest(pdfs.assets_digest, pdfs.engine)
-    pdfs.digests[_name(project, job.path)] = digest
     if pdfjobs.up_to_date(job, digest, pdfs.manifest, project.output):
         pdfs.unchanged += 1
     else:
-        pdfs.jobs.append(job)
+        pdfs.jobs.append(dataclasses.replace(job, input_digest=digest))
     return html_ok, True
 
 
@@ -361,8 +356,10 @@ class PdfQueue:
     else it holds, ``workflow.buildcache``)."""
 
     def __init__(self, project: Project, pdfs: Typesetting, report: Report, workers: int,
-                 warm: pdfjobs.Warm | None = None):
+                 warm: pdfjobs.Warm | None = None, *, finished: Callable[[tuple[str, str]], None] | None = None):
         self.project, self.pdfs, self.report, self.workers, self.warm = project, pdfs, report, workers, warm
+        #: Told each edition flushed whose PDFs are all done (written, or failed): (slug, lang).
+        self.finished = finished
         #: The manifest's PDF entries: the last run's, then this run's as each is made (a few hundred
         #: bytes a PDF), past a few hundred on disk until the manifest is written (``workflow.shelf``).
         self.kept: MutableMapping[str, dict[str, str]] = Shelf(pdfs.manifest)
@@ -372,10 +369,13 @@ class PdfQueue:
         self.runner: pdfjobs.Runner | None = None
         self.progress = None
 
-    def flush(self, report: Report | None = None) -> None:
-        """Hand the jobs planned so far to the workers (their findings to ``report``, an edition's)."""
+    def flush(self, report: Report | None = None, edition: tuple[str, str] | None = None) -> None:
+        """Hand the jobs planned so far to the workers (their findings to ``report``, an edition's:
+        ``edition``, which ``finished`` is told of once they are done, or now if there are none)."""
         jobs, self.pdfs.jobs[:] = list(self.pdfs.jobs), []
         if not jobs:
+            if edition is not None and self.finished is not None:
+                self.finished(edition)
             return
         if self.runner is None:  # WeasyPrint: only in the workers (or here, when they are not worth starting)
             self.progress = _progress(None)
@@ -399,8 +399,7 @@ class PdfQueue:
         finally:
             if self.progress is not None:
                 self.progress.close()
-            for name in [n for n in kept if n not in self.pdfs.digests
-                         and not (project.output / n).exists()]:
+            for name in [n for n in kept if not (project.output / n).exists()]:  # this run's are all there
                 del kept[name]
             if write:
                 save_manifest(project, self.report, pdfjobs.manifest_pieces(kept))
@@ -440,7 +439,7 @@ class PdfQueue:
             _pdf_failed(report, job.key)
             return
         self.report.typeset += 1
-        kept[name] = {"input": self.pdfs.digests[name], "output": hashlib.sha256(result.pdf).hexdigest()}
+        kept[name] = {"input": job.input_digest, "output": hashlib.sha256(result.pdf).hexdigest()}
 
     def _done_and_said(self, job: pdfjobs.PdfJob, result) -> None:
         self._done(job, result)
@@ -453,9 +452,11 @@ class PdfQueue:
             self.reports.pop(job.key, None)
         if outcome is not None:  # the edition's time counts its PDFs' typesetting
             outcome = dataclasses.replace(outcome, seconds=outcome.seconds + getattr(result, "seconds", 0.0))
-            report.outcomes[job.key] = outcome
+            report.outcome(job.key, outcome)
             if last:
                 _said_done(*job.key, outcome)
+        if last and self.finished is not None:
+            self.finished(job.key)
 
 
 def save_manifest(project: Project, report: Report, pieces: Iterable[str]) -> None:
@@ -486,7 +487,7 @@ def _pdf_failed(report: Report, key: tuple[str, str]) -> None:
     outcome = report.outcomes.get(key)
     if outcome is not None and outcome.pdf:
         why = "; ".join(filter(None, [outcome.why, "PDF failed"]))
-        report.outcomes[key] = dataclasses.replace(outcome, pdf=False, why=why)
+        report.outcome(key, dataclasses.replace(outcome, pdf=False, why=why))
 
 
 class _PlainProgress:

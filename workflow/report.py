@@ -3,13 +3,17 @@ outcome of each edition, which the CLI turns into the summary table and an exit 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from workflow import lifecycle
 from workflow.model import Finding, State, WorkflowError
 
 log = logging.getLogger(__name__)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,46 @@ class Outcome:
         return "failed" if not (self.html and self.pdf) else self.stage or ("draft" if self.draft else "final")
 
 
+@dataclass(frozen=True)
+class Done:
+    """What became of one edition in this run: its outcome and, once it was planned and built (or
+    taken as its last build left it), its state, the title it is listed under and where it stands
+    in its lifecycle (its stage, reason and pending revision: no texts)."""
+
+    outcome: Outcome
+    state: State | None = None
+    title: str | None = None
+    plan: lifecycle.Plan | None = None
+
+
+Key = tuple[str, str]  #: (slug, lang)
+
+
+def _records() -> MutableMapping[Key, Done]:
+    from workflow.shelf import Shelf  # the catalogs' module: not imported by a run with nothing to do
+
+    return Shelf()
+
+
+class _Field(Mapping[Key, V]):
+    """One field of every edition's record (``Report.done``), read as a mapping, a record at a time."""
+
+    def __init__(self, done: Mapping[Key, Done], name: str):
+        self.done, self.name = done, name
+
+    def __getitem__(self, key: Key) -> V:
+        value = getattr(self.done[key], self.name)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[Key]:
+        return (key for key in self.done if getattr(self.done[key], self.name) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _key in self)
+
+
 @dataclass
 class Report:
     """What a run did and what went wrong; the CLI turns it into output and an exit code.
@@ -40,16 +84,43 @@ class Report:
     written: list[str] = field(default_factory=list)
     #: The sha256 of what was written to each file of ``written`` (a save landing after it is not ours).
     wrote: dict[str, bytes] = field(default_factory=dict)
-    editions: dict[tuple[str, str], State] = field(default_factory=dict)
-    titles: dict[tuple[str, str], str] = field(default_factory=dict)  #: (slug, lang) → the edition's title
-    outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  #: (slug, lang) → what became of it
+    #: (slug, lang) → what became of the edition: one record an edition, past a few hundred on disk
+    #: (``workflow.shelf``) until the summary, the indexes and the run's record read them back.
+    done: MutableMapping[Key, Done] = field(default_factory=_records, repr=False)
     hints: list[str] = field(default_factory=list)  #: said once, at the end
-    stages: dict[tuple[str, str], lifecycle.Plan] = field(default_factory=dict)  #: (slug, lang) → its plan
     typeset: int = 0  #: PDFs typeset this run
     unchanged: int = 0  #: PDFs already up to date, not typeset
     #: ``findings`` as a set: a run with tens of thousands of findings (a catalog of 20,000 entries,
     #: each wrong) must not compare each new one with every earlier one.
     said: set[Finding] = field(default_factory=set, repr=False, compare=False)
+
+    @property
+    def outcomes(self) -> Mapping[Key, Outcome]:
+        """(slug, lang) → what became of the edition."""
+        return _Field(self.done, "outcome")
+
+    @property
+    def editions(self) -> Mapping[Key, State]:
+        return _Field(self.done, "state")
+
+    @property
+    def titles(self) -> Mapping[Key, str]:
+        """(slug, lang) → the title the edition is listed under."""
+        return _Field(self.done, "title")
+
+    @property
+    def stages(self) -> Mapping[Key, lifecycle.Plan]:
+        """(slug, lang) → where the edition stands (a plan without its texts)."""
+        return _Field(self.done, "plan")
+
+    def built(self, key: Key, outcome: Outcome, state: State, title: str, plan: lifecycle.Plan) -> None:
+        """An edition planned and built (or taken as its last build left it)."""
+        self.done[key] = Done(outcome, state, title, plan.without_texts())
+
+    def outcome(self, key: Key, outcome: Outcome) -> None:
+        """What became of an edition, the rest of its record kept (its PDFs done, or failed)."""
+        before = self.done.get(key)
+        self.done[key] = Done(outcome) if before is None else dataclasses.replace(before, outcome=outcome)
 
     def _add(self, finding: Finding) -> None:
         if finding in self.said:

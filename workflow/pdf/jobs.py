@@ -58,6 +58,7 @@ class PdfJob:
     #: The page's stylesheets, in order (bytes: a file of ``assets``; text: rules of this edition's
     #: own), given to WeasyPrint beside the HTML: a worker parses each set once for all its pages.
     stylesheets: tuple[str | bytes, ...] = ()
+    input_digest: str = ""  #: :meth:`digest`, once computed: the manifest's ``input`` of the PDF it makes
 
     def digest(self, assets_digest: str, engine: str) -> str:
         sheets = [hashlib.sha256(css if isinstance(css, bytes) else css.encode("utf-8")).hexdigest()
