@@ -12,7 +12,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workflow.fsutil import folder_syncs_deferred, private_tmpdir, publishing_lock, sync_folders, write_atomic
+from workflow.fsutil import (
+    folder_syncs_deferred,
+    private_tmpdir,
+    publishing_lock,
+    sync_folders,
+    write_atomic_streamed,
+)
 from workflow.model import Finding, TypesetError, WorkflowError
 from workflow.project import Project
 from workflow.report import Outcome, Report
@@ -120,10 +126,12 @@ def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes]
                     ", ".join(meanwhile[:3]) + (f" and {len(meanwhile) - 3} more" if len(meanwhile) > 3 else ""))
     elif report.ok:
         sync_folders()  # what the record describes is on disk before the record is
-        text = runstate.text(runstate.digest(after), project.output, report.findings, report.outcomes, report.hints,
-                             report.typeset + report.unchanged)
+        pieces = runstate.pieces(runstate.digest(after), project.output, report.findings, report.outcomes,
+                                 report.hints, report.typeset + report.unchanged)
         try:
-            write_atomic(project.output / runstate.RECORD, text.encode("utf-8"), scratch=project.scratch)
+            write_atomic_streamed(project.output / runstate.RECORD,
+                                  lambda handle: handle.writelines(piece.encode("utf-8") for piece in pieces),
+                                  scratch=project.scratch)
         except OSError as exc:  # the next run is a full one: nothing is lost
             log.warning("%s could not be written (%s): the next publish does everything again",
                         project.relative(project.output / runstate.RECORD), exc.strerror or exc)

@@ -20,6 +20,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ RECORD = ".last-run.json"
 _LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "polib", "pyyaml", "regex",
               "fonttools", "pydyf", "rapidfuzz", "fontpkg-noto-serif", "fontpkg-noto-sans-khmer", "pillow",
               "defusedxml")
-_FORMAT = 1
+_FORMAT = 2  #: 2: the outputs as one digest, the record indented
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,17 @@ class LastRun:
     """What the last complete run read, left and said."""
 
     inputs: str  #: ``digest`` of every input (``inputs``)
-    outputs: dict[str, list[int]]  #: file under output/ → [size, mtime in ns]
+    outputs: str  #: ``outputs``: a digest of every file under output/, its size and mtime
     findings: list[dict]  #: the report's findings, in order
     outcomes: list[dict]  #: slug, lang and the Outcome's fields
     hints: list[str]
     pdfs: int  #: PDFs published (all up to date at the end of the run)
 
 
-def _walk(folder: Path, skip: set[str] = frozenset()) -> list[Path]:
-    found = []
+def _folders(folder: Path) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``folder`` (itself first, then by name) and its files' names, sorted."""
     if not folder.is_dir():
-        return found
+        return
     seen = set()
     # The readers follow a linked folder inside the project (a glossary shared by projects): so
     # does the digest, each real folder once (a link to a folder above it would loop).
@@ -60,8 +61,11 @@ def _walk(folder: Path, skip: set[str] = frozenset()) -> list[Path]:
             continue
         seen.add(real)
         dirnames.sort()
-        found += [Path(dirpath) / name for name in sorted(filenames) if name not in skip]
-    return found
+        yield dirpath, sorted(filenames)
+
+
+def _walk(folder: Path) -> list[Path]:
+    return [Path(dirpath) / name for dirpath, names in _folders(folder) for name in names]
 
 
 #: Inputs larger than this are known by their size and time, not read (the readers refuse them).
@@ -170,13 +174,20 @@ def changed_meanwhile(before: dict[str, bytes], after: dict[str, bytes], written
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k not in ours)
 
 
-def outputs(output: Path) -> dict[str, list[int]]:
-    """Every file under ``output/`` (the record itself aside): its size and modification time."""
-    found = {}
-    for path in _walk(output, skip={RECORD}):
-        stat = path.stat()
-        found[path.relative_to(output).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return found
+def outputs(output: Path) -> str:
+    """A digest of every file under ``output/`` (the record itself aside): its name, size and
+    modification time, read folder by folder as ``_walk`` lists them (the names of one folder at
+    a time: a dict of every file held 3 MB at two thousand releases, and the record as much)."""
+    digest = hashlib.sha256()
+    for dirpath, names in _folders(output):
+        folder = os.path.relpath(dirpath, output)
+        prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
+        for name in names:
+            if name == RECORD and not prefix:
+                continue
+            info = os.stat(os.path.join(dirpath, name))
+            digest.update(f"{prefix}{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def read(output: Path) -> LastRun | None:
@@ -187,7 +198,7 @@ def read(output: Path) -> LastRun | None:
         data = json.loads(read_input(output / RECORD, limit=MAX_RECORD_BYTES).decode("utf-8"))
         if data.get("format") != _FORMAT:
             return None
-        return LastRun(str(data["inputs"]), {str(k): [int(v[0]), int(v[1])] for k, v in data["outputs"].items()},
+        return LastRun(str(data["inputs"]), str(data["outputs"]),
                        list(data["findings"]), list(data["outcomes"]), [str(h) for h in data["hints"]],
                        int(data["pdfs"]))
     except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, AttributeError, WorkflowError):
@@ -199,11 +210,28 @@ def unchanged(last: LastRun | None, inputs_sha: str, output: Path) -> bool:
     return last is not None and last.inputs == inputs_sha and outputs(output) == last.outputs
 
 
-def text(inputs_sha: str, output: Path, findings: list, outcomes: dict, hints: list[str], pdfs: int) -> str:
-    """The record of a run that just ended (``output`` as it left it)."""
+def pieces(inputs_sha: str, output: Path, findings: list, outcomes: Mapping[tuple[str, str], object],
+           hints: list[str], pdfs: int) -> Iterator[str]:
+    """The record of a run that just ended (``output`` as it left it), piece by piece: each
+    edition's outcome is read (``Report.outcomes``: on disk past a few hundred) as it is written."""
+    from workflow.fsutil import json_pieces
+
     data = {"format": _FORMAT, "inputs": inputs_sha, "outputs": outputs(output),
-            "findings": [asdict(f) for f in findings],
-            "outcomes": [{"slug": slug, "lang": lang, **asdict(outcome)} for (slug, lang), outcome in
-                         sorted(outcomes.items())],
-            "hints": list(hints), "pdfs": pdfs}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+            "findings": [asdict(f) for f in findings], "outcomes": _Outcomes(outcomes), "hints": list(hints),
+            "pdfs": pdfs}
+    yield from json_pieces(data, levels=2)
+    yield "\n"
+
+
+class _Outcomes(Sequence[dict]):
+    """Every edition's outcome as the record holds it (slug, lang and its fields), in order."""
+
+    def __init__(self, outcomes: Mapping[tuple[str, str], object]):
+        self.outcomes, self.keys = outcomes, sorted(outcomes)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, number):  # an int: json_pieces reads one at a time
+        slug, lang = self.keys[number]
+        return {"slug": slug, "lang": lang, **asdict(self.outcomes[(slug, lang)])}
