@@ -235,9 +235,9 @@ def test_index_pages_are_rendered_again_only_when_what_they_list_changes(root, m
     rendered: list[str] = []
     index = Renderer.index
 
-    def counted(self, lang, releases, *, root):
+    def counted(self, lang, releases, *, root, **kwargs):
         rendered.append(lang + ("/" if root else ""))
-        return index(self, lang, releases, root=root)
+        return index(self, lang, releases, root=root, **kwargs)
 
     monkeypatch.setattr(Renderer, "index", counted)
     build.publish(project_io.load(root))

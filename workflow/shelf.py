@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import BinaryIO, Generic, TypeVar, overload
@@ -44,6 +45,9 @@ RESIDENT = 256
 #: Spilled values kept as objects once unpickled, the most recently asked for: a release's catalogs.
 RECENT = 4
 
+#: In ``Shelf._keys``: the value is kept as an object.
+_HELD = -1
+
 K = TypeVar("K")
 V = TypeVar("V")
 Key = tuple[str, str]
@@ -51,16 +55,23 @@ Key = tuple[str, str]
 
 class Shelf(MutableMapping[K, V], Generic[K, V]):
     """key → value, as a dict, with every value beyond ``resident`` on disk (but those ``always``
-    keeps in memory, which do not count)."""
+    keeps in memory, which do not count).
+
+    Each key costs one entry of a dict (its value: where the key's value is, a small number) and
+    16 bytes of two arrays: a value on disk is known by its offset and length in the file, not by
+    a tuple of two ``int``s (some 120 bytes more a key, at a dozen keys a release across a run's
+    shelves)."""
 
     def __init__(self, items: Mapping[K, V] | None = None, *, resident: int | None = None,
                  recent: int | None = None, always: Callable[[K], bool] | None = None):
         self.resident = RESIDENT if resident is None else resident
         self.recent = max(1, RECENT if recent is None else recent)
         self._always = always or (lambda key: False)
-        self._keys: dict[K, None] = {}  #: every key, in the order it was first stored (a dict's order)
-        self._held: dict[K, V] = {}  #: kept as objects
-        self._places: dict[K, tuple[int, int]] = {}  #: in the file: (offset, length)
+        #: every key, in the order it was first stored → its place in the file (an index of
+        #: ``_offsets`` and ``_lengths``), or ``_HELD``: kept as an object, in ``_held``
+        self._keys: dict[K, int] = {}
+        self._held: dict[K, V] = {}
+        self._offsets, self._lengths = array("q"), array("q")
         self._recent: OrderedDict[K, V] = OrderedDict()  #: unpickled lately, the latest last
         self._file: BinaryIO | None = None
         self._kept = 0  #: values in ``_held`` that count against ``resident``
@@ -82,41 +93,45 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
         if key in self._recent:
             self._recent.move_to_end(key)
             return self._recent[key]
-        offset, length = self._places[key]  # KeyError: not stored
-        value = pickle.loads(self._read(offset, length))
+        place = self._keys[key]  # KeyError: not stored
+        value = pickle.loads(self._read(self._offsets[place], self._lengths[place]))
         self._remember(key, value)
         return value
 
     def __setitem__(self, key: K, value: V) -> None:
-        if key in self._places and self._recent.get(key) is value:
+        place = self._keys.get(key, _HELD)
+        if place != _HELD and self._recent.get(key) is value:
             return  # the very value read back from the file (a merge that changed nothing): written already
         self._recent.pop(key, None)
-        self._keys.setdefault(key, None)
         always = self._always(key)
-        if key in self._held or always or (key not in self._places and self._kept < self.resident):
+        if key in self._held or always or (key not in self._keys and self._kept < self.resident):
             if key not in self._held and not always:
                 self._kept += 1
-            self._places.pop(key, None)
+            self._keys[key] = _HELD
             self._held[key] = value
             return
-        place = self._write(key, value)
-        if place is None:  # stays in memory: correct, only larger
+        written = self._write(key, value)
+        if written is None:  # stays in memory: correct, only larger
+            self._keys[key] = _HELD
             self._held[key] = value
-            self._places.pop(key, None)
             self._kept += 1
             return
-        self._places[key] = place
+        if place == _HELD:  # a new place (a key stored again keeps its own)
+            place = len(self._offsets)
+            self._offsets.append(0)
+            self._lengths.append(0)
+        self._offsets[place], self._lengths[place] = written
+        self._keys[key] = place
         self._remember(key, value)  # just stored: the caller is likely to ask for it again soon
 
     def __delitem__(self, key: K) -> None:
         del self._keys[key]
         if self._held.pop(key, None) is not None and not self._always(key):
             self._kept -= 1
-        self._places.pop(key, None)
         self._recent.pop(key, None)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self._held)} in memory, {len(self._places)} on disk)"
+        return f"{type(self).__name__}({len(self._held)} in memory, {len(self._keys) - len(self._held)} on disk)"
 
     def _remember(self, key: K, value: V) -> None:
         self._recent[key] = value
