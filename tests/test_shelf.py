@@ -163,3 +163,20 @@ def _same(compared: filecmp.dircmp) -> None:
     assert not different and not errors, (compared.left, different, errors)
     for sub in compared.subdirs.values():
         _same(sub)
+
+
+def test_a_spool_keeps_its_items_in_order_past_the_few_it_holds(monkeypatch):
+    """``shelf.Spool`` (the names of the files a run wrote): a list that only grows, its items past
+    ``resident`` on disk, read back in order; one that cannot be pickled stays in memory."""
+    spool = shelf.Spool(resident=3)
+    items = [f"output/fr/{n}.html" for n in range(10)]
+    for item in items[:6]:
+        spool.append(item)
+    spool.append(lambda: None)  # not picklable: kept as it is, in its place
+    for item in items[6:]:
+        spool.append(item)
+    assert len(spool) == 11 and "3 in memory, 7 on disk" in repr(spool)
+    assert list(spool[:6]) == items[:6] and callable(spool[6]) and list(spool[7:]) == items[6:]
+    assert spool[-1] == items[-1] and set(spool[7:]) == set(items[6:])
+    with pytest.raises(IndexError):
+        spool[11]

@@ -25,15 +25,19 @@ def test_a_streamed_text_is_written_once_and_noted_as_save_notes_it(tmp_path):
     text = "".join(pieces)
     assert text == indented_json({"pdfs": entries, **sections}, levels=2) + "\n"
     assert json.loads(text) == {"pdfs": entries, **sections}
-    path = project.output / "streamed.json"
+    # A file the run reads (under locale/: a save landing after it is not the run's own) is noted
+    # with the digest of what was written; one under output/ only by its name.
+    path = project.locale / "streamed.json"
     report = Report()
     assert save_streamed(project, report, path, iter(pieces))
     assert path.read_text(encoding="utf-8") == text
-    assert report.written == ["output/streamed.json"]
-    assert report.wrote["output/streamed.json"] == hashlib.sha256(text.encode("utf-8")).digest()
+    assert report.written == ["locale/streamed.json"]
+    assert report.wrote["locale/streamed.json"] == hashlib.sha256(text.encode("utf-8")).digest()
     again = Report()  # the same bytes: nothing written, nothing noted, as save does
     assert not save_streamed(project, again, path, iter(pieces)) and not again.written
     assert not save(project, again, path, text.encode("utf-8")) and not again.written
+    assert save_streamed(project, again, project.output / "streamed.json", iter(pieces))
+    assert again.written == ["output/streamed.json"] and again.wrote == {}
 
 
 def test_a_streamed_text_that_cannot_be_written_names_its_file(tmp_path):

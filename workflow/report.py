@@ -7,10 +7,13 @@ import dataclasses
 import logging
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from workflow import lifecycle
 from workflow.model import Finding, State, WorkflowError
+
+if TYPE_CHECKING:
+    from workflow.shelf import Spool
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -54,6 +57,12 @@ def _records() -> MutableMapping[Key, Done]:
     return Shelf()
 
 
+def _spool() -> Spool[str]:
+    from workflow.shelf import Spool
+
+    return Spool()
+
+
 class _Field(Mapping[Key, V]):
     """One field of every edition's record (``Report.done``), read as a mapping, a record at a time."""
 
@@ -81,8 +90,11 @@ class Report:
     """
 
     findings: list[Finding] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    #: The sha256 of what was written to each file of ``written`` (a save landing after it is not ours).
+    #: Every file written (or removed), in order: a few a release, past a few hundred on disk
+    #: (``workflow.shelf.Spool``); ``append`` adds one.
+    written: Spool[str] = field(default_factory=_spool)
+    #: The sha256 of what was written to each file of ``written`` that a run reads (not under
+    #: ``output/``): a save landing after it is not the run's own (``build._remember``).
     wrote: dict[str, bytes] = field(default_factory=dict)
     #: (slug, lang) → what became of the edition: one record an edition, past a few hundred on disk
     #: (``workflow.shelf``) until the summary, the indexes and the run's record read them back.

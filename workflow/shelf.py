@@ -168,6 +168,65 @@ class SegmentShelf(Shelf[str, list[Segment]]):
     """slug → the release's segments."""
 
 
+class Spool(Sequence[V]):
+    """A list that only grows (``append``), its items past ``resident`` pickled to a temporary file
+    as they come: the names of the files a run wrote, a few a release, read back to count and list
+    them at the end.  An item that cannot be written there stays in memory."""
+
+    def __init__(self, *, resident: int | None = None):
+        self.resident = RESIDENT if resident is None else resident
+        self._held: list[V] = []  #: the first ``resident``
+        self._offsets, self._lengths = array("q"), array("q")  #: then each one's place in the file
+        self._stuck: dict[int, V] = {}  #: of those, by their number past ``_held``: not written (-1)
+        self._file: BinaryIO | None = None
+
+    def append(self, item: V) -> None:
+        if len(self._held) < self.resident:
+            self._held.append(item)
+            return
+        try:
+            blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+            self._file, offset = _append(self._file, blob)
+        except Exception as exc:  # not picklable, a full disk: kept in memory instead
+            log.debug("%r stays in memory: %s", item, exc)
+            self._stuck[len(self._offsets)] = item
+            offset, blob = -1, b""
+        self._offsets.append(offset)
+        self._lengths.append(len(blob))
+
+    def __len__(self) -> int:
+        return len(self._held) + len(self._offsets)
+
+    @overload
+    def __getitem__(self, at: int) -> V: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[V]: ...
+
+    def __getitem__(self, at: int | slice) -> V | list[V]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(len(self))[at]]
+        at = range(len(self))[at]  # IndexError as a list's
+        if at < len(self._held):
+            return self._held[at]
+        at -= len(self._held)
+        if self._offsets[at] < 0:
+            return self._stuck[at]
+        assert self._file is not None  # a place was written, so the file is there
+        return pickle.loads(_read_at(self._file, self._offsets[at], self._lengths[at],
+                                     "a spool's temporary file is shorter than what was written to it"))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Spool, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Spool({len(self._held)} in memory, {len(self._offsets) - len(self._stuck)} on disk)"
+
+
 class Releases(Sequence[Release]):
     """The releases read, in order, beyond ``RESIDENT`` on disk; their slugs always at hand
     (``slugs``, ``get``), so that what needs only those unpickles nothing."""

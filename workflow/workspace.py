@@ -137,9 +137,10 @@ def _write_failed(project: Project, path: Path, exc: OSError) -> WriteFailed:
 
 def _noted(project: Project, report: Report, path: Path, digest: bytes) -> None:
     """A file written, in the report with the digest of what was written (``Report.wrote``)."""
-    shown = project.relative(path)  # one string for both: a run keeps them for every file it writes
+    shown = project.relative(path)  # one string for both
     report.written.append(shown)
-    report.wrote[shown] = digest
+    if not path.is_relative_to(project.output):  # what the run reads again at its end (an output it does not)
+        report.wrote[shown] = digest
 
 
 def _parse_release(data: bytes, rel: str, slug: str) -> ReleaseParse:
