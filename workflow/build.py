@@ -178,6 +178,7 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
     report = Report()
     ws = load_workspace(project, report)
     update_catalogs(ws, report)
+    ws.seen.clear()  # what each catalog held when read: only the update writes over one (a path and digest a file)
     renderer = Renderer(ui_tables(ws, report), project.languages, project.templates)
     ws.parses.close()  # written: its entries need not stay in memory while the editions are built
     try:
