@@ -168,7 +168,33 @@ class SegmentShelf(Shelf[str, list[Segment]]):
     """slug → the release's segments."""
 
 
-class Spool(Sequence[V]):
+class _ListLike(Sequence[V]):
+    """A sequence that reads as a list does (an index from the end, a slice, IndexError), equals a
+    list (or tuple) of the same items, and is unhashable; ``_item`` gives one item."""
+
+    def _item(self, at: int) -> V:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, at: int) -> V: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[V]: ...
+
+    def __getitem__(self, at: int | slice) -> V | list[V]:
+        if isinstance(at, slice):
+            return [self._item(i) for i in range(len(self))[at]]
+        return self._item(range(len(self))[at])  # IndexError as a list's
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_ListLike, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Spool(_ListLike[V]):
     """A list that only grows (``append``), its items past ``resident`` pickled to a temporary file
     as they come: the names of the files a run wrote, a few a release, read back to count and list
     them at the end.  An item that cannot be written there stays in memory."""
@@ -197,16 +223,7 @@ class Spool(Sequence[V]):
     def __len__(self) -> int:
         return len(self._held) + len(self._offsets)
 
-    @overload
-    def __getitem__(self, at: int) -> V: ...
-
-    @overload
-    def __getitem__(self, at: slice) -> list[V]: ...
-
-    def __getitem__(self, at: int | slice) -> V | list[V]:
-        if isinstance(at, slice):
-            return [self[i] for i in range(len(self))[at]]
-        at = range(len(self))[at]  # IndexError as a list's
+    def _item(self, at: int) -> V:
         if at < len(self._held):
             return self._held[at]
         at -= len(self._held)
@@ -216,18 +233,11 @@ class Spool(Sequence[V]):
         return pickle.loads(_read_at(self._file, self._offsets[at], self._lengths[at],
                                      "a spool's temporary file is shorter than what was written to it"))
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Spool, list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return f"Spool({len(self._held)} in memory, {len(self._offsets) - len(self._stuck)} on disk)"
 
 
-class Releases(Sequence[Release]):
+class Releases(_ListLike[Release]):
     """The releases read, in order, beyond ``RESIDENT`` on disk; their slugs always at hand
     (``slugs``, ``get``), so that what needs only those unpickles nothing."""
 
@@ -259,23 +269,8 @@ class Releases(Sequence[Release]):
         for at in range(len(self.slugs)):
             yield self._shelf[at]
 
-    @overload
-    def __getitem__(self, at: int) -> Release: ...
-
-    @overload
-    def __getitem__(self, at: slice) -> list[Release]: ...
-
-    def __getitem__(self, at: int | slice) -> Release | list[Release]:
-        if isinstance(at, slice):
-            return [self._shelf[i] for i in range(len(self.slugs))[at]]
-        return self._shelf[range(len(self.slugs))[at]]  # IndexError as a list's
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Releases, list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+    def _item(self, at: int) -> Release:
+        return self._shelf[at]
 
     def __repr__(self) -> str:
         return f"Releases({len(self)}: {self._shelf!r})"
