@@ -291,3 +291,24 @@ def test_a_worker_ends_when_its_parent_is_killed():
     if not ended:
         os.kill(worker, signal.SIGKILL)
     assert ended, "the worker outlived its killed parent"
+
+
+def test_the_manifest_is_read_an_entry_a_line_and_an_older_or_damaged_one_is_read_whole_or_not_at_all(tmp_path):
+    """``read_sections`` reads what ``manifest_pieces`` writes a line at a time; a manifest written
+    otherwise (the indented JSON of earlier versions) is read whole; anything else, a manifest cut
+    short included, is none — a rebuild, never an error."""
+    from workflow.fsutil import indented_json
+
+    entries = {f"km/{n:04d}.pdf": {"input": "a" * 64, "output": "b" * 64} for n in range(300)}
+    sections = {"editions": {"format": 1, "km/x": {"title": "សេចក្តីប្រកាសព័ត៌មាន", "files": {}}}, "reviews": {}}
+    manifest = tmp_path / pdfjobs.MANIFEST
+    text = "".join(pdfjobs.manifest_pieces(entries, **sections))
+    for written in (text, indented_json({"pdfs": entries, **sections}, levels=2) + "\n",
+                    text.replace("{\n", '{\n  "another tool": 1,\n', 1)):  # JSON still, of another shape
+        manifest.write_text(written, encoding="utf-8")
+        pdfs, editions, reviews = pdfjobs.read_sections(tmp_path, "pdfs", "editions", "reviews")
+        assert (dict(pdfs), dict(editions), dict(reviews)) == (entries, sections["editions"], {})
+        assert dict(pdfjobs.read_manifest(tmp_path)) == entries
+    for damaged in (text[:len(text) // 2], text.replace('"input"', '"input":', 1), "[]", "", "\x00" * 9):
+        manifest.write_text(damaged, encoding="utf-8")
+        assert all(dict(section) == {} for section in pdfjobs.read_sections(tmp_path, "pdfs", "editions"))

@@ -10,7 +10,6 @@ import pytest
 
 from tests.conftest import copy_project
 from workflow import project as project_io
-from workflow.fsutil import indented_json
 from workflow.pdf import jobs as pdfjobs
 from workflow.report import Report
 from workflow.workspace import WriteFailed, save, save_streamed
@@ -23,8 +22,9 @@ def test_a_streamed_text_is_written_once_and_noted_as_save_notes_it(tmp_path):
     pieces = list(pdfjobs.manifest_pieces(entries, **sections))
     assert len(pieces) > 50  # written as it is made, not as one text
     text = "".join(pieces)
-    assert text == indented_json({"pdfs": entries, **sections}, levels=2) + "\n"
     assert json.loads(text) == {"pdfs": entries, **sections}
+    # An entry a line (``pdf.jobs.read_sections`` reads them so, a line at a time).
+    assert sum(line.startswith('  "') for line in text.splitlines()) == len(entries) + 2
     # A file the run reads (under locale/: a save landing after it is not the run's own) is noted
     # with the digest of what was written; one under output/ only by its name.
     path = project.locale / "streamed.json"
@@ -36,8 +36,10 @@ def test_a_streamed_text_is_written_once_and_noted_as_save_notes_it(tmp_path):
     again = Report()  # the same bytes: nothing written, nothing noted, as save does
     assert not save_streamed(project, again, path, iter(pieces)) and not again.written
     assert not save(project, again, path, text.encode("utf-8")) and not again.written
-    assert save_streamed(project, again, project.output / "streamed.json", iter(pieces))
-    assert again.written == ["output/streamed.json"] and again.wrote == {}
+    assert save_streamed(project, again, project.output / pdfjobs.MANIFEST, iter(pieces))
+    assert again.written == [f"output/{pdfjobs.MANIFEST}"] and again.wrote == {}
+    pdfs, editions = pdfjobs.read_sections(project.output, "pdfs", "editions")
+    assert dict(pdfs) == entries and dict(editions) == sections["editions"]
 
 
 def test_a_streamed_text_that_cannot_be_written_names_its_file(tmp_path):

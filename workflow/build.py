@@ -171,7 +171,6 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
     from workflow.editions import ui_tables
     from workflow.pdf import jobs as pdfjobs
     from workflow.render import Renderer, read_template
-    from workflow.shelf import Shelf
     from workflow.update import update_catalogs
     from workflow.workspace import load_workspace
 
@@ -187,7 +186,7 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
         report.failure(exc, project.relative(project.output / "assets"))
         return report  # without fonts and stylesheets no edition can be right; nothing else is touched
     pdfs = Typesetting(assets, pdfjobs.tree_digest(assets), pdfjobs.engine_digest(),
-                       Shelf(pdfjobs.read_manifest(project.output)), read_template("edition.css", project.templates))
+                       pdfjobs.read_manifest(project.output), read_template("edition.css", project.templates))
     if warm is not None:  # the worker readies its fonts and stylesheets while the editions are planned
         warm.rehearse(assets, pdfs.assets_digest, (pdfs.stylesheet, renderer.stylesheet(project.languages[0])))
     keys = buildcache.Keys(ws, assets_digest=pdfs.assets_digest, engine=pdfs.engine)

@@ -308,9 +308,10 @@ def read(output: Path) -> Cache:
         editions, reviews = {}, {}
     if indexes.get("format") != FORMAT:
         indexes = {}
-    # The editions' entries (some 1.7 KB of JSON values each) wait on disk past a few hundred: held
-    # as read, the last run's manifest was 18 MB of a warm run at a thousand releases.
-    return Cache(output, Shelf(editions), reviews, indexes)
+    # The editions' entries (some 1.7 KB of JSON values each) wait on disk past a few hundred, read
+    # a line at a time (``pdf.jobs.read_sections``): held as read, the last run's manifest was
+    # 18 MB of a warm run at a thousand releases.
+    return Cache(output, editions, reviews, indexes)
 
 
 def replay(report: Report, slug: str, lang: str, entry: Entry, findings: Iterable[Finding]) -> None:

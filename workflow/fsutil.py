@@ -577,16 +577,26 @@ def indented_json(value: object, *, levels: int) -> str:
     return "".join(json_pieces(value, levels=levels))
 
 
-def json_pieces(value: object, *, levels: int) -> Iterator[str]:
+def json_pieces(value: object, *, levels: int, inline: bool = False) -> Iterator[str]:
     """The text of :func:`indented_json`, piece by piece: what is too large to hold whole (the
     manifest of a thousand releases: 3 MB of text, 6 MB as a ``str``) is written as it is made.
     A ``Mapping`` of the outer levels that is not a dict (``workflow.shelf``: most values on
     disk), or a ``Sequence`` that is not a list (``listing.Listing``: each item made as it is
-    asked for), is read a value at a time, in its keys' order."""
-    return _json_pieces(value, levels, 0)
+    asked for), is read a value at a time, in its keys' order.  With ``inline``, each value
+    below the outer levels is on one line (JSON still): a reader can take them a line at a time.
+
+    >>> print("".join(json_pieces({"a": {"x": [1, {"y": 2}]}, "b": {}}, levels=2, inline=True)))
+    {
+     "a": {
+      "x": [1, {"y": 2}]
+     },
+     "b": {}
+    }
+    """
+    return _json_pieces(value, levels, 0, inline)
 
 
-def _json_pieces(value: object, levels: int, depth: int) -> Iterator[str]:
+def _json_pieces(value: object, levels: int, depth: int, inline: bool = False) -> Iterator[str]:
     mapping = isinstance(value, Mapping)
     sequence = isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
     if levels <= 0 or not value or not (mapping or sequence) \
@@ -595,6 +605,9 @@ def _json_pieces(value: object, levels: int, depth: int) -> Iterator[str]:
             value = dict(value)
         elif sequence and not isinstance(value, (list, tuple)):
             value = list(value)
+        if inline:
+            yield json.dumps(value, sort_keys=True, ensure_ascii=False)
+            return
         text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
         yield text.replace("\n", "\n" + " " * depth) if depth else text
         return
@@ -603,11 +616,11 @@ def _json_pieces(value: object, levels: int, depth: int) -> Iterator[str]:
         yield "{"
         for number, key in enumerate(sorted(value)):
             yield inner[number == 0:] + json.dumps(key, ensure_ascii=False) + ": "
-            yield from _json_pieces(value[key], levels - 1, depth + 1)
+            yield from _json_pieces(value[key], levels - 1, depth + 1, inline)
         yield "\n" + " " * depth + "}"
     else:
         yield "["
         for number, item in enumerate(value):
             yield inner[number == 0:]
-            yield from _json_pieces(item, levels - 1, depth + 1)
+            yield from _json_pieces(item, levels - 1, depth + 1, inline)
         yield "\n" + " " * depth + "]"

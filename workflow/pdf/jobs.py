@@ -18,12 +18,13 @@ each job is the same pure function of its inputs.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,43 +86,84 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_file(output: Path) -> dict:
+def _read_file(output: Path) -> bytes:
     try:
-        data = json.loads(read_input(output / MANIFEST, limit=MAX_RECORD_BYTES).decode("utf-8"))
-    except (OSError, ValueError, RecursionError, WorkflowError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return read_input(output / MANIFEST, limit=MAX_RECORD_BYTES)
+    except (OSError, WorkflowError):
+        return b""
 
 
-def read_manifest(output: Path) -> dict[str, dict[str, str]]:
+def read_manifest(output: Path) -> Mapping[str, dict[str, str]]:
     """PDF (relative to output/) → {"input": digest, "output": sha256}; anything unreadable is dropped."""
+    (pdfs,) = read_sections(output, "pdfs")
+    for name in [name for name, entry in pdfs.items()
+                 if not (isinstance(entry, dict) and isinstance(entry.get("input"), str)
+                         and isinstance(entry.get("output"), str))]:
+        del pdfs[name]
+    return pdfs
+
+
+def read_sections(output: Path, *names: str) -> tuple[MutableMapping[str, object], ...]:
+    """Those sections of the manifest, each an entry a line as ``manifest_pieces`` writes them,
+    read a line at a time into shelves (``workflow.shelf``: past a few hundred on disk); empty
+    when missing or damaged.  The entries' readers check each entry.  A manifest of another
+    shape that is JSON (an older one) is read whole."""
+    from workflow.shelf import Shelf
+
     data = _read_file(output)
-    if not isinstance(data.get("pdfs"), dict):
-        return {}
-    return {name: entry for name, entry in data["pdfs"].items()
-            if isinstance(entry, dict) and isinstance(entry.get("input"), str) and isinstance(entry.get("output"), str)}
+    sections = {name: Shelf() for name in names}
+    try:
+        if _read_lines(data, sections):
+            return tuple(sections.values())
+    except (ValueError, TypeError):  # not an entry a line (TypeError: a section named by a list, say)
+        pass
+    try:
+        whole = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        whole = None
+    whole = whole if isinstance(whole, dict) else {}
+    return tuple(Shelf(section if isinstance(section := whole.get(name), dict) else {}) for name in names)
 
 
-def read_section(output: Path, name: str) -> dict:
-    """Another section of the manifest (``workflow.buildcache``'s editions and review pages), as
-    it was written, or empty; its reader checks each entry."""
-    return read_sections(output, name)[0]
-
-
-def read_sections(output: Path, *names: str) -> tuple[dict, ...]:
-    """Those sections, from one reading of the file (3 MB of JSON at a thousand releases)."""
-    data = _read_file(output)
-    return tuple(section if isinstance(section := data.get(name), dict) else {} for name in names)
-
-
-def manifest_text(entries: Mapping[str, dict[str, str]], **sections: Mapping) -> str:
-    return "".join(manifest_pieces(entries, **sections))
+def _read_lines(data: bytes, sections: Mapping[str, MutableMapping[str, object]]) -> bool:
+    """Fill ``sections`` from a manifest written an entry a line; False for anything else (JSON
+    written otherwise, or no JSON at all: what was read may be partial)."""
+    lines = iter(io.BytesIO(data))
+    if next(lines, b"").rstrip(b"\n") != b"{":
+        return False
+    section: MutableMapping[str, object] | None = None
+    opened = False  #: inside a section
+    for raw in lines:
+        line = raw.rstrip(b"\n")
+        if line.startswith(b"  "):  # an entry of the section opened: "key": value
+            if not opened:
+                return False
+            (key, value), = json.loads(b"{" + line.rstrip(b",") + b"}").items()
+            if section is not None:
+                section[key] = value
+        elif line in (b" }", b" },"):
+            opened, section = False, None
+        elif line == b"}":
+            return not opened and next(lines, b"").strip() == b""
+        elif line.startswith(b" ") and not opened:  # a section: "name": { or "name": {} (or another value)
+            text = line.rstrip(b",")
+            if text.endswith(b"{"):
+                name = json.loads(text[:-1].rstrip().removesuffix(b":"))
+                opened, section = True, sections.get(name)
+            else:
+                (name, value), = json.loads(b"{" + text + b"}").items()
+                if name in sections and isinstance(value, dict):
+                    sections[name].update(value)
+        else:
+            return False
+    return False
 
 
 def manifest_pieces(entries: Mapping[str, dict[str, str]], **sections: Mapping) -> Iterator[str]:
     """The manifest's text piece by piece, to be written as it is made (``pages.save_manifest``);
-    the entries may be on disk (``workflow.shelf``): they are read one at a time, in order."""
-    yield from json_pieces({"pdfs": entries, **sections}, levels=2)
+    the entries may be on disk (``workflow.shelf``): they are read one at a time, in order, and
+    each is written on a line of its own, so that the next run reads them one at a time too."""
+    yield from json_pieces({"pdfs": entries, **sections}, levels=2, inline=True)
     yield "\n"
 
 
