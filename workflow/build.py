@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,12 +88,27 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
         # Something is to be done: a worker imports WeasyPrint meanwhile, on another core, unless
         # the fonts are missing (then nothing is typeset: the run says why).
         # Each folder is synced once, before the records that describe what is in it are written.
+        # What every input held as the run began waits on disk until the run ends (a path and a
+        # digest a file: some 0.8 KB a release, held all run otherwise).
+        held = _held(before)
+        del before
         with folder_syncs_deferred():
             with pdfjobs.Warm(workers if fonts is not None else 1) as warm:
                 report = _build_all(project, workers, warm)
-            if before is not None:
-                _remember(project, fonts, before, report)
+            if held is not None:
+                _remember(project, fonts, held[0], report)
     return report
+
+
+def _held(value: object) -> Sequence[object] | None:
+    """``value`` alone in a ``shelf.Spool`` (on disk), or None for None."""
+    from workflow.shelf import Spool
+
+    if value is None:
+        return None
+    spool = Spool(resident=0)
+    spool.append(value)
+    return spool
 
 
 def _forget_temporaries(tmp: Path) -> None:
