@@ -577,12 +577,33 @@ def indented_json(value: object, *, levels: int) -> str:
     return "".join(json_pieces(value, levels=levels))
 
 
+class Made(Sequence):
+    """``make(item)`` for each item of ``items``, made when it is asked for: what :func:`json_pieces`
+    writes of records it must not hold all at once (``releases.json``, the run's outcomes).
+
+    >>> made = Made([1, 2, 3], lambda n: {"n": n})
+    >>> len(made), made[-1], made[:2]
+    (3, {'n': 3}, [{'n': 1}, {'n': 2}])
+    """
+
+    def __init__(self, items: Sequence, make: Callable[[object], object]):
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return [self.make(item) for item in self.items[at]]
+        return self.make(self.items[at])
+
+
 def json_pieces(value: object, *, levels: int, inline: bool = False) -> Iterator[str]:
     """The text of :func:`indented_json`, piece by piece: what is too large to hold whole (the
     manifest of a thousand releases: 3 MB of text, 6 MB as a ``str``) is written as it is made.
     A ``Mapping`` of the outer levels that is not a dict (``workflow.shelf``: most values on
-    disk), or a ``Sequence`` that is not a list (``listing.Listing``: each item made as it is
-    asked for), is read a value at a time, in its keys' order.  With ``inline``, each value
+    disk), or a ``Sequence`` that is not a list (:class:`Made`: each item made as it is asked
+    for), is read a value at a time, in its keys' order.  With ``inline``, each value
     below the outer levels is on one line (JSON still): a reader can take them a line at a time.
 
     >>> print("".join(json_pieces({"a": {"x": [1, {"y": 2}]}, "b": {}}, levels=2, inline=True)))

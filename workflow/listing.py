@@ -9,7 +9,7 @@ import functools
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from workflow import lifecycle, segment
 from workflow import release as release_io
 from workflow import review as review_io
 from workflow.editions import approve_command, make_edition
-from workflow.fsutil import MAX_RECORD_BYTES, json_pieces, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, Made, json_pieces, read_input
 from workflow.lang import locales
 from workflow.model import Finding, Release, WorkflowError
 from workflow.project import Project
@@ -99,7 +99,7 @@ class Listing:
     def json_pieces(self) -> Iterator[str]:
         """The text of :meth:`to_json` piece by piece, each release's made as it is written: at two
         thousand releases the file is a megabyte, and two as a ``str`` (most of it Khmer)."""
-        yield from json_pieces({"releases": _AsJson(self.releases)}, levels=2)  # json.dumps(…, indent=1)
+        yield from json_pieces({"releases": Made(self.releases, _as_json)}, levels=2)  # json.dumps(…, indent=1)
         yield "\n"
 
     @classmethod
@@ -112,25 +112,16 @@ class Listing:
         return cls(tuple(_listed_from(item, number) for number, item in enumerate(data["releases"], start=1)))
 
 
-class _AsJson(Sequence[dict]):
-    """The releases of a listing as ``releases.json`` holds them, each made when it is asked for."""
-
-    def __init__(self, releases: Sequence[Listed]):
-        self.releases = releases
-
-    def __len__(self) -> int:
-        return len(self.releases)
-
-    def __getitem__(self, number):  # an int: json_pieces reads one at a time
-        item = self.releases[number]
-        data = {"slug": item.slug, "date": item.date.isoformat(), "titles": dict(item.titles)}
-        if item.versions is not None:
-            data["versions"] = {lang: [{k: v for k, v in dataclasses.asdict(version).items() if v is not None}
-                                       for version in versions]
-                                for lang, versions in item.versions.items()}
-        if item.withdrawn is not None:
-            data["withdrawn"] = item.withdrawn.isoformat()
-        return data
+def _as_json(item: Listed) -> dict:
+    """A release as ``releases.json`` holds it."""
+    data = {"slug": item.slug, "date": item.date.isoformat(), "titles": dict(item.titles)}
+    if item.versions is not None:
+        data["versions"] = {lang: [{k: v for k, v in dataclasses.asdict(version).items() if v is not None}
+                                   for version in versions]
+                            for lang, versions in item.versions.items()}
+    if item.withdrawn is not None:
+        data["withdrawn"] = item.withdrawn.isoformat()
+    return data
 
 
 _RELEASE_KEYS = {"slug": str, "date": str, "titles": dict}

@@ -20,7 +20,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -214,24 +214,13 @@ def pieces(inputs_sha: str, output: Path, findings: list, outcomes: Mapping[tupl
            hints: list[str], pdfs: int) -> Iterator[str]:
     """The record of a run that just ended (``output`` as it left it), piece by piece: each
     edition's outcome is read (``Report.outcomes``: on disk past a few hundred) as it is written."""
-    from workflow.fsutil import json_pieces
+    from workflow.fsutil import Made, json_pieces
+
+    def outcome(key: tuple[str, str]) -> dict:
+        return {"slug": key[0], "lang": key[1], **asdict(outcomes[key])}
 
     data = {"format": _FORMAT, "inputs": inputs_sha, "outputs": outputs(output),
-            "findings": [asdict(f) for f in findings], "outcomes": _Outcomes(outcomes), "hints": list(hints),
-            "pdfs": pdfs}
+            "findings": [asdict(f) for f in findings], "outcomes": Made(sorted(outcomes), outcome),
+            "hints": list(hints), "pdfs": pdfs}
     yield from json_pieces(data, levels=2)
     yield "\n"
-
-
-class _Outcomes(Sequence[dict]):
-    """Every edition's outcome as the record holds it (slug, lang and its fields), in order."""
-
-    def __init__(self, outcomes: Mapping[tuple[str, str], object]):
-        self.outcomes, self.keys = outcomes, sorted(outcomes)
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def __getitem__(self, number):  # an int: json_pieces reads one at a time
-        slug, lang = self.keys[number]
-        return {"slug": slug, "lang": lang, **asdict(self.outcomes[(slug, lang)])}
