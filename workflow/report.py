@@ -64,10 +64,12 @@ def _spool() -> Spool[str]:
 
 
 class _Field(Mapping[Key, V]):
-    """One field of every edition's record (``Report.done``), read as a mapping, a record at a time."""
+    """One field of every edition's record (``Report.done``), read as a mapping, a record at a time.
+    ``always``: every record has it (the outcome), so its keys are the records' and none is read
+    to list or count them."""
 
-    def __init__(self, done: Mapping[Key, Done], name: str):
-        self.done, self.name = done, name
+    def __init__(self, done: Mapping[Key, Done], name: str, *, always: bool = False):
+        self.done, self.name, self.always = done, name, always
 
     def __getitem__(self, key: Key) -> V:
         value = getattr(self.done[key], self.name)
@@ -76,10 +78,12 @@ class _Field(Mapping[Key, V]):
         return value
 
     def __iter__(self) -> Iterator[Key]:
+        if self.always:
+            return iter(self.done)
         return (key for key in self.done if getattr(self.done[key], self.name) is not None)
 
     def __len__(self) -> int:
-        return sum(1 for _key in self)
+        return len(self.done) if self.always else sum(1 for _key in self)
 
 
 @dataclass
@@ -109,7 +113,7 @@ class Report:
     @property
     def outcomes(self) -> Mapping[Key, Outcome]:
         """(slug, lang) → what became of the edition."""
-        return _Field(self.done, "outcome")
+        return _Field(self.done, "outcome", always=True)
 
     @property
     def editions(self) -> Mapping[Key, State]:
