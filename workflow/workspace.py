@@ -7,7 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -97,7 +97,7 @@ def save(project: Project, report: Report, path: Path, data: bytes, *, expected:
     except OSError as exc:
         raise _write_failed(project, path, exc) from None
     if written:
-        _noted(project, report, path, hashlib.sha256(data).digest())
+        _noted(project, report, path, lambda: hashlib.sha256(data).digest())
     return written
 
 
@@ -117,7 +117,7 @@ def save_streamed(project: Project, report: Report, path: Path, pieces: Iterable
     except OSError as exc:
         raise _write_failed(project, path, exc) from None
     if written:
-        _noted(project, report, path, digest.digest())
+        _noted(project, report, path, digest.digest)
     return written
 
 
@@ -135,12 +135,13 @@ def _write_failed(project: Project, path: Path, exc: OSError) -> WriteFailed:
     return WriteFailed(project.relative(path), None, f"could not be written: {exc.strerror or exc}", write_hint(exc))
 
 
-def _noted(project: Project, report: Report, path: Path, digest: bytes) -> None:
-    """A file written, in the report with the digest of what was written (``Report.wrote``)."""
+def _noted(project: Project, report: Report, path: Path, digest: Callable[[], bytes]) -> None:
+    """A file written, in the report with the digest of what was written (``Report.wrote``),
+    asked of ``digest`` only for a file the run reads again at its end (not an output: most are)."""
     shown = project.relative(path)  # one string for both
     report.written.append(shown)
-    if not path.is_relative_to(project.output):  # what the run reads again at its end (an output it does not)
-        report.wrote[shown] = digest
+    if not path.is_relative_to(project.output):
+        report.wrote[shown] = digest()
 
 
 def _parse_release(data: bytes, rel: str, slug: str) -> ReleaseParse:
