@@ -1,19 +1,23 @@
 """The parse cache (workflow.parsecache): an unchanged release or catalog is not parsed again, and
 a run with the cache says and publishes exactly what a run without it does.
 
-Parses are counted through the module's own counter (``parsecache.parsed``), which the real
-parse path increments; a hit does not.  A cache that cannot be used — damaged, truncated, from
+Parses are counted through what the cache logs (a debug record for each parse, carrying its
+kind and file), which the real parse path says; a hit does not.  A cache that cannot be used — damaged, truncated, from
 other code, a folder or a link in its place, a folder that cannot be written — means parsing
 again, never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
 import pickle
 import shutil
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
@@ -21,6 +25,7 @@ import pytest
 
 from tests.conftest import copy_project
 from workflow import build, parsecache, runstate
+from workflow.po.model import Catalog, Entry
 from workflow import project as project_io
 from workflow.pdf import jobs as pdfjobs
 
@@ -31,11 +36,37 @@ def cache_file(root: Path) -> Path:
     return root / parsecache.FOLDER / parsecache.NAME
 
 
+class _Parses(logging.Handler):
+    """Counts the parses the cache says it made (a debug record each, naming the kind and file)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.parsed: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "parsed"):
+            self.parsed[record.parsed] += 1
+
+
+@contextlib.contextmanager
+def counting() -> Iterator[Counter[str]]:
+    """The parses made meanwhile in this process, by kind and file."""
+    logger, counter = logging.getLogger(parsecache.__name__), _Parses()
+    level = logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter.parsed
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+
+
 def update(root: Path) -> tuple[list[str], dict[str, int]]:
     """``make update-po`` in this process: what it said, and what it parsed."""
-    parsecache.parsed.clear()
-    report = build.update_po(project_io.load(root))
-    return sorted(str(f) for f in report.findings), dict(parsecache.parsed)
+    with counting() as parsed:
+        report = build.update_po(project_io.load(root))
+    return sorted(str(f) for f in report.findings), dict(parsed)
 
 
 def releases_and_catalogs(parsed: dict[str, int]) -> set[str]:
@@ -87,7 +118,8 @@ def test_warnings_of_a_cached_release_are_said_again(root):
     assert again == said and not any(name.startswith("release:") for name in parsed)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other code", "wrong types", "a global"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other code", "index", "wrong types",
+                                    "a global"])
 def test_a_cache_that_cannot_be_used_means_parsing_again(root, damage):
     said, first = update(root)
     data = cache_file(root).read_bytes()
@@ -100,12 +132,15 @@ def test_a_cache_that_cannot_be_used_means_parsing_again(root, damage):
         data = b""
     elif damage == "other code":
         data = parsecache._MAGIC + b"0" * 64 + b"\n" + data[len(header):]
+    elif damage == "index":  # one byte of the index: its digest no longer matches, so none of it is used
+        data = data[:len(header) + 40] + bytes([data[len(header) + 40] ^ 0xFF]) + data[len(header) + 41:]
     else:
         handle, index = parsecache._read_index(cache_file(root), parsecache.code_digest())
+        keys = list(index)
         handle.close()
         value = "not a parse" if damage == "wrong types" else shutil.rmtree  # a global it must never load
         written = io.BytesIO()
-        parsecache._write(written, parsecache.code_digest(), ((key, pickle.dumps(value)) for key in index))
+        parsecache._write(written, parsecache.code_digest(), ((key, pickle.dumps(value)) for key in keys), len(keys))
         data = written.getvalue()
     cache_file(root).write_bytes(data)
     again, parsed = update(root)
@@ -118,8 +153,8 @@ def test_a_damaged_entry_alone_is_parsed_again(root):
     damaged is parsed again, the others are still used."""
     update(root)
     handle, index = parsecache._read_index(cache_file(root), parsecache.code_digest())
-    handle.close()
     offset, length = min(index.values())
+    handle.close()
     data = bytearray(cache_file(root).read_bytes())
     data[offset:offset + length] = b"\0" * length
     cache_file(root).write_bytes(bytes(data))
@@ -198,18 +233,18 @@ def test_a_warm_cache_publishes_the_same_bytes_and_findings(root):
     cold = published(root)
     assert cache_file(root).is_file()
     shutil.rmtree(root / "output")
-    parsecache.parsed.clear()
-    warm_report = build.publish(project_io.load(root))
-    assert parsecache.parsed == {}
+    with counting() as parsed:
+        warm_report = build.publish(project_io.load(root))
+    assert parsed == {}
     assert warm_report.findings == cold_report.findings and warm_report.ok == cold_report.ok
     assert published(root) == cold
 
 
 def status(root: Path) -> tuple[list[str], dict[str, int]]:
     """``make status`` in this process (the workspace read, the templates' strings judged)."""
-    parsecache.parsed.clear()
-    _plans, _ws, report = build.edition_states(project_io.load(root))
-    return [str(f) for f in report.findings], dict(parsecache.parsed)
+    with counting() as parsed:
+        _plans, _ws, report = build.edition_states(project_io.load(root))
+    return [str(f) for f in report.findings], dict(parsed)
 
 
 def test_what_the_checks_say_of_the_templates_strings_is_said_again(root):
@@ -277,10 +312,10 @@ def test_a_closed_cache_parses_without_keeping_and_writes_nothing(root):
     parses = parsecache.ParseCache(root)
     data = (root / f"content/{BELGIUM}.md").read_bytes()
     parses.close()
-    parsecache.parsed.clear()
     made = []
-    parses.release(data, f"content/{BELGIUM}.md", BELGIUM, lambda: made.append(1) or ("r", [], []))
-    assert made == [1] and parsecache.parsed
+    with counting() as parsed:
+        parses.release(data, f"content/{BELGIUM}.md", BELGIUM, lambda: made.append(1) or ("r", [], []))
+    assert made == [1] and parsed
     parses.save(project_io.load(root))
     assert cache_file(root).read_bytes() == before
 
@@ -322,3 +357,30 @@ def test_what_a_cold_run_parses_holds_its_text_once(root):
     assert khmer and french
     for text in held:  # a copy made by decoding has no UTF-8 copy: the same size, or the text has one
         assert sys.getsizeof(text) == sys.getsizeof(text.encode("utf-8").decode("utf-8")), text[:40]
+
+
+def test_the_file_keeps_the_last_parse_of_each_file(root):
+    """A catalog a run read, then wrote: the file keeps the parse of what was written, once."""
+    def catalog(*entries: Entry) -> Catalog:
+        made = Catalog()
+        made.extend(entries)
+        return made
+
+    project = project_io.load(root)
+    parses = parsecache.ParseCache(root)
+    name = f"locale/fr/LC_MESSAGES/{BELGIUM}.po"
+    parses.catalog(b"old bytes", name, lambda: catalog(Entry(msgid="a", msgstr="un")))
+    parses.catalog(b"other.po", "locale/fr/LC_MESSAGES/other.po", lambda: catalog(Entry(msgid="b")))
+    parses.wrote_catalog(b"new bytes", name, catalog(Entry(msgid="a", msgstr="une")))
+    parses.save(project)
+    parses.close()
+    handle, index = parsecache._read_index(cache_file(root), parsecache.code_digest())
+    try:
+        assert len(list(index)) == 2 and index.get(parsecache.ParseCache._key("catalog", name, b"old bytes")) is None
+    finally:
+        handle.close()
+    again = parsecache.ParseCache(root)
+    with counting() as parsed:
+        kept = again.catalog(b"new bytes", name, catalog)
+    assert parsed == {} and [e.msgstr for e in kept] == ["une"]
+    again.close()
