@@ -64,11 +64,11 @@ def test_a_catalog_stored_back_unchanged_is_not_written_again():
     catalogs = shelf.CatalogShelf(resident=0)
     catalogs[("fr", BELGIUM)] = _sample("fr", BELGIUM)
     catalogs[("km", BELGIUM)] = _sample("km", BELGIUM)
-    size = catalogs._file.seek(0, 2)
+    size = catalogs.writes
     catalogs[("fr", BELGIUM)] = catalogs[("fr", BELGIUM)]
-    assert catalogs._file.seek(0, 2) == size
+    assert catalogs.writes == size
     catalogs[("fr", BELGIUM)] = changed = _sample("fr", INDEPENDENCE)  # another catalog: written
-    assert catalogs._file.seek(0, 2) > size and catalogs[("fr", BELGIUM)] is changed
+    assert catalogs.writes > size and catalogs[("fr", BELGIUM)] is changed
 
 
 def test_a_catalog_that_cannot_be_pickled_stays_in_memory():
@@ -101,7 +101,7 @@ def test_releases_on_disk_come_back_in_order_and_equal(tmp_path, monkeypatch):
         assert ws.segments[slug] == held.segments[slug]
     with pytest.raises(IndexError):
         ws.releases[len(held.releases)]
-    assert "on disk" in repr(ws.releases) and ws.releases._shelf._file is not None
+    assert "on disk" in repr(ws.releases) and ws.releases._shelf.writes > 0
 
 
 def test_a_list_of_releases_is_made_a_shelf():
@@ -180,3 +180,60 @@ def test_a_spool_keeps_its_items_in_order_past_the_few_it_holds(monkeypatch):
     assert spool[-1] == items[-1] and set(spool[7:]) == set(items[6:])
     with pytest.raises(IndexError):
         spool[11]
+
+
+def test_keys_come_back_in_the_order_first_stored_wherever_their_values_are():
+    """Some values in memory (the first, an ``always`` one, one that cannot be pickled), the others
+    on disk: the keys still come in the order they were first stored, as a dict's do; a key
+    stored again keeps its place; one deleted is not met."""
+    shelf_ = shelf.Shelf(resident=2, always=lambda key: key == "ui")
+    expected = {}
+    for key in ["a", "b", "c", "ui", "d", ("fr", "e"), 7, "f"]:
+        value = (lambda: None) if key == "d" else f"value of {key}"
+        shelf_[key] = expected[key] = value
+    shelf_["c"] = expected["c"] = "c again"
+    assert list(shelf_) == list(expected) and len(shelf_) == len(expected)
+    assert repr(shelf_) == "Shelf(4 in memory, 4 on disk)"
+    assert all(shelf_[key] == value for key, value in expected.items() if key != "d") and callable(shelf_["d"])
+    del shelf_["f"], shelf_["a"], expected["f"], expected["a"]
+    assert list(shelf_) == list(expected) == ["b", "c", "ui", "d", ("fr", "e"), 7]
+    assert ("fr", "e") in shelf_ and ("fr", "x") not in shelf_ and "a" not in shelf_
+    with pytest.raises(KeyError):
+        shelf_["f"]
+
+
+def test_two_shelves_keep_their_own_keys_and_one_let_go_leaves_nothing_behind():
+    first, second = shelf.Shelf(resident=0), shelf.Shelf(resident=0)
+    first["x"], second["x"], second["y"] = 1, 2, 3
+    assert (first["x"], second["x"], list(first), list(second)) == (1, 2, ["x"], ["x", "y"])
+    disk, number = second._disk, second._number
+    del second
+    import gc
+
+    gc.collect()
+    assert disk.one("SELECT count(*) FROM kv WHERE shelf = ?", (number,)) == (0,) and first["x"] == 1
+
+
+def test_what_a_shelf_holds_does_not_grow_with_the_keys_on_disk():
+    """Thousands of keys past ``resident``: the Python objects the shelf keeps do not grow with
+    them (SQLite's own pages are bounded apart: ``CACHE_KIB``).  Held as a dict, 2,000 more keys
+    took some 300 KB."""
+    import tracemalloc
+
+    shelf_ = shelf.Shelf(resident=8, recent=1)
+
+    def store(numbers: range) -> None:
+        for n in numbers:
+            shelf_[("fr", f"2024-01-01-release-{n:04d}")] = {"input": "0" * 64, "output": "1" * 64}
+
+    store(range(1000))  # the store made, its statements prepared
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        store(range(1000, 3000))
+        held = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename")
+                   if stat.traceback[0].filename.endswith("shelf.py"))
+    finally:
+        tracemalloc.stop()
+    assert len(shelf_) == 3000 and shelf_[("fr", "2024-01-01-release-1234")]["input"] == "0" * 64
+    assert held < 8 * 1024, f"{held} bytes more held for 2,000 more keys on disk"

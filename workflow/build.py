@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,6 +187,7 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
     from workflow.editions import ui_tables
     from workflow.pdf import jobs as pdfjobs
     from workflow.render import Renderer, read_template
+    from workflow.shelf import Shelf
     from workflow.update import update_catalogs
     from workflow.workspace import load_workspace
 
@@ -221,7 +222,9 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
             cache.built(*edition, key, public, recorded[:said], recorded[said:], files, report)
 
     queue = PdfQueue(project, pdfs, report, workers, warm, finished=finished)
-    reviews, cached_pdfs = {}, 0
+    # Each release's review page's key (past a few hundred on disk: ``workflow.shelf``).
+    reviews: MutableMapping[str, str | None] = Shelf()
+    cached_pdfs = 0
     try:
         for rel in ws.releases:
             # Every edition of a release is planned before any is written: a public page's language
@@ -268,12 +271,15 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
         from workflow import qa  # qa judges with this module's judge(): imported here, not at the top
 
         inconsistent = list(qa.consistency(ws))
-        stale = {slug for slug, key in reviews.items() if not cache.review_hit(slug, key)}
+        stale: MutableMapping[str, str | None] = Shelf()  # the review pages to make: slug → key
+        for slug, key in reviews.items():
+            if not cache.review_hit(slug, key):
+                stale[slug] = key
         failed_reviews = None
         try:
             write_reviews(ws, renderer, report, only=stale)
-            for slug in stale:
-                cache.review_built(slug, reviews[slug])
+            for slug, key in stale.items():
+                cache.review_built(slug, key)
         except Exception as exc:  # said after the indexes', as before
             failed_reviews = exc
     finally:
@@ -288,8 +294,9 @@ def _build_all(project: Project, workers: int, warm: pdfjobs.Warm | None = None)
         report.failure(exc, project.relative(project.output))
     if failed_reviews is not None:
         report.failure(failed_reviews, project.relative(project.output))
-    for slug in set(reviews) - stale:
-        cache.review_built(slug, reviews[slug])
+    for slug, key in reviews.items():
+        if slug not in stale:
+            cache.review_built(slug, key)
     # The manifest again, now with the editions and review pages: written once they are all there.
     save_manifest(project, report, pdfjobs.manifest_pieces(queue.kept, **cache.sections()))
     return report

@@ -208,7 +208,7 @@ class Cache:
         #: This run's entries, an edition's each (some 1.7 KB of JSON values): past a few hundred, on
         #: disk until the manifest is written (``workflow.shelf``), so that they do not grow the run.
         self.new: MutableMapping[str, dict] = Shelf()
-        self.new_reviews: dict[str, dict] = {}
+        self.new_reviews: MutableMapping[str, dict] = Shelf()
         self.new_indexes: dict[str, dict] = {}
 
     @staticmethod

@@ -9,7 +9,7 @@ import functools
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,7 +317,7 @@ def _pages_beyond(folder: Path, count: int) -> list[Path]:
                   if name.endswith(".html") and name[:-5].isdigit() and int(name[:-5]) > count)
 
 
-def write_reviews(ws: Workspace, renderer: Renderer, report: Report, *, only: set[str] | None = None) -> None:
+def write_reviews(ws: Workspace, renderer: Renderer, report: Report, *, only: Container[str] | None = None) -> None:
     """``output/review/<slug>.html``: every segment in every language, with its state and source
     diff, where each edition stands, and what changed since its issued version (``only``: of those
     releases, the others' pages being up to date)."""

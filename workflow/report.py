@@ -51,7 +51,7 @@ class Done:
 Key = tuple[str, str]  #: (slug, lang)
 
 
-def _records() -> MutableMapping[Key, Done]:
+def _records() -> MutableMapping:
     from workflow.shelf import Shelf  # the catalogs' module: not imported by a run with nothing to do
 
     return Shelf()
@@ -98,8 +98,9 @@ class Report:
     #: (``workflow.shelf.Spool``); ``append`` adds one.
     written: Spool[str] = field(default_factory=_spool)
     #: The sha256 of what was written to each file of ``written`` that a run reads (not under
-    #: ``output/``): a save landing after it is not the run's own (``build._remember``).
-    wrote: dict[str, bytes] = field(default_factory=dict)
+    #: ``output/``): a save landing after it is not the run's own (``build._remember``).  A cold
+    #: run writes every catalog: past a few hundred on disk (``workflow.shelf``).
+    wrote: MutableMapping[str, bytes] = field(default_factory=_records)
     #: (slug, lang) → what became of the edition: one record an edition, past a few hundred on disk
     #: (``workflow.shelf``) until the summary, the indexes and the run's record read them back.
     done: MutableMapping[Key, Done] = field(default_factory=_records, repr=False)

@@ -7,32 +7,48 @@ end (the consistency check, the review pages).  Held as objects all run, the cat
 what grew with the number of releases: some 46 KB a release, 46 MB at a thousand; the releases
 (their Markdown, front matter and segments) another 8 KB a release.  Here the first ``RESIDENT``
 values of a shelf (and every ``ui.po``: each edition reads its language's) stay as they are; the
-others are pickled into a temporary file (the system's temporary folder, gone with the process) as
-soon as they are stored, and unpickled when asked for.  The last few asked for stay (``RECENT``),
-so that the editions of one release, built one after the other, unpickle its catalogs once.  A
-project of up to ``RESIDENT`` catalogs (and releases) pays nothing for it.
+others are pickled, with their keys, into a temporary SQLite database (``_Store``: the system's
+temporary folder, gone with the process) as soon as they are stored, and unpickled when asked for.
+Neither the values nor the keys on disk are held in memory, so a shelf's memory does not grow
+with the number of its keys.  The last few asked for stay (``RECENT``), so that the editions of
+one release, built one after the other, unpickle its catalogs once.  A project of up to
+``RESIDENT`` catalogs (and releases) pays nothing for it, and does not even load SQLite.
 
 What comes back is what was stored: the parse cache already gives every run unpickled values
 (``workflow.parsecache``), and nothing changes a catalog once it is in the workspace (a merge
 makes a new one and stores it under the same key; one that changed nothing stores the very catalog
 it was given, which is not written again); releases and segments are never changed.  A value that
-cannot be pickled, or written to the file, simply stays in memory.
+cannot be pickled, or written to the store, simply stays in memory.
 
 The run's manifest entries wait in shelves too (``buildcache.Cache.new``, ``pages.PdfQueue.kept``):
-written once each, never changed in place, read back one at a time as the manifest is written.
+written once each, never changed in place, read back one at a time as the manifest is written; so
+do the records of every edition (``report.Report.done``), the files a run wrote (``Spool``) and
+the releases' slugs (``Releases``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
 import logging
+import os
 import pickle
-from array import array
+import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from typing import BinaryIO, Generic, TypeVar, overload
+from collections.abc import (
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
+from operator import itemgetter
+from typing import Generic, TypeVar, overload
 
 from workflow.model import Release, Segment
-from workflow.parsecache import _append, _read_at
 from workflow.po import Catalog
 from workflow.project import UI_DOMAIN
 
@@ -44,48 +60,138 @@ log = logging.getLogger(__name__)
 RESIDENT = 256
 #: Spilled values kept as objects once unpickled, the most recently asked for: a release's catalogs.
 RECENT = 4
-
-#: In ``Shelf._keys``: the value is kept as an object.
-_HELD = -1
+#: The pages of the store SQLite keeps in memory, at most (KiB): what it reads and writes goes
+#: through them, whatever the number of values on disk.
+CACHE_KIB = 1024
 
 K = TypeVar("K")
 V = TypeVar("V")
 Key = tuple[str, str]
 
 
+class _Store:
+    """Where every shelf of this process keeps what is not in memory: a temporary SQLite database
+    (the system's temporary folder, gone with the connection), one table for all, each row a key
+    of one shelf (its number), the order it was first stored in, the key as written (``_written``)
+    and pickled, and its value pickled.  SQLite finds a key in its own index on disk, through a
+    bounded cache of pages (``CACHE_KIB``): neither the values nor the keys past a shelf's first
+    few hundred are held in memory, however many there are."""
+
+    def __init__(self) -> None:
+        import sqlite3  # only once a shelf has more than it keeps in memory
+
+        self.errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{CACHE_KIB}"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.execute("CREATE TABLE kv (shelf INTEGER NOT NULL, seq INTEGER NOT NULL, k TEXT NOT NULL, "
+                        "key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (shelf, k))")
+        self.db.execute("CREATE UNIQUE INDEX kv_order ON kv (shelf, seq)")
+        self.numbers = itertools.count(1)
+        #: One cursor for every statement: each new one would leave a reference in the connection.
+        self.cursor = self.db.cursor()
+
+    def one(self, sql: str, params: tuple) -> tuple | None:
+        with self.lock:
+            return self.cursor.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple) -> list[tuple]:
+        with self.lock:
+            return self.cursor.execute(sql, params).fetchall()
+
+    def change(self, sql: str, params: tuple) -> int:
+        """How many rows ``sql`` changed."""
+        with self.lock:
+            return self.cursor.execute(sql, params).rowcount
+
+    def forget(self, shelf: int) -> None:
+        """A shelf let go: its rows too (never an error: at the process's end the database goes whole)."""
+        with contextlib.suppress(Exception):  # closed already, or the interpreter going down
+            self.change("DELETE FROM kv WHERE shelf = ?", (shelf,))
+
+
+_store: _Store | None = None
+_store_lock = threading.Lock()
+
+
+def _the_store() -> _Store:
+    """This process's store, made when first needed (a process started by ``fork`` makes its own)."""
+    global _store
+    with _store_lock:
+        if _store is None or _store.pid != os.getpid():
+            _store = _Store()
+        return _store
+
+
+def _written(key: object) -> str:
+    """A key as the store finds it: ``repr`` of a string, a number, or a tuple of those (each
+    written one way only); TypeError for any other key, whose value then stays in memory."""
+    if type(key) in (str, int) or (type(key) is tuple and all(type(part) in (str, int) for part in key)):
+        return repr(key)
+    raise TypeError(f"a key of type {type(key).__name__} is not stored on disk")
+
+
 class Shelf(MutableMapping[K, V], Generic[K, V]):
     """key → value, as a dict, with every value beyond ``resident`` on disk (but those ``always``
-    keeps in memory, which do not count).
+    keeps in memory, which do not count), in the process's store (``_Store``).
 
-    Each key costs one entry of a dict (its value: where the key's value is, a small number) and
-    16 bytes of two arrays: a value on disk is known by its offset and length in the file, not by
-    a tuple of two ``int``s (some 120 bytes more a key, at a dozen keys a release across a run's
-    shelves)."""
+    A key in memory costs what a dict's key costs; a key on disk costs nothing here (it had cost
+    an entry of a dict and 16 bytes of two arrays: some 1.5 KB a release across a run's shelves).
+    Keys come back in the order they were first stored, as a dict's do."""
 
     def __init__(self, items: Mapping[K, V] | None = None, *, resident: int | None = None,
                  recent: int | None = None, always: Callable[[K], bool] | None = None):
         self.resident = RESIDENT if resident is None else resident
         self.recent = max(1, RECENT if recent is None else recent)
         self._always = always or (lambda key: False)
-        #: every key, in the order it was first stored → its place in the file (an index of
-        #: ``_offsets`` and ``_lengths``), or ``_HELD``: kept as an object, in ``_held``
-        self._keys: dict[K, int] = {}
-        self._held: dict[K, V] = {}
-        self._offsets, self._lengths = array("q"), array("q")
+        self._held: dict[K, V] = {}  #: the values kept as objects
+        self._order: dict[K, int] = {}  #: and when each of their keys was first stored
         self._recent: OrderedDict[K, V] = OrderedDict()  #: unpickled lately, the latest last
-        self._file: BinaryIO | None = None
         self._kept = 0  #: values in ``_held`` that count against ``resident``
+        self._next = 0  #: the order of the next key stored
+        self._spilled = 0  #: keys on disk
+        self._disk: _Store | None = None
+        self._number = 0  #: this shelf's in the store
+        self.writes = 0  #: values written to disk
         for key, value in (items or {}).items():
             self[key] = value
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._held) + self._spilled
 
     def __iter__(self) -> Iterator[K]:
-        return iter(list(self._keys))
+        """The keys in the order first stored (those stored meanwhile are not met)."""
+        held = sorted((order, key) for key, order in self._order.items()) if self._order else []
+        if not self._spilled:
+            return iter([key for _, key in held])
+        return (key for _, key in heapq.merge(held, self._on_disk(self._next), key=itemgetter(0)))
+
+    def _on_disk(self, before: int) -> Iterator[tuple[int, K]]:
+        after = -1
+        while True:
+            rows = self._disk.all("SELECT seq, key FROM kv WHERE shelf = ? AND seq > ? AND seq < ? ORDER BY seq "
+                                  "LIMIT 256", (self._number, after, before)) if self._disk else []
+            if not rows:
+                return
+            for order, key in rows:
+                yield order, pickle.loads(key)
+            after = rows[-1][0]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._keys
+        return key in self._held or self._place(key) is not None
+
+    def _place(self, key: object) -> str | None:
+        """The key as written, if it is on disk."""
+        if not self._spilled or self._disk is None:
+            return None
+        try:
+            written = _written(key)
+        except TypeError:
+            return None
+        found = self._disk.one("SELECT 1 FROM kv WHERE shelf = ? AND k = ?", (self._number, written))
+        return written if found else None
 
     def __getitem__(self, key: K) -> V:
         if key in self._held:
@@ -93,63 +199,103 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
         if key in self._recent:
             self._recent.move_to_end(key)
             return self._recent[key]
-        place = self._keys[key]  # KeyError: not stored
-        value = pickle.loads(self._read(self._offsets[place], self._lengths[place]))
+        row = None
+        if self._spilled and self._disk is not None:
+            try:
+                written = _written(key)
+            except TypeError:
+                raise KeyError(key) from None
+            row = self._disk.one("SELECT value FROM kv WHERE shelf = ? AND k = ?", (self._number, written))
+        if row is None:
+            raise KeyError(key)
+        value = pickle.loads(row[0])
         self._remember(key, value)
         return value
 
     def __setitem__(self, key: K, value: V) -> None:
-        place = self._keys.get(key, _HELD)
-        if place != _HELD and self._recent.get(key) is value:
-            return  # the very value read back from the file (a merge that changed nothing): written already
+        if key in self._held:
+            self._held[key] = value
+            return
+        on_disk = self._place(key)
+        if on_disk is not None and self._recent.get(key) is value:
+            return  # the very value read back from disk (a merge that changed nothing): written already
         self._recent.pop(key, None)
         always = self._always(key)
-        if key in self._held or always or (key not in self._keys and self._kept < self.resident):
-            if key not in self._held and not always:
-                self._kept += 1
-            self._keys[key] = _HELD
-            self._held[key] = value
+        if on_disk is None and (always or self._kept < self.resident):
+            self._hold(key, value, self._take(), counts=not always)
             return
-        written = self._write(key, value)
-        if written is None:  # stays in memory: correct, only larger
-            self._keys[key] = _HELD
-            self._held[key] = value
-            self._kept += 1
+        if self._write(key, value, on_disk):
+            self._remember(key, value)  # just stored: the caller is likely to ask for it again soon
             return
-        if place == _HELD:  # a new place (a key stored again keeps its own)
-            place = len(self._offsets)
-            self._offsets.append(0)
-            self._lengths.append(0)
-        self._offsets[place], self._lengths[place] = written
-        self._keys[key] = place
-        self._remember(key, value)  # just stored: the caller is likely to ask for it again soon
+        # Cannot be written: stays in memory, where it was first stored in the order (correct, only larger).
+        order = self._take()
+        if on_disk is not None:
+            row = self._disk.one("SELECT seq FROM kv WHERE shelf = ? AND k = ?", (self._number, on_disk))
+            order = row[0] if row else order
+            self._disk.change("DELETE FROM kv WHERE shelf = ? AND k = ?", (self._number, on_disk))
+            self._spilled -= 1
+        self._hold(key, value, order, counts=True)
+
+    def _take(self) -> int:
+        self._next += 1
+        return self._next - 1
+
+    def _hold(self, key: K, value: V, order: int, *, counts: bool) -> None:
+        self._held[key] = value
+        self._order[key] = order
+        self._kept += counts
+
+    def _write(self, key: K, value: V, on_disk: str | None) -> bool:
+        """Whether ``value`` went to disk (not picklable, a key of another type, a full disk: no)."""
+        try:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            if self._disk is None:  # the first value this shelf puts on disk
+                disk = _the_store()
+                self._disk, self._number = disk, next(disk.numbers)
+                weakref.finalize(self, disk.forget, self._number)
+            if on_disk is not None:
+                self._disk.change("UPDATE kv SET value = ? WHERE shelf = ? AND k = ?", (blob, self._number, on_disk))
+            else:
+                self._disk.change("INSERT INTO kv VALUES (?, ?, ?, ?, ?)", (
+                    self._number, self._take(), _written(key), pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL),
+                    blob))
+                self._spilled += 1
+        except Exception as exc:  # noqa: BLE001 - whatever pickling or the store raises: kept in memory instead
+            log.debug("%r stays in memory: %s", key, exc)
+            return False
+        self.writes += 1
+        return True
 
     def __delitem__(self, key: K) -> None:
-        del self._keys[key]
-        if self._held.pop(key, None) is not None and not self._always(key):
-            self._kept -= 1
         self._recent.pop(key, None)
+        if key in self._held:
+            del self._held[key], self._order[key]
+            if not self._always(key):
+                self._kept -= 1
+            return
+        on_disk = self._place(key)
+        if on_disk is None:
+            raise KeyError(key)
+        self._disk.change("DELETE FROM kv WHERE shelf = ? AND k = ?", (self._number, on_disk))
+        self._spilled -= 1
+
+    def clear(self) -> None:
+        """Every key let go at once (``MutableMapping.clear`` takes them one by one)."""
+        self._held.clear()
+        self._order.clear()
+        self._recent.clear()
+        self._kept = 0
+        if self._spilled and self._disk is not None:
+            self._disk.forget(self._number)
+        self._spilled = 0
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self._held)} in memory, {len(self._keys) - len(self._held)} on disk)"
+        return f"{type(self).__name__}({len(self._held)} in memory, {self._spilled} on disk)"
 
     def _remember(self, key: K, value: V) -> None:
         self._recent[key] = value
         while len(self._recent) > self.recent:
             self._recent.popitem(last=False)
-
-    def _write(self, key: K, value: V) -> tuple[int, int] | None:
-        try:
-            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            self._file, offset = _append(self._file, blob)
-        except Exception as exc:  # not picklable, a full disk: kept in memory instead
-            log.debug("%r stays in memory: %s", key, exc)
-            return None
-        return offset, len(blob)
-
-    def _read(self, offset: int, length: int) -> bytes:
-        assert self._file is not None  # a place was written, so the file is there
-        return _read_at(self._file, offset, length, "a shelf's temporary file is shorter than what was written to it")
 
 
 class CatalogShelf(Shelf[Key, Catalog]):
@@ -195,46 +341,31 @@ class _ListLike(Sequence[V]):
 
 
 class Spool(_ListLike[V]):
-    """A list that only grows (``append``), its items past ``resident`` pickled to a temporary file
-    as they come: the names of the files a run wrote, a few a release, read back to count and list
-    them at the end.  An item that cannot be written there stays in memory."""
+    """A list that only grows (``append``), its items past ``resident`` on disk (a ``Shelf`` by
+    their number) as they come: the names of the files a run wrote, a few a release, read back
+    to count and list them at the end.  An item that cannot be written there stays in memory."""
 
     def __init__(self, *, resident: int | None = None):
         self.resident = RESIDENT if resident is None else resident
         self._held: list[V] = []  #: the first ``resident``
-        self._offsets, self._lengths = array("q"), array("q")  #: then each one's place in the file
-        self._stuck: dict[int, V] = {}  #: of those, by their number past ``_held``: not written (-1)
-        self._file: BinaryIO | None = None
+        self._rest: Shelf[int, V] = Shelf(resident=0, recent=1)  #: then the others, by their number past those
 
     def append(self, item: V) -> None:
         if len(self._held) < self.resident:
             self._held.append(item)
             return
-        try:
-            blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-            self._file, offset = _append(self._file, blob)
-        except Exception as exc:  # not picklable, a full disk: kept in memory instead
-            log.debug("%r stays in memory: %s", item, exc)
-            self._stuck[len(self._offsets)] = item
-            offset, blob = -1, b""
-        self._offsets.append(offset)
-        self._lengths.append(len(blob))
+        self._rest[len(self._rest)] = item
 
     def __len__(self) -> int:
-        return len(self._held) + len(self._offsets)
+        return len(self._held) + len(self._rest)
 
     def _item(self, at: int) -> V:
         if at < len(self._held):
             return self._held[at]
-        at -= len(self._held)
-        if self._offsets[at] < 0:
-            return self._stuck[at]
-        assert self._file is not None  # a place was written, so the file is there
-        return pickle.loads(_read_at(self._file, self._offsets[at], self._lengths[at],
-                                     "a spool's temporary file is shorter than what was written to it"))
+        return self._rest[at - len(self._held)]
 
     def __repr__(self) -> str:
-        return f"Spool({len(self._held)} in memory, {len(self._offsets) - len(self._stuck)} on disk)"
+        return f"Spool({len(self._held)} in memory, {self._rest._spilled} on disk)"
 
 
 class Releases(_ListLike[Release]):
@@ -243,13 +374,14 @@ class Releases(_ListLike[Release]):
 
     def __init__(self, releases: Iterable[Release] = (), *, resident: int | None = None):
         self._shelf: Shelf[int, Release] = Shelf(resident=resident, recent=1)
-        self.slugs: list[str] = []
-        self._index: dict[str, int] = {}
+        self.slugs: Spool[str] = Spool(resident=resident)
+        self._index: Shelf[str, int] = Shelf(resident=resident, recent=1)  #: slug → where the first of it is
         for rel in releases:
             self.append(rel)
 
     def append(self, rel: Release) -> None:
-        self._index.setdefault(rel.slug, len(self.slugs))
+        if rel.slug not in self._index:
+            self._index[rel.slug] = len(self.slugs)
         self._shelf[len(self.slugs)] = rel
         self.slugs.append(rel.slug)
 

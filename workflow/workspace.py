@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from workflow import checks, records, segment
 from workflow.parsecache import ParseCache, ReleaseParse
-from workflow.shelf import CatalogShelf, Releases, SegmentShelf
+from workflow.shelf import CatalogShelf, Releases, SegmentShelf, Shelf
 from workflow import release as release_io
 from workflow.fsutil import (
     ANY,
@@ -56,8 +56,9 @@ class Workspace:
     ui_errors: dict[str, int] = field(default_factory=dict)  #: check errors in each language's ui.po
     #: What each catalog held when it was read (``fsutil.content_digest``; None: there was none):
     #: a catalog is written only over exactly that, never over a translator's save meanwhile.
-    #: Keyed by the path as a string: a ``Path`` object takes ten times the room, one a catalog.
-    seen: dict[str, str | None] = field(default_factory=dict)
+    #: Keyed by the path as a string: a ``Path`` object takes ten times the room, one a catalog;
+    #: past a few hundred on disk (``workflow.shelf``).
+    seen: MutableMapping[str, str | None] = field(default_factory=Shelf)
     #: The images the current releases show, checked once a run (``workflow.media.library``).
     images: object = None
     #: The parses of this run's releases and catalogs (``workflow.parsecache``).
@@ -189,7 +190,7 @@ def load_releases(project: Project, report: Report, parses: ParseCache | None = 
     return releases, segments
 
 
-def read_catalog(path: Path, project: Project, seen: dict[str, str | None] | None = None,
+def read_catalog(path: Path, project: Project, seen: MutableMapping[str, str | None] | None = None,
                  parses: ParseCache | None = None) -> Catalog | None:
     """A PO/POT file, or None when it does not exist.  Raises PoSyntaxError, or RefusedInput for
     a file that is not one (a named pipe, a device, a link out of the project, a file too big).
@@ -231,7 +232,7 @@ def load_workspace(project: Project, report: Report) -> Workspace:
     unreadable = {path.stem for path in project.release_paths()} - set(releases.slugs)
     ws = Workspace(project, releases, segments, unreadable=unreadable, parses=parses)
     for lang in project.languages:
-        for domain in ws.releases.slugs + [UI_DOMAIN]:
+        for domain in [*ws.releases.slugs, UI_DOMAIN]:
             path = project.catalog_path(lang, domain)
             try:
                 po = read_catalog(path, project, ws.seen, parses)
