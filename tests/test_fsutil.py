@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from workflow.fsutil import (MAX_CATALOG_BYTES, RefusedInput, publishing_lock, read_input, remove_stale_temporaries,
-                             write_atomic, write_atomic_streamed)
+from workflow.fsutil import (MAX_CATALOG_BYTES, RefusedInput, input_lines, publishing_lock, read_input,
+                             remove_stale_temporaries, write_atomic, write_atomic_streamed)
 
 
 def test_write_atomic_writes_only_when_the_bytes_change(tmp_path):
@@ -121,6 +121,21 @@ def _refused(path, **kwargs) -> RefusedInput:
     with pytest.raises(RefusedInput) as caught:
         read_input(path, **kwargs)
     return caught.value
+
+
+def test_input_lines_reads_a_line_at_a_time_after_the_same_checks(tmp_path):
+    """The manifest is read a line at a time (``input_lines``): the same refusals as ``read_input``."""
+    path = tmp_path / "manifest.json"
+    path.write_bytes(b'{\n  "a": 1\n}\n')
+    with input_lines(path, limit=100) as lines:
+        assert list(lines) == [b"{\n", b'  "a": 1\n', b"}\n"]
+    with pytest.raises(RefusedInput, match="more than the 5 bytes"), input_lines(path, limit=5) as lines:
+        list(lines)
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(RefusedInput, match="it is not read"), input_lines(tmp_path / "pipe", limit=100):
+        pass  # refused from its stat: never opened, never blocking
+    with pytest.raises(FileNotFoundError), input_lines(tmp_path / "missing.json", limit=100):
+        pass
 
 
 def test_read_input_reads_a_regular_file_and_a_link_inside_the_project(tmp_path):

@@ -103,8 +103,55 @@ def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str |
     grows while it is read is refused too.  A file that does not exist raises
     ``FileNotFoundError`` (a link to nothing: a :class:`RefusedInput`); one that cannot be opened a :class:`RefusedInput` with the reason.
     """
-    path = Path(path)
     name = shown if shown is not None else str(path)
+    fd, info = _open_checked(Path(path), limit, root, name, what)
+    try:
+        chunks, total = [], 0
+        while True:
+            try:
+                chunk = os.read(fd, min(limit + 1 - total, max(info.st_size - total + 1, 1 << 16)))
+            except OSError as exc:
+                raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise _too_big(name, None, limit, what)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def input_lines(path: Path, *, limit: int, root: Path | None = None, shown: str | None = None,
+                what: str = "file") -> Iterator[Iterator[bytes]]:
+    """:func:`read_input`'s file, checked the same way, read a line at a time (each with its
+    ``\\n``): a file of many lines is never held whole.  Raises what ``read_input`` raises, when
+    opened or, past ``limit`` bytes, as the lines are read."""
+    name = shown if shown is not None else str(path)
+    fd, _info = _open_checked(Path(path), limit, root, name, what)
+    with os.fdopen(fd, "rb") as handle:
+        yield _lines(handle, limit, name, what)
+
+
+def _lines(handle: BinaryIO, limit: int, name: str, what: str) -> Iterator[bytes]:
+    total = 0
+    while True:
+        try:
+            line = handle.readline(limit + 1 - total)
+        except OSError as exc:
+            raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}") from None
+        if not line:
+            return
+        total += len(line)
+        if total > limit:
+            raise _too_big(name, None, limit, what)
+        yield line
+
+
+def _open_checked(path: Path, limit: int, root: Path | None, name: str, what: str) -> tuple[int, os.stat_result]:
+    """The file open (a descriptor) and what it is, once every check of :func:`read_input` passed."""
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # Python 3.11 says RuntimeError for a loop of links
@@ -138,21 +185,10 @@ def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str |
                                f"replace it with the {what} itself")
         if info.st_size > limit:
             raise _too_big(name, info.st_size, limit, what)
-        chunks, total = [], 0
-        while True:
-            try:
-                chunk = os.read(fd, min(limit + 1 - total, max(info.st_size - total + 1, 1 << 16)))
-            except OSError as exc:
-                raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}") from None
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise _too_big(name, None, limit, what)
-        return b"".join(chunks)
-    finally:
+        return fd, info
+    except BaseException:
         os.close(fd)
+        raise
 
 
 def _a(what: str) -> str:

@@ -18,7 +18,6 @@ each job is the same pure function of its inputs.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import multiprocessing
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import libraries
-from workflow.fsutil import MAX_RECORD_BYTES, json_pieces, read_input
+from workflow.fsutil import MAX_RECORD_BYTES, input_lines, json_pieces, read_input
 from workflow.model import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -110,25 +109,26 @@ def read_sections(output: Path, *names: str) -> tuple[MutableMapping[str, object
     shape that is JSON (an older one) is read whole."""
     from workflow.shelf import Shelf
 
-    data = _read_file(output)
     sections = {name: Shelf() for name in names}
     try:
-        if _read_lines(data, sections):
-            return tuple(sections.values())
+        with input_lines(output / MANIFEST, limit=MAX_RECORD_BYTES) as lines:
+            if _read_lines(lines, sections):
+                return tuple(sections.values())
     except (ValueError, TypeError):  # not an entry a line (TypeError: a section named by a list, say)
         pass
+    except (OSError, WorkflowError):  # none, or not a file this tool wrote
+        return tuple(Shelf() for _ in names)
     try:
-        whole = json.loads(data.decode("utf-8"))
+        whole = json.loads(_read_file(output).decode("utf-8"))
     except (ValueError, RecursionError):
         whole = None
     whole = whole if isinstance(whole, dict) else {}
     return tuple(Shelf(section if isinstance(section := whole.get(name), dict) else {}) for name in names)
 
 
-def _read_lines(data: bytes, sections: Mapping[str, MutableMapping[str, object]]) -> bool:
+def _read_lines(lines: Iterator[bytes], sections: Mapping[str, MutableMapping[str, object]]) -> bool:
     """Fill ``sections`` from a manifest written an entry a line; False for anything else (JSON
     written otherwise, or no JSON at all: what was read may be partial)."""
-    lines = iter(io.BytesIO(data))
     if next(lines, b"").rstrip(b"\n") != b"{":
         return False
     section: MutableMapping[str, object] | None = None
