@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,27 +88,14 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
         # Something is to be done: a worker imports WeasyPrint meanwhile, on another core, unless
         # the fonts are missing (then nothing is typeset: the run says why).
         # Each folder is synced once, before the records that describe what is in it are written.
-        # What every input held as the run began waits on disk until the run ends (a path and a
-        # digest a file: some 0.8 KB a release, held all run otherwise).
-        held = _held(before)
-        del before
+        # What every input held as the run began waits on disk until the run ends (``before``: a
+        # shelf of a path and a digest a file).
         with folder_syncs_deferred():
             with pdfjobs.Warm(workers if fonts is not None else 1) as warm:
                 report = _build_all(project, workers, warm)
-            if held is not None:
-                _remember(project, fonts, held[0], report)
+            if before is not None:
+                _remember(project, fonts, before, report)
     return report
-
-
-def _held(value: object) -> Sequence[object] | None:
-    """``value`` alone in a ``shelf.Spool`` (on disk), or None for None."""
-    from workflow.shelf import Spool
-
-    if value is None:
-        return None
-    spool = Spool(resident=0)
-    spool.append(value)
-    return spool
 
 
 def _forget_temporaries(tmp: Path) -> None:
@@ -128,14 +115,20 @@ def _forget_temporaries(tmp: Path) -> None:
         font_paths.cache_clear()
 
 
-def _remember(project: Project, fonts: dict[str, Path], before: dict[str, bytes], report: Report) -> None:
+def _remember(project: Project, fonts: dict[str, Path], before: Mapping[str, bytes], report: Report) -> None:
     """Record the run for the next one — unless it failed, or an input changed while it went on
     (what it read may not be what is there now: the next run must be a full one)."""
     from workflow import runstate
+    from workflow.shelf import Shelf
 
     after = runstate.inputs(project, fonts)
-    # A file this run wrote is its own only while it holds what the run wrote (not a save after it).
-    ours = [path for path in report.written if report.wrote.get(path, after.get(path)) == after.get(path)]
+    # A file this run wrote is its own only while it holds what the run wrote (not a save after
+    # it); only the inputs among them matter (a shelf: a cold run writes every catalog).
+    ours: MutableMapping[str, bool] = Shelf()
+    for path in report.written:
+        now = after.get(path)
+        if report.wrote.get(path, now) == now and (now is not None or path in before):
+            ours[path] = True
     meanwhile = runstate.changed_meanwhile(before, after, ours)
     if meanwhile:
         log.warning("%s changed while this publish ran: the next 'make publish' reads it again",

@@ -20,7 +20,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping, MutableMapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,7 +32,7 @@ RECORD = ".last-run.json"
 _LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "polib", "pyyaml", "regex",
               "fonttools", "pydyf", "rapidfuzz", "fontpkg-noto-serif", "fontpkg-noto-sans-khmer", "pillow",
               "defusedxml")
-_FORMAT = 2  #: 2: the outputs as one digest, the record indented
+_FORMAT = 3  #: 3: the inputs digested in the order walked; 2: the outputs as one digest, the record indented
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,11 @@ def _folders(folder: Path) -> Iterator[tuple[str, list[str]]]:
         yield dirpath, sorted(filenames)
 
 
-def _walk(folder: Path) -> list[Path]:
-    return [Path(dirpath) / name for dirpath, names in _folders(folder) for name in names]
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``, in ``_folders``' order, one at a time."""
+    for dirpath, names in _folders(folder):
+        for name in names:
+            yield Path(dirpath) / name
 
 
 #: Inputs larger than this are known by their size and time, not read (the readers refuse them).
@@ -132,10 +135,15 @@ def _key(project, path: Path) -> str:
     return project.relative(path)
 
 
-def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
+def inputs(project, fonts: dict[str, Path]) -> MutableMapping[str, bytes]:
     """Everything a publish of ``project`` reads (see the module's docstring), one entry a file
-    (keyed by its path in the project where it is in it) or fact."""
-    found = {"format": f"{_FORMAT}\0{sys.version}".encode()}
+    (keyed by its path in the project where it is in it) or fact, in the order they are walked:
+    a shelf, past a few hundred on disk (``workflow.shelf``), for a run holds two of them at its
+    end (some 1 KB a release each, as a dict)."""
+    from workflow.shelf import Shelf
+
+    found: MutableMapping[str, bytes] = Shelf()
+    found["format"] = f"{_FORMAT}\0{sys.version}".encode()
     package = Path(__file__).resolve().parent
     folders = [project.content, project.locale, package]
     if project.templates is not None:
@@ -149,29 +157,32 @@ def inputs(project, fonts: dict[str, Path]) -> dict[str, bytes]:
     found["pyproject.toml"] = _file_digest(project.root / "pyproject.toml")
     for name, path in sorted(fonts.items()):
         found[f"font:{name}"] = path.name.encode()
-    found.update({f"library:{name}": version.encode() for name, version in libraries.versions(_LIBRARIES).items()})
+    for name, version in libraries.versions(_LIBRARIES).items():
+        found[f"library:{name}"] = version.encode()
     found["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").encode()
     found["harfbuzz-subset"] = b"%d" % _harfbuzz_subset()
     return found
 
 
-def digest(found: dict[str, bytes]) -> str:
-    """One digest of ``inputs``."""
+def digest(found: Mapping[str, bytes]) -> str:
+    """One digest of ``inputs``, in their order (the same files walked give the same order:
+    ``_folders`` sorts), read one at a time."""
     total = hashlib.sha256()
-    for key in sorted(found):
-        total.update(key.encode() + b"\0" + found[key] + b"\0")
+    for key, value in found.items():
+        total.update(key.encode() + b"\0" + value + b"\0")
     return total.hexdigest()
 
 
-def changed_meanwhile(before: dict[str, bytes], after: dict[str, bytes], written: list[str]) -> list[str]:
+def changed_meanwhile(before: Mapping[str, bytes], after: Mapping[str, bytes], written: Container[str]) -> list[str]:
     """Inputs that changed while a run went on, other than the files the run wrote itself (a
     translator's save, an editor's fix): what the run read may not be what is there now.
 
     >>> changed_meanwhile({"a": b"1", "b": b"1"}, {"a": b"2", "b": b"2", "c": b"1"}, ["a"])
     ['b', 'c']
     """
-    ours = set(written)
-    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k not in ours)
+    changed = [key for key, value in before.items() if after.get(key) != value and key not in written]
+    changed += [key for key in after if key not in before and key not in written]
+    return sorted(changed)
 
 
 def outputs(output: Path) -> str:
