@@ -127,14 +127,17 @@ def test_input_lines_reads_a_line_at_a_time_after_the_same_checks(tmp_path):
     """The manifest is read a line at a time (``input_lines``): the same refusals as ``read_input``."""
     path = tmp_path / "manifest.json"
     path.write_bytes(b'{\n  "a": 1\n}\n')
-    with input_lines(path, limit=100) as lines:
+    with input_lines(path, limit=100, line_limit=9) as lines:
         assert list(lines) == [b"{\n", b'  "a": 1\n', b"}\n"]
-    with pytest.raises(RefusedInput, match="more than the 5 bytes"), input_lines(path, limit=5) as lines:
+    with pytest.raises(RefusedInput, match="more than the 5 bytes"), input_lines(path, limit=5, line_limit=9) as lines:
+        list(lines)
+    with pytest.raises(RefusedInput, match="a line of more than 8 bytes"), \
+            input_lines(path, limit=100, line_limit=8) as lines:
         list(lines)
     os.mkfifo(tmp_path / "pipe")
-    with pytest.raises(RefusedInput, match="it is not read"), input_lines(tmp_path / "pipe", limit=100):
+    with pytest.raises(RefusedInput, match="it is not read"), input_lines(tmp_path / "pipe", limit=100, line_limit=9):
         pass  # refused from its stat: never opened, never blocking
-    with pytest.raises(FileNotFoundError), input_lines(tmp_path / "missing.json", limit=100):
+    with pytest.raises(FileNotFoundError), input_lines(tmp_path / "missing.json", limit=100, line_limit=9):
         pass
 
 

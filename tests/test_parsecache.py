@@ -1,8 +1,8 @@
 """The parse cache (workflow.parsecache): an unchanged release or catalog is not parsed again, and
 a run with the cache says and publishes exactly what a run without it does.
 
-Parses are counted through what the cache logs (a debug record for each parse, carrying its
-kind and file), which the real parse path says; a hit does not.  A cache that cannot be used — damaged, truncated, from
+Parses are counted through what the cache logs (a record below DEBUG for each parse, carrying
+its kind and file), which the real parse path says; a hit does not.  A cache that cannot be used — damaged, truncated, from
 other code, a folder or a link in its place, a folder that cannot be written — means parsing
 again, never an error.
 """
@@ -37,10 +37,10 @@ def cache_file(root: Path) -> Path:
 
 
 class _Parses(logging.Handler):
-    """Counts the parses the cache says it made (a debug record each, naming the kind and file)."""
+    """Counts the parses the cache says it made (a record each, naming the kind and file)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(parsecache.PARSED)
         self.parsed: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -54,7 +54,7 @@ def counting() -> Iterator[Counter[str]]:
     logger, counter = logging.getLogger(parsecache.__name__), _Parses()
     level = logger.level
     logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(parsecache.PARSED)
     try:
         yield counter.parsed
     finally:

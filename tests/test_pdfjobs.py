@@ -293,6 +293,22 @@ def test_a_worker_ends_when_its_parent_is_killed():
     assert ended, "the worker outlived its killed parent"
 
 
+def test_a_manifest_larger_than_a_record_may_be_is_still_read(tmp_path, monkeypatch):
+    """Some 3 KB a release: past some 3,400 releases the manifest was larger than the 10 MB a record
+    may be, was taken for none, and every publish rebuilt everything.  Read a line at a time, it
+    is bounded by its lines (``MAX_RECORD_BYTES`` each), not by that.  Here that bound is made
+    small, and the manifest larger than it."""
+    monkeypatch.setattr(pdfjobs, "MAX_RECORD_BYTES", 4096)
+    entries = {f"km/{n:04d}.pdf": {"input": "a" * 64, "output": "b" * 64} for n in range(300)}
+    text = "".join(pdfjobs.manifest_pieces(entries, editions={"format": 1}))
+    assert len(text.encode("utf-8")) > 10 * 4096
+    (tmp_path / pdfjobs.MANIFEST).write_text(text, encoding="utf-8")
+    assert dict(pdfjobs.read_manifest(tmp_path)) == entries
+    long = text.replace('"input": "' + "a" * 64, '"input": "' + "a" * 5000, 1)
+    (tmp_path / pdfjobs.MANIFEST).write_text(long, encoding="utf-8")  # a line longer than an entry may be: none
+    assert dict(pdfjobs.read_manifest(tmp_path)) == {}
+
+
 def test_the_manifest_is_read_an_entry_a_line_and_an_older_or_damaged_one_is_read_whole_or_not_at_all(tmp_path):
     """``read_sections`` reads what ``manifest_pieces`` writes a line at a time; a manifest written
     otherwise (the indented JSON of earlier versions) is read whole; anything else, a manifest cut

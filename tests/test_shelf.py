@@ -211,7 +211,33 @@ def test_two_shelves_keep_their_own_keys_and_one_let_go_leaves_nothing_behind():
     import gc
 
     gc.collect()
+    first["z"] = 4  # the rows of a shelf let go are deleted with the next change
     assert disk.one("SELECT count(*) FROM kv WHERE shelf = ?", (number,)) == (0,) and first["x"] == 1
+
+
+def test_a_shelf_let_go_in_the_middle_of_a_statement_does_not_hang_the_run():
+    """The garbage collector may let a shelf go while this thread is inside the store (its lock
+    held): what the shelf's finalizer does must neither wait for that lock nor run a statement.
+    It took the lock, and a publish of two thousand releases hung for good."""
+    import threading
+
+    held = shelf.Shelf(resident=0)
+    held["x"] = 1
+    disk = held._disk
+    gone = shelf.Shelf(resident=0)
+    gone["y"] = 2
+    number = gone._number
+
+    def collected_inside_a_statement() -> None:
+        with disk.lock:  # as inside one(), all() or change()
+            disk.forget(number)
+
+    worker = threading.Thread(target=collected_inside_a_statement, daemon=True)
+    worker.start()
+    worker.join(60)  # a hang detector, not a timing: forget takes microseconds
+    assert not worker.is_alive(), "forget waited for the store's lock"
+    held["x"] = 3
+    assert disk.one("SELECT count(*) FROM kv WHERE shelf = ?", (number,)) == (0,) and held["x"] == 3
 
 
 def test_what_a_shelf_holds_does_not_grow_with_the_keys_on_disk():

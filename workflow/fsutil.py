@@ -124,22 +124,23 @@ def read_input(path: Path, *, limit: int, root: Path | None = None, shown: str |
 
 
 @contextmanager
-def input_lines(path: Path, *, limit: int, root: Path | None = None, shown: str | None = None,
+def input_lines(path: Path, *, limit: int, line_limit: int, root: Path | None = None, shown: str | None = None,
                 what: str = "file") -> Iterator[Iterator[bytes]]:
     """:func:`read_input`'s file, checked the same way, read a line at a time (each with its
-    ``\\n``): a file of many lines is never held whole.  Raises what ``read_input`` raises, when
-    opened or, past ``limit`` bytes, as the lines are read."""
+    ``\\n``, none longer than ``line_limit``): a file of many lines is never held whole, so its
+    ``limit`` bounds only how long it takes to read.  Raises what ``read_input`` raises, when
+    opened or, past either limit, as the lines are read."""
     name = shown if shown is not None else str(path)
     fd, _info = _open_checked(Path(path), limit, root, name, what)
     with os.fdopen(fd, "rb") as handle:
-        yield _lines(handle, limit, name, what)
+        yield _lines(handle, limit, line_limit, name, what)
 
 
-def _lines(handle: BinaryIO, limit: int, name: str, what: str) -> Iterator[bytes]:
+def _lines(handle: BinaryIO, limit: int, line_limit: int, name: str, what: str) -> Iterator[bytes]:
     total = 0
     while True:
         try:
-            line = handle.readline(limit + 1 - total)
+            line = handle.readline(min(line_limit, limit - total) + 1)
         except OSError as exc:
             raise RefusedInput(name, f"cannot be read: {exc.strerror or exc}", f"check the {what}") from None
         if not line:
@@ -147,6 +148,9 @@ def _lines(handle: BinaryIO, limit: int, name: str, what: str) -> Iterator[bytes
         total += len(line)
         if total > limit:
             raise _too_big(name, None, limit, what)
+        if len(line) > line_limit:
+            raise RefusedInput(name, f"has a line of more than {line_limit:,} bytes ({_size(line_limit)}); "
+                               "it is not read", f"check that it is the right {what}: a real one has short lines")
         yield line
 
 

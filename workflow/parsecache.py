@@ -71,6 +71,9 @@ _MAX_BYTES = 512 * 1024 * 1024
 #: The libraries whose version changes what the readers produce.
 _READERS = ("polib", "pyyaml", "markdown", "regex", "khmercut")
 
+#: The level (below DEBUG) of the record each parse is told by, with the kind and file as ``parsed``.
+PARSED = 5
+
 #: The only globals a cached value may name (module, name).
 _ALLOWED = frozenset({("workflow.model", "Release"), ("workflow.model", "Meta"), ("workflow.model", "Segment"),
                       ("workflow.po.model", "Catalog"), ("workflow.po.model", "Entry"),
@@ -391,8 +394,9 @@ class ParseCache:
         self._noted += 1
 
     def _parse(self, kind: str, name: str, key: bytes, parse: Callable[[], T]) -> T:
-        # Said to whoever listens (``-v -v``, the tests' count of parses): a hit says nothing.
-        log.debug("%s is parsed: not in the parse cache", name.split("\0")[0], extra={"parsed": f"{kind}:{name}"})
+        # Told below DEBUG (``-v`` shows that), to whoever listens: the tests count parses so; a hit says nothing.
+        log.log(PARSED, "%s is parsed: not in the parse cache", name.split("\0")[0],
+                extra={"parsed": f"{kind}:{name}"})
         value, said = _capturing(parse)
         # A warning is said again by parsing again; a note of a library found (once a process) is not.
         if not any(record.levelno >= logging.WARNING for record in said):

@@ -28,7 +28,6 @@ the releases' slugs (``Releases``).
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
 import logging
@@ -92,6 +91,7 @@ class _Store:
         self.numbers = itertools.count(1)
         #: One cursor for every statement: each new one would leave a reference in the connection.
         self.cursor = self.db.cursor()
+        self.forgotten: list[int] = []  #: shelves let go, whose rows are still there
 
     def one(self, sql: str, params: tuple) -> tuple | None:
         with self.lock:
@@ -102,14 +102,17 @@ class _Store:
             return self.cursor.execute(sql, params).fetchall()
 
     def change(self, sql: str, params: tuple) -> int:
-        """How many rows ``sql`` changed."""
+        """How many rows ``sql`` changed (the rows of shelves let go are deleted first)."""
         with self.lock:
+            while self.forgotten:
+                self.cursor.execute("DELETE FROM kv WHERE shelf = ?", (self.forgotten.pop(),))
             return self.cursor.execute(sql, params).rowcount
 
     def forget(self, shelf: int) -> None:
-        """A shelf let go: its rows too (never an error: at the process's end the database goes whole)."""
-        with contextlib.suppress(Exception):  # closed already, or the interpreter going down
-            self.change("DELETE FROM kv WHERE shelf = ?", (shelf,))
+        """A shelf let go: its rows are deleted with the next change.  Called by the garbage
+        collector, which may run in the middle of any statement of this very thread: it takes
+        no lock and runs no statement (taking the lock there hung a publish for good)."""
+        self.forgotten.append(shelf)
 
 
 _store: _Store | None = None
@@ -286,7 +289,7 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
         self._recent.clear()
         self._kept = 0
         if self._spilled and self._disk is not None:
-            self._disk.forget(self._number)
+            self._disk.change("DELETE FROM kv WHERE shelf = ?", (self._number,))
         self._spilled = 0
 
     def __repr__(self) -> str:
