@@ -195,6 +195,9 @@ def test_keys_come_back_in_the_order_first_stored_wherever_their_values_are():
     assert list(shelf_) == list(expected) and len(shelf_) == len(expected)
     assert repr(shelf_) == "Shelf(4 in memory, 4 on disk)"
     assert all(shelf_[key] == value for key, value in expected.items() if key != "d") and callable(shelf_["d"])
+    pairs = list(shelf_.items())  # the values on disk read with their keys, a page at a time
+    assert [key for key, _ in pairs] == list(expected)
+    assert all(value == expected[key] for key, value in pairs if key != "d") and callable(dict(pairs)["d"])
     del shelf_["f"], shelf_["a"], expected["f"], expected["a"]
     assert list(shelf_) == list(expected) == ["b", "c", "ui", "d", ("fr", "e"), 7]
     assert ("fr", "e") in shelf_ and ("fr", "x") not in shelf_ and "a" not in shelf_

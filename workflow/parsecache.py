@@ -175,9 +175,8 @@ def _write(handle: BinaryIO, code: str, entries: Iterable[tuple[bytes, bytes]], 
     index = _Table.empty(handle, len(header), count)
     end = index.end
     for key, blob in entries:
-        if index.get(key) is not None:
+        if not index.add(key, end, len(blob)):
             continue
-        index.add(key, end, len(blob))
         handle.seek(end)
         handle.write(blob)
         end += len(blob)

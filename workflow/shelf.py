@@ -38,6 +38,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import (
     Callable,
+    ItemsView,
     Iterable,
     Iterator,
     Mapping,
@@ -79,7 +80,6 @@ class _Store:
     def __init__(self) -> None:
         import sqlite3  # only once a shelf has more than it keeps in memory
 
-        self.errors: tuple[type[Exception], ...] = (sqlite3.Error,)
         self.pid = os.getpid()
         self.lock = threading.Lock()
         self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
@@ -88,6 +88,9 @@ class _Store:
         self.db.execute("CREATE TABLE kv (shelf INTEGER NOT NULL, seq INTEGER NOT NULL, k TEXT NOT NULL, "
                         "key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (shelf, k))")
         self.db.execute("CREATE UNIQUE INDEX kv_order ON kv (shelf, seq)")
+        # One transaction, never committed: nothing here outlives the process, and a transaction
+        # of its own took some 40 % of each statement's time.
+        self.db.execute("BEGIN")
         self.numbers = itertools.count(1)
         #: One cursor for every statement: each new one would leave a reference in the connection.
         self.cursor = self.db.cursor()
@@ -171,16 +174,32 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
             return iter([key for _, key in held])
         return (key for _, key in heapq.merge(held, self._on_disk(self._next), key=itemgetter(0)))
 
-    def _on_disk(self, before: int) -> Iterator[tuple[int, K]]:
+    def _on_disk(self, before: int, *, values: bool = False) -> Iterator[tuple]:
+        """(order, key) of each key on disk stored before ``before``, in order, or (order, key,
+        value): a page of rows at a time."""
         after = -1
+        columns = "seq, key, value" if values else "seq, key"
         while True:
-            rows = self._disk.all("SELECT seq, key FROM kv WHERE shelf = ? AND seq > ? AND seq < ? ORDER BY seq "
+            rows = self._disk.all(f"SELECT {columns} FROM kv WHERE shelf = ? AND seq > ? AND seq < ? ORDER BY seq "
                                   "LIMIT 256", (self._number, after, before)) if self._disk else []
             if not rows:
                 return
-            for order, key in rows:
-                yield order, pickle.loads(key)
+            for row in rows:
+                yield (row[0], pickle.loads(row[1]), *(pickle.loads(blob) for blob in row[2:]))
             after = rows[-1][0]
+
+    def items(self) -> ItemsView[K, V]:
+        return _Items(self)
+
+    def _pairs(self) -> Iterator[tuple[K, V]]:
+        """(key, value) in the order first stored, the values on disk read with their keys (a key
+        at a time, each would be a statement of its own)."""
+        held = sorted((order, key, self._held[key]) for key, order in self._order.items()) if self._order else []
+        if not self._spilled:
+            return iter([(key, value) for _, key, value in held])
+        merged = heapq.merge(held, self._on_disk(self._next, values=True), key=itemgetter(0))
+        # One unpickled lately is given as it is: the very object (``__setitem__`` knows it by that).
+        return ((key, self._recent.get(key, value)) for _, key, value in merged)
 
     def __contains__(self, key: object) -> bool:
         return key in self._held or self._place(key) is not None
@@ -219,9 +238,9 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
         if key in self._held:
             self._held[key] = value
             return
-        on_disk = self._place(key)
-        if on_disk is not None and self._recent.get(key) is value:
+        if key in self._recent and self._recent[key] is value:
             return  # the very value read back from disk (a merge that changed nothing): written already
+        on_disk = self._place(key)
         self._recent.pop(key, None)
         always = self._always(key)
         if on_disk is None and (always or self._kept < self.resident):
@@ -299,6 +318,13 @@ class Shelf(MutableMapping[K, V], Generic[K, V]):
         self._recent[key] = value
         while len(self._recent) > self.recent:
             self._recent.popitem(last=False)
+
+
+class _Items(ItemsView[K, V]):
+    """A shelf's items, each value read with its key."""
+
+    def __iter__(self) -> Iterator[tuple[K, V]]:
+        return self._mapping._pairs()
 
 
 class CatalogShelf(Shelf[Key, Catalog]):
