@@ -311,6 +311,54 @@ def test_indented_json_is_json_dumps_text():
     assert indented_json(not_str_keys, levels=2) == json.dumps(not_str_keys, indent=1, sort_keys=True, ensure_ascii=False)
 
 
+def test_json_lines_reads_back_what_json_pieces_writes_an_entry_a_line_and_nothing_else():
+    """The listing, the run's record and the manifest are read a line at a time: whatever
+    ``json_pieces(…, levels=2, inline=True)`` writes of an object reads back the same, and a file
+    cut short anywhere, or JSON of another shape, is refused (ValueError), never taken in part."""
+    import json
+    import random
+
+    from workflow.fsutil import json_lines, json_pieces
+
+    rng = random.Random(7)
+
+    def value(depth: int) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.3:
+            return rng.choice([None, True, 0, -3, 1.5, "", 'é\n"x\\, ', "ព្រះរាជាណាចក្រកម្ពុជា", "a,", "{", "[", [], {}])
+        if roll < 0.6:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {rng.choice(["a", "b", "é", "", "x: y", '"', "\n"]) + str(rng.randint(0, 9)): value(depth + 1)
+                for _ in range(rng.randint(0, 4))}
+
+    def read(text: str) -> dict:
+        found: dict = {}
+        for name, key, raw in json_lines(text.encode("utf-8").splitlines(keepends=True)):
+            if key is None:
+                found[name] = json.loads(raw)
+            elif isinstance(key, str):
+                found.setdefault(name, {})[key] = json.loads(raw)
+            else:
+                assert key == len(found.setdefault(name, []))
+                found[name].append(json.loads(raw))
+        return found
+
+    for _ in range(300):
+        data = {name: value(1) for name in rng.sample(["pdfs", "é", "x: y", "", "format"], rng.randint(0, 5))}
+        text = "".join(json_pieces(data, levels=2, inline=True)) + "\n"
+        assert read(text) == data
+        for cut in range(len(text) - 1):
+            if text[:cut].strip() and text[:cut].rstrip("\n") != text.rstrip("\n"):
+                with pytest.raises(ValueError):
+                    read(text[:cut])
+    indented = json.dumps({"a": [{"b": 1}], "c": 2}, indent=1)
+    with pytest.raises(ValueError):
+        list(json_lines(indented.encode().splitlines(keepends=True)))  # refused unread, not left to its reader
+    for other in (indented, "[]", "", '{"a": 1}', "{\n \"a\": [\n  1\n }\n}\n", "{\n}\nx", "{\n  1\n}"):
+        with pytest.raises(ValueError):
+            read(other)
+
+
 def test_folder_syncs_wait_for_the_end_of_the_block_and_files_are_in_place_at_once(tmp_path):
     from workflow import fsutil
 

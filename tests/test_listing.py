@@ -72,6 +72,35 @@ def test_a_damaged_or_foreign_list_is_taken_for_none_with_a_warning(tmp_path, te
     assert says in problem.message and "it is taken for none" in problem.message
 
 
+def test_a_list_larger_than_a_record_may_be_is_read_a_release_a_line(tmp_path, monkeypatch):
+    """Some 650 bytes a release: past some fifteen thousand releases ``releases.json`` was larger
+    than the 10 MB a record may be and was taken for none (the indexes then forgot what the last
+    run listed).  Written a release a line and read a line at a time, it is bounded by its lines
+    (``MAX_RECORD_BYTES`` each), not by that: here that bound is made small, the listing larger.
+    A listing of earlier versions (indented) is still read whole; one cut short is none."""
+    monkeypatch.setattr(listing, "MAX_RECORD_BYTES", 4096)
+    made = Listing(tuple(Listed(f"r{n:03d}", _dt.date(2024, 1, 1) + _dt.timedelta(days=n),
+                                {"fr": f"Titre {n}", "km": "សេចក្តីប្រកាសព័ត៌មាន"}) for n in range(300, 0, -1)))
+    root = copy_project(tmp_path)
+    (root / "output").mkdir()
+    path = root / "output" / INDEX_FILE
+    text = made.to_json()
+    assert len(text.encode("utf-8")) > 10 * 4096 and len(text.splitlines()) == 300 + 4  # a release a line
+    path.write_text(text, encoding="utf-8")
+    read, problems = read_listing(project_io.load(root))
+    assert problems == [] and read == made and read.titles("r150") == {"fr": "Titre 150", "km": "សេចក្តីប្រកាសព័ត៌មាន"}
+    long = text.replace("Titre 150", "Titre 150" + "x" * 5000)  # a line longer than a record may be: none
+    path.write_text(long, encoding="utf-8")
+    read, [problem] = read_listing(project_io.load(root))
+    assert read == Listing() and "it is taken for none" in problem.message
+    monkeypatch.setattr(listing, "MAX_RECORD_BYTES", 10 << 20)
+    path.write_text(json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    assert read_listing(project_io.load(root)) == (made, [])
+    path.write_text(text[:len(text) // 2], encoding="utf-8")
+    read, [problem] = read_listing(project_io.load(root))
+    assert read == Listing() and "is not a list of releases" in problem.message
+
+
 def test_a_list_that_is_not_a_file_is_taken_for_none_without_waiting(tmp_path):
     root = copy_project(tmp_path)
     (root / "output").mkdir()

@@ -37,7 +37,7 @@ def test_nothing_changed_replays_the_last_report_and_touches_nothing(project_cop
     assert main(["--root", str(project_copy), "publish"]) == 0
     again = capsys.readouterr().err
     assert "nothing has changed since the last publish" in again
-    said = lambda err: sorted(line for line in err.splitlines() if ": warning:" in line or "  fr  " in line)  # noqa: E731
+    said = lambda err: sorted(line for line in err.splitlines() if ": warning:" in line or "  fr  " in line)
     assert said(again) == said(first)  # the same warnings and the same summary rows
     assert stamps(project_copy) == before
 
@@ -73,6 +73,52 @@ def test_a_damaged_record_means_a_full_run_never_an_error(project_copy):
         report = publish(project_copy)
         assert report.ok and report.written == [] and report.typeset == 0 and report.unchanged == len(list((ROOT / "content").glob("*.md"))) * 3
         assert runstate.read(project_copy / "output") is not None  # written again whole
+
+
+def test_a_record_larger_than_a_record_may_be_still_makes_a_no_op(project_copy, monkeypatch):
+    """Some 650 bytes a release: past some fifteen thousand releases the run's record was larger
+    than the 10 MB a record may be, was taken for none, and no publish was ever a no-op.  Written
+    an outcome a line and read a line at a time, it is bounded by its lines, not by that: here
+    that bound is made smaller than the record (and no smaller than its longest line)."""
+    from workflow import fsutil
+
+    first = publish(project_copy)
+    record = project_copy / "output" / runstate.RECORD
+    longest = max(len(line) for line in record.read_bytes().splitlines(keepends=True))
+    assert record.stat().st_size > 3 * longest
+    monkeypatch.setattr(fsutil, "MAX_RECORD_BYTES", longest)
+    before = stamps(project_copy)
+    again = publish(project_copy)
+    assert again.written == [] and again.typeset == 0 and stamps(project_copy) == before
+    assert dict(again.outcomes) == dict(first.outcomes) and again.findings == first.findings
+    assert again.unchanged == first.typeset + first.unchanged and again.hints == first.hints
+
+
+def test_what_a_run_said_is_said_again_only_from_its_own_record(project_copy):
+    """``said`` reads the findings, hints and outcomes back a line at a time, in order, and refuses
+    a record that is no longer the one ``read`` took (then the publish is a full one)."""
+    import dataclasses
+
+    import pytest
+
+    first = publish(project_copy)
+    output = project_copy / "output"
+    last = runstate.read(output)
+    assert last is not None and last.pdfs == first.typeset + first.unchanged
+    said = list(runstate.said(output, last))
+    outcomes = [item for kind, item in said if kind == "outcomes"]
+    assert [(item["slug"], item["lang"]) for item in outcomes] == sorted(first.outcomes)
+    assert [item for kind, item in said if kind == "findings"] == [dataclasses.asdict(f) for f in first.findings]
+    with pytest.raises(ValueError):
+        list(runstate.said(output, dataclasses.replace(last, pdfs=last.pdfs + 1)))
+    text = (output / runstate.RECORD).read_text(encoding="utf-8")
+    (output / runstate.RECORD).write_text(text.replace('"outcomes": [\n', '"outcomes": [\n  {"slug": 1\n', 1),
+                                          encoding="utf-8")
+    assert runstate.read(output) == last  # what tells whether there is anything to do is intact
+    report = publish(project_copy)  # but what was said cannot be said again: a full run
+    timeless = lambda report: {key: dataclasses.replace(o, seconds=0) for key, o in report.outcomes.items()}
+    assert report.ok and timeless(report) == timeless(first) and report.typeset == 0
+    assert runstate.read(output) == last and len(list(runstate.said(output, last))) == len(said)  # written again
 
 
 def test_a_run_with_an_error_is_not_remembered(project_copy):

@@ -81,7 +81,9 @@ def publish(project: Project, *, jobs: int | None = None) -> Report:
         last = runstate.read(project.output)
         before = runstate.inputs(project, fonts) if fonts is not None else None
         if before is not None and runstate.unchanged(last, runstate.digest(before), project.output):
-            return _replay(last)
+            replayed = _replay(project.output, last)
+            if replayed is not None:
+                return replayed
         from workflow.pdf import jobs as pdfjobs  # not before: a run with nothing to do starts no process
 
         workers = jobs or pdfjobs.default_workers()
@@ -148,15 +150,24 @@ def _remember(project: Project, fonts: dict[str, Path], before: Mapping[str, byt
     # that run left them, which this run's failure or a change meanwhile cannot bring back wrongly.
 
 
-def _replay(last: runstate.LastRun) -> Report:
-    """The report of a run with nothing to do: what the last run said, said again."""
+def _replay(output: Path, last: runstate.LastRun) -> Report | None:
+    """The report of a run with nothing to do: what the last run said, said again, read a line at
+    a time from its record; None when that record can no longer be read (then the run is a full one)."""
+    from workflow import runstate
+
+    report = Report(unchanged=last.pdfs)
+    try:
+        for kind, item in runstate.said(output, last):
+            if kind == "hints":
+                report.hints.append(str(item))
+            elif kind == "findings":
+                report._add(Finding(**item))
+            else:
+                fields = {k: v for k, v in item.items() if k not in ("slug", "lang")}
+                report.outcome((item["slug"], item["lang"]), Outcome(**fields))
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError, WorkflowError):
+        return None
     log.info("nothing has changed since the last publish: every edition is up to date")
-    report = Report(hints=list(last.hints), unchanged=last.pdfs)
-    for finding in last.findings:
-        report._add(Finding(**finding))
-    for item in last.outcomes:
-        fields = {k: v for k, v in item.items() if k not in ("slug", "lang")}
-        report.outcome((item["slug"], item["lang"]), Outcome(**fields))
     return report
 
 

@@ -24,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -655,6 +655,68 @@ def json_pieces(value: object, *, levels: int, inline: bool = False) -> Iterator
     }
     """
     return _json_pieces(value, levels, 0, inline)
+
+
+def json_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, str | int | None, str]]:
+    """Read back, a line at a time, an object that :func:`json_pieces` wrote with ``levels=2`` and
+    ``inline``: ``(name, None, value)`` for each of its values written whole on its own line, and
+    ``(name, key, value)`` for each entry of an object or ``(name, position, value)`` for each item
+    of a list written an entry a line — each ``value`` as the JSON text of that line, for the reader
+    to decode when it needs it (a run that reads its record only to compare two digests does not
+    decode its outcomes).  Raises ValueError, as soon as it is seen, for anything else: other JSON,
+    a file cut short, text that is not JSON; what was taken before may be partial.
+
+    >>> text = "".join(json_pieces({"a": {"x": [1], "y": 2}, "b": [], "c": ["z"]}, levels=2, inline=True))
+    >>> [(name, key, json.loads(value)) for name, key, value in json_lines(text.encode().splitlines(True))]
+    [('a', 'x', [1]), ('a', 'y', 2), ('b', None, []), ('c', 0, 'z')]
+    """
+    lines = iter(lines)
+    first = next(lines, b"").rstrip(b"\n")
+    if first == b"{}" and not any(rest.strip() for rest in lines):
+        return
+    if first != b"{":
+        raise ValueError("not an object written an entry a line")
+    name: str | None = None  #: the object or list whose entries are being read
+    closing = b""
+    position = 0
+    for raw in lines:
+        line = raw.rstrip(b"\n")
+        if line.startswith(b"  "):  # an entry of what is open: "key": value, or an item
+            if name is None or line[2:3].isspace():  # indented JSON: an entry spread over lines
+                raise ValueError("an entry outside any object or list, or over several lines")
+            text = line[2:].rstrip(b",").decode("utf-8")
+            if closing == b"]":
+                yield name, position, text
+                position += 1
+            else:
+                yield (name, *_named(text))
+        elif name is not None and line.rstrip(b",") == b" " + closing:
+            name = None
+        elif line == b"}" and name is None:
+            if any(rest.strip() for rest in lines):
+                raise ValueError("text after the end of the object")
+            return
+        elif line.startswith(b" ") and not line.startswith(b"  ") and name is None:
+            key, value = _named(line[1:].rstrip(b",").decode("utf-8"))
+            if value in ("{", "["):
+                name, closing, position = key, b"}" if value == "{" else b"]", 0
+            else:
+                yield key, None, value
+        else:
+            raise ValueError("a line out of place")
+    raise ValueError("cut short")
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _named(text: str) -> tuple[str, str]:
+    """``"key": value`` → the key and the value's text."""
+    key, end = _DECODER.raw_decode(text)
+    rest = text[end:].lstrip()
+    if not isinstance(key, str) or not rest.startswith(":"):
+        raise ValueError("a value without a name")
+    return key, rest[1:].strip()
 
 
 def _json_pieces(value: object, levels: int, depth: int, inline: bool = False) -> Iterator[str]:

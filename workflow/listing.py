@@ -9,7 +9,14 @@ import functools
 import json
 import logging
 import os
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import (
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +24,20 @@ from workflow import lifecycle, segment
 from workflow import release as release_io
 from workflow import review as review_io
 from workflow.editions import approve_command, make_edition
-from workflow.fsutil import MAX_RECORD_BYTES, Made, json_pieces, read_input
+from workflow.fsutil import (
+    MAX_RECORD_BYTES,
+    Made,
+    input_lines,
+    json_lines,
+    json_pieces,
+    read_input,
+)
 from workflow.lang import locales
 from workflow.model import Finding, Release, WorkflowError
 from workflow.project import Project
 from workflow.render import Renderer
 from workflow.report import Report
+from workflow.shelf import Shelf, Spool
 from workflow.workspace import Workspace, doubtful, remove, save, save_streamed
 
 log = logging.getLogger(__name__)
@@ -30,6 +45,10 @@ log = logging.getLogger(__name__)
 
 #: What the indexes list, kept so that a release that cannot be read this time stays listed.
 INDEX_FILE = "releases.json"
+#: It is read a line at a time (a release a line): its size bounds only how long reading it takes.
+#: Some 650 bytes a release; under the 10 MB of the other records, a listing past some fifteen
+#: thousand releases would have been taken for none (each line is still bounded by those 10 MB).
+MAX_LISTING_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -70,15 +89,17 @@ class Listing:
     ValueError: release 1: 'date' is missing
     """
 
-    releases: tuple[Listed, ...] = ()
+    releases: Sequence[Listed] = ()  #: a tuple as made; as read back, a ``Spool`` (on disk past a few hundred)
 
     @functools.cached_property
-    def _by_slug(self) -> dict[str, Listed]:
+    def _by_slug(self) -> Mapping[str, Listed]:
         """Each release by its slug (the first, should one be listed twice): a run asks for every
-        release several times, and a search through all of them each time grew as N²."""
-        found: dict[str, Listed] = {}
+        release several times, and a search through all of them each time grew as N².  A shelf
+        (``workflow.shelf``): the last run's listing is some 1 KB a release as objects."""
+        found: MutableMapping[str, Listed] = Shelf()
         for item in self.releases:
-            found.setdefault(item.slug, item)
+            if item.slug not in found:
+                found[item.slug] = item
         return found
 
     def get(self, slug: str) -> Listed | None:
@@ -97,10 +118,31 @@ class Listing:
         return "".join(self.json_pieces())
 
     def json_pieces(self) -> Iterator[str]:
-        """The text of :meth:`to_json` piece by piece, each release's made as it is written: at two
-        thousand releases the file is a megabyte, and two as a ``str`` (most of it Khmer)."""
-        yield from json_pieces({"releases": Made(self.releases, _as_json)}, levels=2)  # json.dumps(…, indent=1)
+        """The text of :meth:`to_json` piece by piece, each release's made as it is written (at two
+        thousand releases the file is a megabyte, and two as a ``str``, most of it Khmer), and on
+        a line of its own, so that :meth:`read` takes them a line at a time."""
+        yield from json_pieces({"releases": Made(self.releases, _as_json)}, levels=2, inline=True)
         yield "\n"
+
+    @classmethod
+    def read(cls, lines: Iterable[bytes]) -> Listing:
+        """The listing :meth:`json_pieces` wrote, read a line at a time, its releases into a
+        ``Spool``.  Raises ValueError (or RecursionError) as :meth:`from_json` does, and for a
+        listing written otherwise (an older one, indented: :meth:`from_json` reads it)."""
+        releases: Spool[Listed] = Spool()
+        taken = False
+        for name, position, value in json_lines(lines):
+            if name != "releases":
+                raise ValueError(f"unknown key {name!r}")
+            taken = True
+            items = json.loads(value) if position is None else [json.loads(value)]
+            if not isinstance(items, list):
+                raise ValueError("not an object with a list of releases")
+            for item in items:
+                releases.append(_listed_from(item, len(releases) + 1))
+        if not taken:
+            raise ValueError("not an object with a list of releases")
+        return cls(releases)
 
     @classmethod
     def from_json(cls, text: str) -> Listing:
@@ -175,6 +217,11 @@ def read_listing(project: Project) -> tuple[Listing, list[Finding]]:
     path = project.output / INDEX_FILE
     shown = project.relative(path)
     try:
+        with input_lines(path, limit=MAX_LISTING_BYTES, line_limit=MAX_RECORD_BYTES) as lines:
+            try:
+                return Listing.read(lines), []
+            except (ValueError, RecursionError):
+                pass  # not written a release a line (an older listing, or damaged): read whole, below
         return Listing.from_json(read_input(path, limit=MAX_RECORD_BYTES).decode("utf-8")), []
     except FileNotFoundError:
         return Listing(), []  # the first publish
@@ -192,8 +239,20 @@ def read_listing(project: Project) -> tuple[Listing, list[Finding]]:
                                "this run are left out of the indexes until they are (it is written again now)")]
 
 
-def _listed(ws: Workspace, report: Report, previous: Listing) -> list[Listed]:
-    """Every release the indexes list: slug, date and title of each published edition."""
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """Where a listed release stands among the others: its date and slug (newest first), where it
+    is in the spool of them, and the languages it is listed in."""
+
+    date: _dt.date
+    slug: str
+    at: int
+    langs: tuple[str, ...]
+
+
+def _listed(ws: Workspace, report: Report, previous: Listing) -> tuple[Spool[Listed], list[_Order]]:
+    """Every release the indexes list (slug, date and title of each published edition), in a spool
+    (some 1 KB a release as objects: on disk past a few hundred), and their places newest first."""
     project = ws.project
 
     def published(slug: str, lang: str) -> bool:
@@ -205,15 +264,21 @@ def _listed(ws: Workspace, report: Report, previous: Listing) -> list[Listed]:
         # edition the last run listed is still the published one.
         return (project.output / lang / f"{slug}.html").exists() and lang in previous.titles(slug)
 
-    listed = []
+    listed: Spool[Listed] = Spool()
+    order: list[_Order] = []
+
+    def add(item: Listed) -> None:
+        order.append(_Order(item.date, item.slug, len(listed), tuple(item.titles)))
+        listed.append(item)
+
     for rel in ws.releases:
         before = previous.titles(rel.slug)
         titles = {lang: report.titles.get((rel.slug, lang)) or before.get(lang) or rel.meta.title
                   for lang in project.languages if published(rel.slug, lang)}
         # A withdrawn release's versions stay on record; their files are no longer online.
-        listed.append(Listed(rel.slug, rel.meta.date, titles,
-                             _versions(ws, rel.slug, previous.versions(rel.slug), urls=rel.meta.withdrawn is None),
-                             rel.meta.withdrawn))
+        add(Listed(rel.slug, rel.meta.date, titles,
+                   _versions(ws, rel.slug, previous.versions(rel.slug), urls=rel.meta.withdrawn is None),
+                   rel.meta.withdrawn))
     gone = {slug for slug, _lang in ws.issued} - set(ws.releases.slugs) - ws.unreadable
     for slug in sorted(ws.unreadable | gone):
         # Its editions from the last good run are still published: keep linking to them.
@@ -224,9 +289,10 @@ def _listed(ws: Workspace, report: Report, previous: Listing) -> list[Listed]:
                   if lang in project.languages and published(slug, lang)}
         if titles:
             # When its source is gone, its issued versions are still what is published.
-            listed.append(Listed(slug, item.date, titles,
-                                 _versions(ws, slug, item.versions or {}) if slug in gone else None))
-    return sorted(listed, key=lambda item: (item.date, item.slug), reverse=True)
+            add(Listed(slug, item.date, titles, _versions(ws, slug, item.versions or {}) if slug in gone else None))
+    # Newest first; should a slug be listed twice, in the order found.
+    order.sort(key=lambda place: (place.date, place.slug, -place.at), reverse=True)
+    return listed, order
 
 
 def _versions(ws: Workspace, slug: str, before: Mapping[str, tuple[ListedVersion, ...]], *,
@@ -280,11 +346,11 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
     from workflow import buildcache
 
     project = ws.project
-    listed = _listed(ws, report, previous)
+    listed, order = _listed(ws, report, previous)
     default = "en" if "en" in project.languages else project.languages[0]
     for lang in project.languages + ("",):
         page_lang = lang or default
-        shown = [item for item in listed if page_lang in item.titles]
+        shown = [place.at for place in order if page_lang in place.langs]
         count = max(1, -(-len(shown) // PER_PAGE))
         for number in range(1, (count if lang else 1) + 1):
             name = page_name(lang, number) if lang else "index.html"
@@ -292,7 +358,7 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
             items = [{"slug": item.slug, "title": item.titles[page_lang],
                       "date": locales.long_date(item.date, page_lang), "date_iso": item.date.isoformat(),
                       "editions": [link for link in renderer.links(item.slug) if link.lang in item.titles]}
-                     for item in shown[(number - 1) * PER_PAGE:number * PER_PAGE]]
+                     for item in (listed[at] for at in shown[(number - 1) * PER_PAGE:number * PER_PAGE])]
             pages = [{"number": locales.localize_digits(str(other), page_lang), "current": other == number,
                       "href": root + page_name(page_lang, other)} for other in range(1, count + 1)] if count > 1 else []
             key = buildcache._sha(run_key, page_lang, root, items, pages) if cache is not None else ""
@@ -304,7 +370,8 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
                 cache.index_built(name, key)
         if lang:  # the pages of releases no longer so many
             remove(project, report, _pages_beyond(project.output / lang / PAGES_FOLDER, count))
-    save_streamed(project, report, project.output / INDEX_FILE, Listing(tuple(listed)).json_pieces())
+    save_streamed(project, report, project.output / INDEX_FILE,
+                  Listing(Made([place.at for place in order], listed.__getitem__)).json_pieces())
 
 
 def _pages_beyond(folder: Path, count: int) -> list[Path]:

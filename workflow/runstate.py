@@ -32,18 +32,22 @@ RECORD = ".last-run.json"
 _LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "polib", "pyyaml", "regex",
               "fonttools", "pydyf", "rapidfuzz", "fontpkg-noto-serif", "fontpkg-noto-sans-khmer", "pillow",
               "defusedxml")
-_FORMAT = 3  #: 3: the inputs digested in the order walked; 2: the outputs as one digest, the record indented
+#: 4: the record an entry a line; 3: the inputs digested in the order walked; 2: the outputs as
+#: one digest, the record indented
+_FORMAT = 4
+#: The record is read a line at a time (an outcome a line): its size bounds only how long reading
+#: it takes.  Some 650 bytes a release; under the 10 MB of the other records, every publish past
+#: some fifteen thousand releases would have taken it for none, and none would have been a no-op.
+MAX_RECORD_FILE_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
 class LastRun:
-    """What the last complete run read, left and said."""
+    """What the last complete run read and left (what it said is read by :func:`said`, only
+    when it is said again)."""
 
     inputs: str  #: ``digest`` of every input (``inputs``)
     outputs: str  #: ``outputs``: a digest of every file under output/, its size and mtime
-    findings: list[dict]  #: the report's findings, in order
-    outcomes: list[dict]  #: slug, lang and the Outcome's fields
-    hints: list[str]
     pdfs: int  #: PDFs published (all up to date at the end of the run)
 
 
@@ -202,18 +206,40 @@ def outputs(output: Path) -> str:
 
 
 def read(output: Path) -> LastRun | None:
-    """The last run's record, or None (missing, damaged, or of another format)."""
+    """The last run's record, or None (missing, damaged, or of another format): only what tells
+    whether this run has anything to do, the rest of each line left undecoded."""
     try:
-        from workflow.fsutil import MAX_RECORD_BYTES, read_input
-
-        data = json.loads(read_input(output / RECORD, limit=MAX_RECORD_BYTES).decode("utf-8"))
-        if data.get("format") != _FORMAT:
+        found = {name: json.loads(value) for name, key, value in _entries(output)
+                 if key is None and name in ("format", "inputs", "outputs", "pdfs")}
+        if found.get("format") != _FORMAT:
             return None
-        return LastRun(str(data["inputs"]), str(data["outputs"]),
-                       list(data["findings"]), list(data["outcomes"]), [str(h) for h in data["hints"]],
-                       int(data["pdfs"]))
-    except (OSError, ValueError, RecursionError, KeyError, TypeError, IndexError, AttributeError, WorkflowError):
+        return LastRun(str(found["inputs"]), str(found["outputs"]), int(found["pdfs"]))
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, WorkflowError):
         return None
+
+
+def said(output: Path, last: LastRun) -> Iterator[tuple[str, object]]:
+    """What the run ``last`` recorded said, read again a line at a time: ``("findings", fields)``,
+    ``("hints", text)`` and ``("outcomes", fields)`` (with its slug and language), in the order
+    it said them.  Raises ValueError (or OSError, RecursionError, WorkflowError) when the record is
+    no longer that run's or cannot be read: then there is nothing to say again."""
+    found = {}
+    for name, key, value in _entries(output):
+        if key is None:
+            found[name] = json.loads(value)
+            if name in ("findings", "hints", "outcomes") and found[name] != []:
+                raise ValueError(f"{name} not written an item a line")
+        elif name in ("findings", "hints", "outcomes") and isinstance(key, int):
+            yield name, json.loads(value)
+    if LastRun(found.get("inputs"), found.get("outputs"), found.get("pdfs")) != last:
+        raise ValueError("the record changed")
+
+
+def _entries(output: Path) -> Iterator[tuple[str, str | int | None, str]]:
+    from workflow.fsutil import MAX_RECORD_BYTES, input_lines, json_lines
+
+    with input_lines(output / RECORD, limit=MAX_RECORD_FILE_BYTES, line_limit=MAX_RECORD_BYTES) as lines:
+        yield from json_lines(lines)
 
 
 def unchanged(last: LastRun | None, inputs_sha: str, output: Path) -> bool:
@@ -233,5 +259,5 @@ def pieces(inputs_sha: str, output: Path, findings: list, outcomes: Mapping[tupl
     data = {"format": _FORMAT, "inputs": inputs_sha, "outputs": outputs(output),
             "findings": [asdict(f) for f in findings], "outcomes": Made(sorted(outcomes), outcome),
             "hints": list(hints), "pdfs": pdfs}
-    yield from json_pieces(data, levels=2)
+    yield from json_pieces(data, levels=2, inline=True)  # an outcome a line: ``read`` and ``said`` read them so
     yield "\n"

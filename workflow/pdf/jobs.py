@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import libraries
-from workflow.fsutil import MAX_RECORD_BYTES, input_lines, json_pieces, read_input
+from workflow.fsutil import (
+    MAX_RECORD_BYTES,
+    input_lines,
+    json_lines,
+    json_pieces,
+    read_input,
+)
 from workflow.model import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -133,36 +139,23 @@ def read_sections(output: Path, *names: str) -> tuple[MutableMapping[str, object
 
 
 def _read_lines(lines: Iterator[bytes], sections: Mapping[str, MutableMapping[str, object]]) -> bool:
-    """Fill ``sections`` from a manifest written an entry a line; False for anything else (JSON
-    written otherwise, or no JSON at all: what was read may be partial)."""
-    if next(lines, b"").rstrip(b"\n") != b"{":
-        return False
-    section: MutableMapping[str, object] | None = None
-    opened = False  #: inside a section
-    for raw in lines:
-        line = raw.rstrip(b"\n")
-        if line.startswith(b"  "):  # an entry of the section opened: "key": value
-            if not opened:
-                return False
-            (key, value), = json.loads(b"{" + line.rstrip(b",") + b"}").items()
-            if section is not None:
-                section[key] = value
-        elif line in (b" }", b" },"):
-            opened, section = False, None
-        elif line == b"}":
-            return not opened and next(lines, b"").strip() == b""
-        elif line.startswith(b" ") and not opened:  # a section: "name": { or "name": {} (or another value)
-            text = line.rstrip(b",")
-            if text.endswith(b"{"):
-                name = json.loads(text[:-1].rstrip().removesuffix(b":"))
-                opened, section = True, sections.get(name)
+    """Fill ``sections`` from a manifest written an entry a line (``fsutil.json_lines``); False for
+    anything else (JSON written otherwise, or no JSON at all: what was read may be partial)."""
+    try:
+        for name, key, value in json_lines(lines):
+            section = sections.get(name)
+            if section is None:
+                continue
+            if key is None:  # a section written whole: {} (or another value)
+                if isinstance(whole := json.loads(value), dict):
+                    section.update(whole)
+            elif isinstance(key, str):
+                section[key] = json.loads(value)
             else:
-                (name, value), = json.loads(b"{" + text + b"}").items()
-                if name in sections and isinstance(value, dict):
-                    sections[name].update(value)
-        else:
-            return False
-    return False
+                return False  # a list, not a section
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep in an entry
+        return False
+    return True
 
 
 def manifest_pieces(entries: Mapping[str, dict[str, str]], **sections: Mapping) -> Iterator[str]:
