@@ -78,6 +78,83 @@ def test_memory_fills_exact_and_close_matches():
     assert none.msgstr == ""
 
 
+def _memory_catalogs(seed: int, count: int) -> list[tuple[polib.POFile, str, set[str]]]:
+    """``count`` catalogs of sentences from a small vocabulary (many ties), some entries obsolete,
+    some no segment of their release."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["the", "ministry", "cooperation", "Cambodia", "ក្រសួង", "ការបរទេស", "é", "held", "in", "Penh", "a"]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+
+    catalogs = []
+    for number in range(count):
+        po = polib.POFile()
+        for _ in range(rng.randint(1, 15)):
+            po.append(polib.POEntry(msgid=sentence(), msgstr=sentence(), obsolete=rng.random() < 0.2))
+        catalogs.append((po, f"r{number}", {entry.msgid for entry in po if rng.random() < 0.8}))
+    return catalogs
+
+
+def test_a_memory_on_disk_finds_what_one_in_memory_finds(monkeypatch):
+    """Past ``MEMORY_RESIDENT`` entries a memory moves to disk (``shelf.Translations``): the same
+    exact matches, the same doubtful ones, and by similarity the same source (the first learnt of
+    the most similar), read only among the lengths that can reach the threshold."""
+    catalogs = _memory_catalogs(5, 60)
+
+    def learnt(resident: int, threshold: int) -> catalog.Memory:
+        monkeypatch.setattr(catalog, "MEMORY_RESIDENT", resident)
+        memory = catalog.Memory(threshold)
+        for po, origin, segments in catalogs:
+            memory.add(po, origin, segments)
+        return memory
+
+    import random
+
+    rng = random.Random(6)
+    queries = [entry.msgid for po, _origin, _segments in catalogs for entry in po]
+    queries += [" ".join(query.split()[:-1]) or "x" for query in queries[:200]]  # a word less
+    queries += [query + rng.choice(["", " a", " Penh", "ក"]) for query in queries[:300]]
+    for threshold in (80, 60, 100):
+        held, spilled = learnt(10**9, threshold), learnt(40, threshold)
+        assert held._disk is None and spilled._disk is not None and len(held) == len(spilled) > 40
+        found = [held.lookup(query) for query in queries]
+        assert [spilled.lookup(query) for query in queries] == found
+        assert {match.exact for match in found if match} == {True, threshold == 100}  # both kinds were tried
+        assert {match.trusted for match in found if match and match.exact} == {True, False}
+
+
+def test_a_memory_on_disk_holds_no_more_for_more_entries(monkeypatch):
+    """An archive's memory grows with it (some 20 KB a release of distinct text in a language):
+    past ``MEMORY_RESIDENT``, the Python objects it keeps do not grow with its entries."""
+    import tracemalloc
+
+    monkeypatch.setattr(catalog, "MEMORY_RESIDENT", 8)
+    memory = catalog.Memory(80)
+
+    def learn(numbers: range) -> None:
+        for number in numbers:
+            po = polib.POFile()
+            po.append(polib.POEntry(msgid=f"The meeting number {number} was held in Phnom Penh.",
+                                    msgstr=f"La réunion numéro {number} s’est tenue à Phnom Penh."))
+            memory.add(po, f"r{number}")
+
+    learn(range(1000))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        learn(range(1000, 3000))
+        held = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename")
+                   if stat.traceback[0].filename.endswith(("shelf.py", "catalog.py")))
+    finally:
+        tracemalloc.stop()
+    assert len(memory) == 3000 and memory.lookup("The meeting number 1234 was held in Phnom Penh.").exact
+    assert memory.lookup("The meeting number 1234 was held in Siem Reap.").source.startswith("The meeting number 12")
+    assert held < 8 * 1024, f"{held} bytes more held for 2,000 more entries on disk"
+
+
 def test_fuzzy_is_never_published():
     po = merge(["One.", "Two."])
     po[0].msgstr, po[1].msgstr = "Un.", "Deux."

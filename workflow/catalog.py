@@ -14,12 +14,16 @@ import logging
 import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polib
 from rapidfuzz import fuzz, process
 
 from workflow.lang import locales
 from workflow.model import Segment
+
+if TYPE_CHECKING:
+    from workflow.shelf import Translations
 
 #: Translator-comment prefix marking a translation filled in from the memory as a fuzzy suggestion
 #: (dropped once a translator confirms the entry).
@@ -161,6 +165,8 @@ class Memory:
         self.trust_exact = trust_exact
         self._exact: dict[str, tuple[str, str, bool]] = {}  # msgid → (msgstr, origin, obsolete)
         self._choices: list[str] | None = None
+        #: Past ``MEMORY_RESIDENT`` entries, all of them, on disk (``shelf.Translations``).
+        self._disk: Translations | None = None
 
     def add(self, catalog: polib.POFile, origin: str, segments: Collection[str] | None = None) -> None:
         """Learn every final translation of ``catalog``; obsolete ones as suggestions only (a live
@@ -171,19 +177,41 @@ class Memory:
         for entry in catalog:
             if entry.msgid and entry.msgstr and "fuzzy" not in entry.flags and not entry.msgid_plural:
                 doubtful = bool(entry.obsolete) or (segments is not None and entry.msgid not in segments)
+                if self._disk is not None:
+                    self._disk.learn(entry.msgid, entry.msgstr, origin, doubtful)
+                    continue
                 known = self._exact.get(entry.msgid)
                 if known is None or (known[2] and not doubtful):
                     self._exact[entry.msgid] = (entry.msgstr, origin, doubtful)
+                if len(self._exact) > MEMORY_RESIDENT:
+                    self._spill()
         self._choices = None
 
+    def _spill(self) -> None:
+        """Every entry to disk, in its order: the memory of an archive grows with it."""
+        from workflow.shelf import Translations
+
+        self._disk = Translations()
+        for msgid, (msgstr, origin, doubtful) in self._exact.items():
+            self._disk.learn(msgid, msgstr, origin, doubtful)
+        self._exact = {}
+
     def __len__(self) -> int:
-        return len(self._exact)
+        return len(self._disk) if self._disk is not None else len(self._exact)
 
     def lookup(self, msgid: str) -> Match | None:
-        """The exact translation of ``msgid``, or the most similar one above the threshold."""
-        if msgid in self._exact:
-            text, origin, obsolete = self._exact[msgid]
+        """The exact translation of ``msgid``, or the most similar one above the threshold (the
+        first learnt of the most similar)."""
+        known = self._disk.get(msgid) if self._disk is not None else self._exact.get(msgid)
+        if known is not None:
+            text, origin, obsolete = known
             return Match(msgid, text, origin, exact=True, trusted=self.trust_exact and not obsolete)
+        if self._disk is not None:
+            source = self._similar_on_disk(msgid)
+            if source is None:
+                return None
+            text, origin, _ = self._disk.get(source)
+            return Match(source, text, origin, exact=False)
         if self._choices is None:
             self._choices = list(self._exact)
         best = process.extractOne(msgid, self._choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
@@ -191,6 +219,41 @@ class Memory:
             return None
         text, origin, _ = self._exact[best[0]]
         return Match(best[0], text, origin, exact=False)
+
+    def _similar_on_disk(self, msgid: str) -> str | None:
+        """What ``lookup`` finds in memory, found on disk: the most similar source, the first learnt
+        of those, read a length at a time among the lengths that can reach the threshold."""
+        best: tuple[float, int, str] | None = None  # score, order, source
+        for size in self._disk.sizes(*_sizes_within(len(msgid), self.threshold)):
+            rows = self._disk.of_size(size)
+            found = process.extractOne(msgid, [source for _seq, source in rows], scorer=fuzz.ratio,
+                                       score_cutoff=self.threshold if best is None else best[0])
+            if found is None:
+                continue
+            seq = rows[found[2]][0]
+            if best is None or found[1] > best[0] or (found[1] == best[0] and seq < best[1]):
+                best = (found[1], seq, found[0])
+        return None if best is None else best[2]
+
+
+#: Entries a translation memory keeps as objects (some 700 bytes each, source and translation)
+#: before all of them go to disk: the memory of an archive grows with it, some 20 KB a release of
+#: distinct text in each language.
+MEMORY_RESIDENT = 4096
+
+
+def _sizes_within(size: int, threshold: float) -> tuple[int, int]:
+    """The lengths a text can have and still be at least ``threshold`` (0–100) similar by
+    ``fuzz.ratio`` to one of ``size`` characters: the ratio is 2·M/(a+b) for M characters in
+    common, at most 2·min(a, b)/(a+b).  One character of margin either side.
+
+    >>> _sizes_within(100, 80), _sizes_within(3, 100), _sizes_within(10, 0)
+    ((65, 151), (2, 4), (0, 1000000000))
+    """
+    if threshold <= 0:
+        return 0, 10**9
+    ratio = min(threshold, 100) / 100
+    return max(0, int(size * ratio / (2 - ratio)) - 1), int(size * (2 - ratio) / ratio) + 1
 
 
 def new_catalog(lang: str, project_id: str) -> polib.POFile:

@@ -88,6 +88,11 @@ class _Store:
         self.db.execute("CREATE TABLE kv (shelf INTEGER NOT NULL, seq INTEGER NOT NULL, k TEXT NOT NULL, "
                         "key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (shelf, k))")
         self.db.execute("CREATE UNIQUE INDEX kv_order ON kv (shelf, seq)")
+        # ``Translations``: a translation memory's entries, found by their source or its length.
+        self.db.execute("CREATE TABLE tm (memory INTEGER NOT NULL, msgid TEXT NOT NULL, size INTEGER NOT NULL, "
+                        "msgstr TEXT NOT NULL, origin TEXT NOT NULL, doubtful INTEGER NOT NULL, "
+                        "seq INTEGER NOT NULL, PRIMARY KEY (memory, msgid))")
+        self.db.execute("CREATE INDEX tm_size ON tm (memory, size, seq)")
         # One transaction, never committed: nothing here outlives the process, and a transaction
         # of its own took some 40 % of each statement's time.
         self.db.execute("BEGIN")
@@ -108,7 +113,9 @@ class _Store:
         """How many rows ``sql`` changed (the rows of shelves let go are deleted first)."""
         with self.lock:
             while self.forgotten:
-                self.cursor.execute("DELETE FROM kv WHERE shelf = ?", (self.forgotten.pop(),))
+                number = self.forgotten.pop()
+                self.cursor.execute("DELETE FROM kv WHERE shelf = ?", (number,))
+                self.cursor.execute("DELETE FROM tm WHERE memory = ?", (number,))
             return self.cursor.execute(sql, params).rowcount
 
     def forget(self, shelf: int) -> None:
@@ -325,6 +332,51 @@ class _Items(ItemsView[K, V]):
 
     def __iter__(self) -> Iterator[tuple[K, V]]:
         return self._mapping._pairs()
+
+
+class Translations:
+    """A translation memory's entries on disk, in the process's store (``_Store``): source →
+    (translation, origin, doubtful), in the order each source was first learnt, found by its
+    source or by its length (a similarity search reads only the sources of a length that can
+    match, a length at a time).  None of them is held in memory."""
+
+    def __init__(self) -> None:
+        self._disk = _the_store()
+        self._number = next(self._disk.numbers)
+        self._next = 0
+        self._count = 0
+        weakref.finalize(self, self._disk.forget, self._number)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def learn(self, msgid: str, msgstr: str, origin: str, doubtful: bool) -> None:
+        """Keep ``msgid``'s translation, unless one is known already — a doubtful one gives way to
+        one that is not (``catalog.Memory.add``'s rule), keeping its place in the order."""
+        self._next += 1
+        if self._disk.change("INSERT OR IGNORE INTO tm VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (self._number, msgid, len(msgid), msgstr, origin, int(doubtful), self._next)):
+            self._count += 1
+        elif not doubtful:
+            self._disk.change("UPDATE tm SET msgstr = ?, origin = ?, doubtful = 0 "
+                              "WHERE memory = ? AND msgid = ? AND doubtful = 1", (msgstr, origin, self._number, msgid))
+
+    def get(self, msgid: str) -> tuple[str, str, bool] | None:
+        """``msgid``'s translation, its origin and whether it is doubtful; None when unknown."""
+        found = self._disk.one("SELECT msgstr, origin, doubtful FROM tm WHERE memory = ? AND msgid = ?",
+                               (self._number, msgid))
+        return None if found is None else (found[0], found[1], bool(found[2]))
+
+    def sizes(self, low: int, high: int) -> list[int]:
+        """The lengths of the sources between ``low`` and ``high`` (both included), each once, in order."""
+        return [size for (size,) in self._disk.all(
+            "SELECT DISTINCT size FROM tm WHERE memory = ? AND size BETWEEN ? AND ? ORDER BY size",
+            (self._number, low, high))]
+
+    def of_size(self, size: int) -> list[tuple[int, str]]:
+        """Every source of that length, with its place in the order, in that order."""
+        return self._disk.all("SELECT seq, msgid FROM tm WHERE memory = ? AND size = ? ORDER BY seq",
+                              (self._number, size))
 
 
 class CatalogShelf(Shelf[Key, Catalog]):
