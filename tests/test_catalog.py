@@ -92,6 +92,8 @@ def _memory_catalogs(seed: int, count: int) -> list[tuple[polib.POFile, str, set
     catalogs = []
     for number in range(count):
         po = polib.POFile()
+        if number == 1:  # whatever text a catalog can hold: a NUL, a lone surrogate
+            po.append(polib.POEntry(msgid="held in\x00 Penh \udcff", msgstr="tenue à\x00 \udcff"))
         for _ in range(rng.randint(1, 15)):
             po.append(polib.POEntry(msgid=sentence(), msgstr=sentence(), obsolete=rng.random() < 0.2))
         catalogs.append((po, f"r{number}", {entry.msgid for entry in po if rng.random() < 0.8}))

@@ -89,8 +89,8 @@ class _Store:
                         "key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (shelf, k))")
         self.db.execute("CREATE UNIQUE INDEX kv_order ON kv (shelf, seq)")
         # ``Translations``: a translation memory's entries, found by their source or its length.
-        self.db.execute("CREATE TABLE tm (memory INTEGER NOT NULL, msgid TEXT NOT NULL, size INTEGER NOT NULL, "
-                        "msgstr TEXT NOT NULL, origin TEXT NOT NULL, doubtful INTEGER NOT NULL, "
+        self.db.execute("CREATE TABLE tm (memory INTEGER NOT NULL, msgid BLOB NOT NULL, size INTEGER NOT NULL, "
+                        "msgstr BLOB NOT NULL, origin BLOB NOT NULL, doubtful INTEGER NOT NULL, "
                         "seq INTEGER NOT NULL, PRIMARY KEY (memory, msgid))")
         self.db.execute("CREATE INDEX tm_size ON tm (memory, size, seq)")
         # One transaction, never committed: nothing here outlives the process, and a transaction
@@ -338,7 +338,8 @@ class Translations:
     """A translation memory's entries on disk, in the process's store (``_Store``): source →
     (translation, origin, doubtful), in the order each source was first learnt, found by its
     source or by its length (a similarity search reads only the sources of a length that can
-    match, a length at a time).  None of them is held in memory."""
+    match, a length at a time).  None of them is held in memory.  Texts are kept as UTF-8 that
+    lets a lone surrogate through (``_text``): whatever a catalog held comes back as it was."""
 
     def __init__(self) -> None:
         self._disk = _the_store()
@@ -354,18 +355,19 @@ class Translations:
         """Keep ``msgid``'s translation, unless one is known already — a doubtful one gives way to
         one that is not (``catalog.Memory.add``'s rule), keeping its place in the order."""
         self._next += 1
+        key, value, where = _bytes(msgid), _bytes(msgstr), _bytes(origin)
         if self._disk.change("INSERT OR IGNORE INTO tm VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             (self._number, msgid, len(msgid), msgstr, origin, int(doubtful), self._next)):
+                             (self._number, key, len(msgid), value, where, int(doubtful), self._next)):
             self._count += 1
         elif not doubtful:
             self._disk.change("UPDATE tm SET msgstr = ?, origin = ?, doubtful = 0 "
-                              "WHERE memory = ? AND msgid = ? AND doubtful = 1", (msgstr, origin, self._number, msgid))
+                              "WHERE memory = ? AND msgid = ? AND doubtful = 1", (value, where, self._number, key))
 
     def get(self, msgid: str) -> tuple[str, str, bool] | None:
         """``msgid``'s translation, its origin and whether it is doubtful; None when unknown."""
         found = self._disk.one("SELECT msgstr, origin, doubtful FROM tm WHERE memory = ? AND msgid = ?",
-                               (self._number, msgid))
-        return None if found is None else (found[0], found[1], bool(found[2]))
+                               (self._number, _bytes(msgid)))
+        return None if found is None else (_text(found[0]), _text(found[1]), bool(found[2]))
 
     def sizes(self, low: int, high: int) -> list[int]:
         """The lengths of the sources between ``low`` and ``high`` (both included), each once, in order."""
@@ -375,8 +377,16 @@ class Translations:
 
     def of_size(self, size: int) -> list[tuple[int, str]]:
         """Every source of that length, with its place in the order, in that order."""
-        return self._disk.all("SELECT seq, msgid FROM tm WHERE memory = ? AND size = ? ORDER BY seq",
-                              (self._number, size))
+        return [(seq, _text(source)) for seq, source in self._disk.all(
+            "SELECT seq, msgid FROM tm WHERE memory = ? AND size = ? ORDER BY seq", (self._number, size))]
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
 
 
 class CatalogShelf(Shelf[Key, Catalog]):
