@@ -258,6 +258,12 @@ def _complete(path: Path, reference: dict[Path, bytes]) -> None:
         assert run(tool("pdfinfo"), str(path)).returncode == 0, path
     elif path.name == runstate.RECORD:  # says when each file was written: whole, not the same
         assert json.loads(path.read_text(encoding="utf-8"))["outputs"], path
+    elif path.suffix == ".json":  # the manifest, the listing: whole (the last run's, or a newer run's
+        # that ended before the kill landed), every line of it
+        from workflow.fsutil import json_lines
+
+        assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict), path
+        assert list(json_lines(path.read_bytes().splitlines(keepends=True))), path
     elif path in reference:
         assert path.read_bytes() == reference[path], path
 
