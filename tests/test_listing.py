@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow import build, listing, runstate
+from workflow import build, fsutil, listing, runstate
 from workflow import project as project_io
 from workflow.lang import locales
 from workflow.listing import INDEX_FILE, Listed, ListedVersion, Listing, read_listing
@@ -78,7 +78,8 @@ def test_a_list_larger_than_a_record_may_be_is_read_a_release_a_line(tmp_path, m
     run listed).  Written a release a line and read a line at a time, it is bounded by its lines
     (``MAX_RECORD_BYTES`` each), not by that: here that bound is made small, the listing larger.
     A listing of earlier versions (indented) is still read whole; one cut short is none."""
-    monkeypatch.setattr(listing, "MAX_RECORD_BYTES", 4096)
+    monkeypatch.setattr(listing, "MAX_RECORD_BYTES", 4096)  # a file read whole
+    monkeypatch.setattr(fsutil, "MAX_RECORD_BYTES", 4096)  # a line of one read a line at a time
     made = Listing(tuple(Listed(f"r{n:03d}", _dt.date(2024, 1, 1) + _dt.timedelta(days=n),
                                 {"fr": f"Titre {n}", "km": "សេចក្តីប្រកាសព័ត៌មាន"}) for n in range(300, 0, -1)))
     root = copy_project(tmp_path)
@@ -94,6 +95,7 @@ def test_a_list_larger_than_a_record_may_be_is_read_a_release_a_line(tmp_path, m
     read, [problem] = read_listing(project_io.load(root))
     assert read == Listing() and "it is taken for none" in problem.message
     monkeypatch.setattr(listing, "MAX_RECORD_BYTES", 10 << 20)
+    monkeypatch.setattr(fsutil, "MAX_RECORD_BYTES", 10 << 20)
     path.write_text(json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
     assert read_listing(project_io.load(root)) == (made, [])
     path.write_text(text[:len(text) // 2], encoding="utf-8")

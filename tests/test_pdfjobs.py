@@ -15,7 +15,7 @@ import polib
 import pytest
 
 from tests.conftest import ROOT, use_templates
-from workflow import build, runstate
+from workflow import build, fsutil, runstate
 from workflow.pdf import jobs as pdfjobs
 from workflow import project as project_io
 
@@ -298,7 +298,8 @@ def test_a_manifest_larger_than_a_record_may_be_is_still_read(tmp_path, monkeypa
     may be, was taken for none, and every publish rebuilt everything.  Read a line at a time, it
     is bounded by its lines (``MAX_RECORD_BYTES`` each), not by that.  Here that bound is made
     small, and the manifest larger than it."""
-    monkeypatch.setattr(pdfjobs, "MAX_RECORD_BYTES", 4096)
+    monkeypatch.setattr(pdfjobs, "MAX_RECORD_BYTES", 4096)  # a file read whole
+    monkeypatch.setattr(fsutil, "MAX_RECORD_BYTES", 4096)  # a line of one read a line at a time
     entries = {f"km/{n:04d}.pdf": {"input": "a" * 64, "output": "b" * 64} for n in range(300)}
     text = "".join(pdfjobs.manifest_pieces(entries, editions={"format": 1}))
     assert len(text.encode("utf-8")) > 10 * 4096

@@ -49,6 +49,12 @@ MAX_CATALOG_BYTES = 1 * _MB
 #: The approvals ledger (content/approvals.tsv, about 100 bytes an approval) and each approved
 #: text (content/issued/<slug>/<lang>.v<n>.json, the size of an edition's translations).
 MAX_RECORD_BYTES = 10 * _MB
+#: A record written an entry a line and read a line at a time (:func:`record_entries`: the
+#: manifest, ``output/releases.json``, the run's record): its size bounds only how long reading
+#: it takes, each line being bounded by ``MAX_RECORD_BYTES``.  Read whole under that limit, the
+#: manifest (some 3 KB a release) was taken for none past some 3,400 releases, and the other two
+#: (some 650 bytes a release) would have been past some fifteen thousand.
+MAX_LINED_RECORD_BYTES = 1 << 30
 #: A template (HTML, CSS, SVG) of a project's own templates folder, and pyproject.toml.
 MAX_TEMPLATE_BYTES = 1 * _MB
 
@@ -705,6 +711,15 @@ def json_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, str | int | None, 
         else:
             raise ValueError("a line out of place")
     raise ValueError("cut short")
+
+
+def record_entries(path: Path) -> Iterator[tuple[str, str | int | None, str]]:
+    """:func:`json_lines` of the record at ``path``, read a line at a time under
+    ``MAX_LINED_RECORD_BYTES`` (each line under ``MAX_RECORD_BYTES``).  Raises what
+    :func:`input_lines` raises (``FileNotFoundError``, a :class:`RefusedInput`) or ValueError as
+    :func:`json_lines` does, when the entries are read."""
+    with input_lines(path, limit=MAX_LINED_RECORD_BYTES, line_limit=MAX_RECORD_BYTES) as lines:
+        yield from json_lines(lines)
 
 
 _DECODER = json.JSONDecoder()

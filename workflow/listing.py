@@ -27,10 +27,9 @@ from workflow.editions import approve_command, make_edition
 from workflow.fsutil import (
     MAX_RECORD_BYTES,
     Made,
-    input_lines,
-    json_lines,
     json_pieces,
     read_input,
+    record_entries,
 )
 from workflow.lang import locales
 from workflow.model import Finding, Release, WorkflowError
@@ -45,10 +44,6 @@ log = logging.getLogger(__name__)
 
 #: What the indexes list, kept so that a release that cannot be read this time stays listed.
 INDEX_FILE = "releases.json"
-#: It is read a line at a time (a release a line): its size bounds only how long reading it takes.
-#: Some 650 bytes a release; under the 10 MB of the other records, a listing past some fifteen
-#: thousand releases would have been taken for none (each line is still bounded by those 10 MB).
-MAX_LISTING_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -125,13 +120,14 @@ class Listing:
         yield "\n"
 
     @classmethod
-    def read(cls, lines: Iterable[bytes]) -> Listing:
-        """The listing :meth:`json_pieces` wrote, read a line at a time, its releases into a
-        ``Spool``.  Raises ValueError (or RecursionError) as :meth:`from_json` does, and for a
-        listing written otherwise (an older one, indented: :meth:`from_json` reads it)."""
+    def read(cls, entries: Iterable[tuple[str, str | int | None, str]]) -> Listing:
+        """The listing :meth:`json_pieces` wrote, from its entries (``fsutil.record_entries``: read
+        a line at a time), its releases into a ``Spool``.  Raises ValueError (or RecursionError) as
+        :meth:`from_json` does, and for a listing written otherwise (an older one, indented:
+        :meth:`from_json` reads it)."""
         releases: Spool[Listed] = Spool()
         taken = False
-        for name, position, value in json_lines(lines):
+        for name, position, value in entries:
             if name != "releases":
                 raise ValueError(f"unknown key {name!r}")
             taken = True
@@ -217,11 +213,10 @@ def read_listing(project: Project) -> tuple[Listing, list[Finding]]:
     path = project.output / INDEX_FILE
     shown = project.relative(path)
     try:
-        with input_lines(path, limit=MAX_LISTING_BYTES, line_limit=MAX_RECORD_BYTES) as lines:
-            try:
-                return Listing.read(lines), []
-            except (ValueError, RecursionError):
-                pass  # not written a release a line (an older listing, or damaged): read whole, below
+        try:
+            return Listing.read(record_entries(path)), []
+        except (ValueError, RecursionError):
+            pass  # not written a release a line (an older listing, or damaged): read whole, below
         return Listing.from_json(read_input(path, limit=MAX_RECORD_BYTES).decode("utf-8")), []
     except FileNotFoundError:
         return Listing(), []  # the first publish

@@ -35,10 +35,6 @@ _LIBRARIES = ("weasyprint", "markdown", "babel", "jinja2", "nh3", "khmercut", "p
 #: 4: the record an entry a line; 3: the inputs digested in the order walked; 2: the outputs as
 #: one digest, the record indented
 _FORMAT = 4
-#: The record is read a line at a time (an outcome a line): its size bounds only how long reading
-#: it takes.  Some 650 bytes a release; under the 10 MB of the other records, every publish past
-#: some fifteen thousand releases would have taken it for none, and none would have been a no-op.
-MAX_RECORD_FILE_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -236,10 +232,10 @@ def said(output: Path, last: LastRun) -> Iterator[tuple[str, object]]:
 
 
 def _entries(output: Path) -> Iterator[tuple[str, str | int | None, str]]:
-    from workflow.fsutil import MAX_RECORD_BYTES, input_lines, json_lines
+    """The record's entries, read a line at a time (``fsutil.record_entries``)."""
+    from workflow.fsutil import record_entries
 
-    with input_lines(output / RECORD, limit=MAX_RECORD_FILE_BYTES, line_limit=MAX_RECORD_BYTES) as lines:
-        yield from json_lines(lines)
+    return record_entries(output / RECORD)
 
 
 def unchanged(last: LastRun | None, inputs_sha: str, output: Path) -> bool:

@@ -29,13 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import libraries
-from workflow.fsutil import (
-    MAX_RECORD_BYTES,
-    input_lines,
-    json_lines,
-    json_pieces,
-    read_input,
-)
+from workflow.fsutil import MAX_RECORD_BYTES, json_pieces, read_input, record_entries
 from workflow.model import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -91,12 +85,6 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-#: The manifest is read a line at a time (an entry a line, into shelves): its size bounds only how
-#: long reading it takes.  It is some 3 KB a release (12 MB at four thousand); under the 10 MB of
-#: the other records, every publish past some 3,400 releases took it for none and rebuilt everything.
-MAX_MANIFEST_BYTES = 1 << 30
-
-
 def _read_file(output: Path) -> bytes:
     try:
         return read_input(output / MANIFEST, limit=MAX_RECORD_BYTES)
@@ -123,9 +111,8 @@ def read_sections(output: Path, *names: str) -> tuple[MutableMapping[str, object
 
     sections = {name: Shelf() for name in names}
     try:
-        with input_lines(output / MANIFEST, limit=MAX_MANIFEST_BYTES, line_limit=MAX_RECORD_BYTES) as lines:
-            if _read_lines(lines, sections):
-                return tuple(sections.values())
+        if _read_lines(record_entries(output / MANIFEST), sections):
+            return tuple(sections.values())
     except (ValueError, TypeError):  # not an entry a line (TypeError: a section named by a list, say)
         pass
     except (OSError, WorkflowError):  # none, or not a file this tool wrote
@@ -138,11 +125,12 @@ def read_sections(output: Path, *names: str) -> tuple[MutableMapping[str, object
     return tuple(Shelf(section if isinstance(section := whole.get(name), dict) else {}) for name in names)
 
 
-def _read_lines(lines: Iterator[bytes], sections: Mapping[str, MutableMapping[str, object]]) -> bool:
-    """Fill ``sections`` from a manifest written an entry a line (``fsutil.json_lines``); False for
-    anything else (JSON written otherwise, or no JSON at all: what was read may be partial)."""
+def _read_lines(entries: Iterator[tuple[str, str | int | None, str]],
+                sections: Mapping[str, MutableMapping[str, object]]) -> bool:
+    """Fill ``sections`` from a manifest's entries (``fsutil.record_entries``); False for anything
+    else (JSON written otherwise, or no JSON at all: what was read may be partial)."""
     try:
-        for name, key, value in json_lines(lines):
+        for name, key, value in entries:
             section = sections.get(name)
             if section is None:
                 continue
