@@ -43,6 +43,26 @@ def test_twenty_thousand_distinct_findings_are_all_kept_in_order():
     assert [f.line for f in report.findings] == list(range(1, 20_001))
 
 
+def test_findings_past_a_few_hundred_wait_on_disk_and_are_still_said_once(monkeypatch):
+    """An archive's run can warn of thousands of drafts: past ``shelf.RESIDENT`` the findings, and
+    the set that says each once, are on disk; they come back in order, a finding met again is
+    still not kept twice, and an error among those on disk still fails the run."""
+    from workflow import shelf
+
+    monkeypatch.setattr(shelf, "RESIDENT", 4)
+    report = Report()
+    recording = Recording(report)
+    for line in range(1, 11):
+        report.warn("locale/fr/LC_MESSAGES/x.po", line, "2 segment(s) fuzzy")
+    recording.warn("locale/fr/LC_MESSAGES/x.po", 9, "2 segment(s) fuzzy")  # on disk already: not kept again
+    assert report.ok
+    recording.error("locale/fr/LC_MESSAGES/x.po", 11, "an unsafe translation")
+    assert "on disk" in repr(report.findings) and len(report.findings) == 11
+    assert [f.line for f in report.findings] == list(range(1, 12)) and report.findings[-1].severity == "error"
+    assert [f.line for f in recording.recorded] == [9, 11]
+    assert not report.ok
+
+
 def test_each_editions_record_is_one_value_kept_off_the_heap_past_a_few_hundred(monkeypatch):
     """What became of each edition is one record (``Report.done``), read through ``outcomes``,
     ``titles``, ``stages`` and ``editions``; past ``shelf.RESIDENT`` editions the records wait on

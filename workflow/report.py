@@ -57,7 +57,7 @@ def _records() -> MutableMapping:
     return Shelf()
 
 
-def _spool() -> Spool[str]:
+def _spool() -> Spool:
     from workflow.shelf import Spool
 
     return Spool()
@@ -93,7 +93,9 @@ class Report:
     Each finding is kept and logged once, however many passes meet it.
     """
 
-    findings: list[Finding] = field(default_factory=list)
+    #: Every finding, in the order said: past a few hundred on disk (``workflow.shelf.Spool``): a
+    #: run over an archive can warn of thousands of drafts, some 300 bytes each as objects.
+    findings: Spool[Finding] = field(default_factory=_spool)
     #: Every file written (or removed), in order: a few a release, past a few hundred on disk
     #: (``workflow.shelf.Spool``); ``append`` adds one.
     written: Spool[str] = field(default_factory=_spool)
@@ -107,9 +109,10 @@ class Report:
     hints: list[str] = field(default_factory=list)  #: said once, at the end
     typeset: int = 0  #: PDFs typeset this run
     unchanged: int = 0  #: PDFs already up to date, not typeset
-    #: ``findings`` as a set: a run with tens of thousands of findings (a catalog of 20,000 entries,
-    #: each wrong) must not compare each new one with every earlier one.
-    said: set[Finding] = field(default_factory=set, repr=False, compare=False)
+    #: ``findings`` as a set (a finding → True; past a few hundred on disk, as they are): a run with
+    #: tens of thousands of findings (a catalog of 20,000 entries, each wrong) must not compare
+    #: each new one with every earlier one.
+    said: MutableMapping[Finding, bool] = field(default_factory=_records, repr=False, compare=False)
 
     @property
     def outcomes(self) -> Mapping[Key, Outcome]:
@@ -142,7 +145,7 @@ class Report:
     def _add(self, finding: Finding) -> None:
         if finding in self.said:
             return
-        self.said.add(finding)
+        self.said[finding] = True
         self.findings.append(finding)
         (log.error if finding.severity == "error" else log.warning)("%s", finding)
 
