@@ -217,3 +217,28 @@ def test_every_error_of_the_project_is_a_workflow_error_said_one_way():
 def test_a_typeset_error_without_a_file_is_its_message_alone():
     error = TypesetError("the font 'Noto Sans Khmer' (bold) is not installed")
     assert (error.path, error.line, str(error)) == ("", None, "the font 'Noto Sans Khmer' (bold) is not installed")
+
+
+def test_the_summary_lists_every_edition_by_release_then_language_and_counts_the_findings(monkeypatch, caplog):
+    """The table is sorted by release, then language, whatever order the editions were done in and
+    wherever their records are (past ``shelf.RESIDENT`` on disk); the last line counts the findings."""
+    import logging
+    import time
+
+    from workflow import cli, shelf
+    from workflow.report import Outcome, Report
+
+    monkeypatch.setattr(shelf, "RESIDENT", 3)
+    report = Report()
+    for slug in ("2024-03-02-b", "2024-01-09-a", "2024-03-02-a-b"):
+        for lang in ("km", "fr", "en"):
+            report.outcome((slug, lang), Outcome(lang == "km", True, True, "1 segment(s) fuzzy" if lang == "km" else ""))
+    report.warn("locale/km/LC_MESSAGES/2024-01-09-a.po", None, "1 segment(s) fuzzy")
+    report.error("content/2024-03-02-b.md", 4, "a broken link")
+    with caplog.at_level(logging.INFO, logger="workflow"):
+        cli._summary(report, time.perf_counter())
+    rows = [r.getMessage().split()[:3] for r in caplog.records if r.getMessage().startswith("2024")]
+    assert [row[:2] for row in rows] == [[slug, lang] for slug in ("2024-01-09-a", "2024-03-02-a-b", "2024-03-02-b")
+                                         for lang in ("en", "fr", "km")]
+    assert [row[2] for row in rows if row[1] == "km"] == ["draft"] * 3
+    assert "0 file(s) written, 1 warning(s), 1 error(s)" in caplog.text
