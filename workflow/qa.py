@@ -197,7 +197,7 @@ def _checked_catalogs(ws: Workspace, lang: str | None = None) -> Iterator[tuple[
     (a release's, and the templates'), in order, of ``lang`` only if given, without reading them
     (most are on disk: ``workflow.shelf``)."""
     # One language's domains sorted at a time, not every catalog's key: past a few hundred the
-    # keys are on disk too, and a list of them all held 2 MB at the end of a run of 4,000 releases.
+    # keys are on disk too, and a list of them all was 12,000 keys unpickled at 4,000 releases.
     for clang in [lang] if lang is not None else sorted({clang for clang, _domain in ws.catalogs}):
         for domain in sorted(domain for of, domain in ws.catalogs if of == clang):
             # Each release read when its catalogs' turn comes: held in a dict, every release would
