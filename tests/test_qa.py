@@ -137,6 +137,7 @@ def conflicted(tmp_path) -> Path:
 def test_conflicts_across_releases_give_the_same_findings(conflicted, monkeypatch, resident):
     if resident is not None:
         monkeypatch.setattr(shelf, "RESIDENT", resident)
+        monkeypatch.setattr(qa, "TALLY_RESIDENT", resident)  # the tally's record of each source too
     ws = load_workspace(project_io.load(conflicted), Report())
     found = qa.consistency(ws)
     assert found == _kept_every_entry(ws)
@@ -174,3 +175,20 @@ def test_the_tally_keeps_a_few_bytes_a_source_and_nothing_of_each_entry():
     for n in range(1000):
         tally.add(f"source {n}", f"traduction {n}")
     assert len(tally._first) == 1001 and tally.disagreeing() == {checks.source_key(long)}
+
+
+def test_the_tally_on_disk_finds_what_the_tally_in_memory_finds():
+    """Given a shelf, the tally keeps only the first few sources in memory, and finds the same
+    sources translated two ways as a dict does, whatever their order."""
+    sources = [(f"source {n}", f"traduction {n}") for n in range(600)]
+    sources += [(f"source {n}", f"autre traduction {n}") for n in range(0, 600, 7)]
+    sources += [(f"source {n}", f"  traduction {n}\u200b") for n in range(1, 600, 5)]  # the same, spaced
+    sources += [("", "vide"), ("source 3", "")]  # an empty side is not compared
+    in_memory, on_disk = checks.ConsistencyTally(), shelf.Shelf(resident=50)
+    tally = checks.ConsistencyTally(on_disk)
+    for msgid, msgstr in sources:
+        in_memory.add(msgid, msgstr)
+        tally.add(msgid, msgstr)
+    expected = {checks.source_key(f"source {n}") for n in range(0, 600, 7)}
+    assert in_memory.disagreeing() == tally.disagreeing() == expected
+    assert len(on_disk) == 600 and len(on_disk._held) == 50  # the other 550 are not in memory

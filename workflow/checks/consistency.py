@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 
 from workflow.checks.base import Problem, Severity, check, excerpt
 
@@ -53,7 +53,9 @@ _SEVERAL = -1
 class Tally:
     """The first pass of the check across many catalogs: for each distinct source text, only
     whether it has been translated two ways, in two digests, never the texts, nor anything of
-    each entry (so the memory grows with the distinct sources only, about 120 bytes each).
+    each entry.  Kept in ``firsts`` (a dict unless given: about 120 bytes a distinct source,
+    which grows with an archive; a publish gives a ``workflow.shelf.Shelf``, past a few thousand
+    on disk).
 
     >>> tally = Tally()
     >>> for msgid, msgstr in [("Minister", "ministre"), ("Minister", " ministre"), ("Prime", "premier"),
@@ -65,9 +67,9 @@ class Tally:
 
     __slots__ = ("_first",)
 
-    def __init__(self) -> None:
+    def __init__(self, firsts: MutableMapping[int, int] | None = None) -> None:
         #: source key → the digest of its first translation, or ``_SEVERAL``
-        self._first: dict[int, int] = {}
+        self._first: MutableMapping[int, int] = {} if firsts is None else firsts
 
     def add(self, msgid: str, msgstr: str) -> None:
         """One entry, as :func:`check_consistency` takes it (an empty side is not compared)."""
