@@ -29,6 +29,7 @@ from pathlib import Path
 from workflow import build, project as project_io
 from workflow.lifecycle import Stage
 from workflow.model import WorkflowError
+from workflow.report import in_order
 
 log = logging.getLogger("workflow")
 
@@ -87,12 +88,9 @@ def _summary(report: build.Report, started: float) -> None:
         states = max(len(outcome.state) for outcome in outcomes.values())
         log.info("")
         log.info("%-*s  %-4s  %-*s  %s", width, "release", "lang", states, "state", "why")
-        langs = sorted({lang for _slug, lang in outcomes})
-        for slug in sorted({slug for slug, _lang in outcomes}):
-            for lang in langs:
-                outcome = outcomes.get((slug, lang))
-                if outcome is not None:
-                    log.info("%-*s  %-4s  %-*s  %s", width, slug, lang, states, outcome.state, outcome.why)
+        for slug, lang in in_order(outcomes):
+            outcome = outcomes[slug, lang]
+            log.info("%-*s  %-4s  %-*s  %s", width, slug, lang, states, outcome.state, outcome.why)
     for hint in report.hints:
         log.info("hint: %s", hint)
     if args_command_typesets(report):

@@ -24,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -632,11 +632,15 @@ class Made(Sequence):
     (3, {'n': 3}, [{'n': 1}, {'n': 2}])
     """
 
-    def __init__(self, items: Sequence, make: Callable[[object], object]):
+    def __init__(self, items: Sequence | Collection, make: Callable[[object], object]):
         self.items, self.make = items, make
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def __iter__(self) -> Iterator:
+        """Each item made in turn: ``items`` need only be a collection (``report.InOrder``)."""
+        return map(self.make, self.items)
 
     def __getitem__(self, at):
         if isinstance(at, slice):

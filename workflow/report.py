@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Collection, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -84,6 +84,42 @@ class _Field(Mapping[Key, V]):
 
     def __len__(self) -> int:
         return len(self.done) if self.always else sum(1 for _key in self)
+
+    def __contains__(self, key: object) -> bool:
+        if self.always:
+            return key in self.done  # its record is not read
+        return super().__contains__(key)
+
+
+def in_order(records: Mapping[Key, object]) -> Iterator[Key]:
+    """The keys of ``records`` as ``sorted`` gives them, without a list of them all (on disk past a
+    few hundred: ``workflow.shelf``): the releases' names sorted, then each one's languages.
+
+    >>> list(in_order({("b", "fr"): 1, ("a", "km"): 2, ("b", "en"): 3}))
+    [('a', 'km'), ('b', 'en'), ('b', 'fr')]
+    """
+    langs = sorted({lang for _slug, lang in records})
+    for slug in sorted({slug for slug, _lang in records}):
+        for lang in langs:
+            if (slug, lang) in records:
+                yield slug, lang
+
+
+class InOrder(Collection[Key]):
+    """:func:`in_order` as a collection, read as often as asked: what the run's record writes of
+    every edition (``fsutil.Made``), a record at a time."""
+
+    def __init__(self, records: Mapping[Key, object]):
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[Key]:
+        return in_order(self.records)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.records
 
 
 @dataclass

@@ -20,7 +20,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Container, Iterator, Mapping, MutableMapping
+from collections.abc import Container, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -243,17 +243,20 @@ def unchanged(last: LastRun | None, inputs_sha: str, output: Path) -> bool:
     return last is not None and last.inputs == inputs_sha and outputs(output) == last.outputs
 
 
-def pieces(inputs_sha: str, output: Path, findings: list, outcomes: Mapping[tuple[str, str], object],
+def pieces(inputs_sha: str, output: Path, findings: Sequence, outcomes: Mapping[tuple[str, str], object],
            hints: list[str], pdfs: int) -> Iterator[str]:
     """The record of a run that just ended (``output`` as it left it), piece by piece: each
     edition's outcome is read (``Report.outcomes``: on disk past a few hundred) as it is written."""
     from workflow.fsutil import Made, json_pieces
+    from workflow.report import InOrder
 
     def outcome(key: tuple[str, str]) -> dict:
         return {"slug": key[0], "lang": key[1], **asdict(outcomes[key])}
 
+    # Each finding and each outcome made as it is written: a list of them all, then a sorted list
+    # of every edition's key, were what a run of thousands of releases grew by at its very end.
     data = {"format": _FORMAT, "inputs": inputs_sha, "outputs": outputs(output),
-            "findings": [asdict(f) for f in findings], "outcomes": Made(sorted(outcomes), outcome),
+            "findings": Made(findings, asdict), "outcomes": Made(InOrder(outcomes), outcome),
             "hints": list(hints), "pdfs": pdfs}
     yield from json_pieces(data, levels=2, inline=True)  # an outcome a line: ``read`` and ``said`` read them so
     yield "\n"
