@@ -58,6 +58,7 @@ def test_findings_past_a_few_hundred_wait_on_disk_and_are_still_said_once(monkey
     assert report.ok
     recording.error("locale/fr/LC_MESSAGES/x.po", 11, "an unsafe translation")
     assert "on disk" in repr(report.findings) and len(report.findings) == 11
+    assert repr(report.said) == "Shelf(4 in memory, 7 on disk)"  # the set that says each once too
     assert [f.line for f in report.findings] == list(range(1, 12)) and report.findings[-1].severity == "error"
     assert [f.line for f in recording.recorded] == [9, 11]
     assert not report.ok

@@ -145,10 +145,11 @@ class Report:
     hints: list[str] = field(default_factory=list)  #: said once, at the end
     typeset: int = 0  #: PDFs typeset this run
     unchanged: int = 0  #: PDFs already up to date, not typeset
-    #: ``findings`` as a set (a finding → True; past a few hundred on disk, as they are): a run with
-    #: tens of thousands of findings (a catalog of 20,000 entries, each wrong) must not compare
-    #: each new one with every earlier one.
-    said: MutableMapping[Finding, bool] = field(default_factory=_records, repr=False, compare=False)
+    #: ``findings`` as a set (a finding's fields → True; past a few hundred on disk, as they are): a
+    #: run with tens of thousands of findings (a catalog of 20,000 entries, each wrong) must not
+    #: compare each new one with every earlier one.  Keyed by a tuple, not the ``Finding``: a shelf
+    #: writes only keys of strings, numbers and tuples of those to disk.
+    said: MutableMapping[tuple, bool] = field(default_factory=_records, repr=False, compare=False)
 
     @property
     def outcomes(self) -> Mapping[Key, Outcome]:
@@ -179,9 +180,10 @@ class Report:
         self.done[key] = Done(outcome) if before is None else dataclasses.replace(before, outcome=outcome)
 
     def _add(self, finding: Finding) -> None:
-        if finding in self.said:
+        key = (finding.path, finding.line, finding.message, finding.severity)
+        if key in self.said:
             return
-        self.said[finding] = True
+        self.said[key] = True
         self.findings.append(finding)
         (log.error if finding.severity == "error" else log.warning)("%s", finding)
 

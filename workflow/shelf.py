@@ -139,11 +139,15 @@ def _the_store() -> _Store:
 
 
 def _written(key: object) -> str:
-    """A key as the store finds it: ``repr`` of a string, a number, or a tuple of those (each
-    written one way only); TypeError for any other key, whose value then stays in memory."""
-    if type(key) in (str, int) or (type(key) is tuple and all(type(part) in (str, int) for part in key)):
+    """A key as the store finds it: ``repr`` of a string, a number, or a tuple of those and None
+    (each written one way only); TypeError for any other key, whose value then stays in memory."""
+    if type(key) in (str, int) or (type(key) is tuple and all(type(part) in _PARTS for part in key)):
         return repr(key)
     raise TypeError(f"a key of type {type(key).__name__} is not stored on disk")
+
+
+#: What a tuple written as a key may hold (``_written``): a finding's line may be None.
+_PARTS = (str, int, type(None))
 
 
 class Shelf(MutableMapping[K, V], Generic[K, V]):
