@@ -95,7 +95,7 @@ def mark_text(text: str, *, breaks_between: bool = True) -> str:
     return "".join(pieces)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=khmer.KHMER_MEMO)
 def _word(word: str) -> str:
     """One word, in a span when the browser could break inside it (more than one cluster).
     Remembered: a ministry's pages say the same words again and again (their clusters are
