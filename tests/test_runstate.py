@@ -187,3 +187,28 @@ def test_an_edit_saved_while_a_publish_runs_is_read_by_the_next_one(project_copy
     report = publish(project_copy)  # a full run: it reads the save
     assert f"output/en/{BELGIUM}.html" in report.written
     assert "jointly" in (project_copy / "output/en" / f"{BELGIUM}.html").read_text(encoding="utf-8")
+
+
+def test_the_record_lists_every_outcome_sorted_and_every_finding_in_order_past_the_shelf(tmp_path, monkeypatch):
+    """The run's record is written a piece at a time from what waits on disk (``shelf.RESIDENT``
+    made small here): the outcomes sorted by release, then language, whatever order the editions
+    ended in; the findings in the order said."""
+    import json
+
+    from workflow import shelf
+    from workflow.fsutil import json_lines
+    from workflow.report import Outcome, Report
+
+    monkeypatch.setattr(shelf, "RESIDENT", 3)
+    report = Report()
+    keys = [(f"2024-01-{n:02d}-r", lang) for n in (9, 2, 7, 1, 5) for lang in ("km", "en", "fr")]
+    for slug, lang in keys:
+        report.outcome((slug, lang), Outcome(False, True, True, stage="final"))
+    for line in range(8, 0, -1):
+        report.warn("locale/fr/LC_MESSAGES/x.po", line, "fuzzy")
+    text = "".join(runstate.pieces("sha", tmp_path, report.findings, report.outcomes, [], 15))
+    read = [(name, json.loads(value)) for name, key, value in json_lines(text.encode().splitlines(True))
+            if isinstance(key, int)]
+    outcomes = [(item["slug"], item["lang"]) for name, item in read if name == "outcomes"]
+    assert outcomes == sorted(keys)
+    assert [item["line"] for name, item in read if name == "findings"] == list(range(8, 0, -1))
