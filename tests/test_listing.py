@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow import build, fsutil, listing, runstate
+from workflow import build, fsutil, listing, runstate, shelf
 from workflow import project as project_io
 from workflow.lang import locales
 from workflow.listing import INDEX_FILE, Listed, ListedVersion, Listing, read_listing
@@ -121,11 +121,16 @@ def _listed_on(page: Path) -> list[str]:
     return re.findall(r'</time>\n<a href="[^"]*/([^/"]+)\.html"', page.read_text(encoding="utf-8"))
 
 
-def test_an_index_lists_its_releases_a_page_at_a_time_and_every_page_leads_to_the_others(tmp_path, monkeypatch):
+@pytest.mark.parametrize("resident", [None, 0], ids=["in memory", "on disk"])
+def test_an_index_lists_its_releases_a_page_at_a_time_and_every_page_leads_to_the_others(tmp_path, monkeypatch,
+                                                                                         resident):
     """At ``PER_PAGE`` releases a page, newest first: every release listed once, in order, on
     ``<lang>/index.html`` then ``<lang>/page/<n>.html``, each page linking to all of them (and to
-    the one before and after); pages no longer needed are taken down."""
+    the one before and after); pages no longer needed are taken down.  The same when the order
+    of the releases is kept on disk (``shelf.Ranked``, as past a few hundred releases)."""
     root = copy_project(tmp_path)
+    if resident is not None:
+        monkeypatch.setattr(shelf, "RESIDENT", resident)
     monkeypatch.setattr(listing, "PER_PAGE", 1)
     assert build.publish(project_io.load(root), jobs=1).ok
     output = root / "output"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import functools
+import itertools
 import json
 import logging
 import os
@@ -36,7 +37,7 @@ from workflow.model import Finding, Release, WorkflowError
 from workflow.project import Project
 from workflow.render import Renderer
 from workflow.report import Report
-from workflow.shelf import Shelf, Spool
+from workflow.shelf import Ranked, Shelf, Spool
 from workflow.workspace import Workspace, doubtful, remove, save, save_streamed
 
 log = logging.getLogger(__name__)
@@ -234,20 +235,10 @@ def read_listing(project: Project) -> tuple[Listing, list[Finding]]:
                                "this run are left out of the indexes until they are (it is written again now)")]
 
 
-@dataclass(frozen=True, slots=True)
-class _Order:
-    """Where a listed release stands among the others: its date and slug (newest first), where it
-    is in the spool of them, and the languages it is listed in."""
-
-    date: _dt.date
-    slug: str
-    at: int
-    langs: tuple[str, ...]
-
-
-def _listed(ws: Workspace, report: Report, previous: Listing) -> tuple[Spool[Listed], list[_Order]]:
+def _listed(ws: Workspace, report: Report, previous: Listing) -> tuple[Spool[Listed], Ranked]:
     """Every release the indexes list (slug, date and title of each published edition), in a spool
-    (some 1 KB a release as objects: on disk past a few hundred), and their places newest first."""
+    (some 1 KB a release as objects: on disk past a few hundred), and their places newest first,
+    each with the languages it is listed in (``shelf.Ranked``: on disk past a few hundred too)."""
     project = ws.project
 
     def published(slug: str, lang: str) -> bool:
@@ -260,10 +251,11 @@ def _listed(ws: Workspace, report: Report, previous: Listing) -> tuple[Spool[Lis
         return (project.output / lang / f"{slug}.html").exists() and lang in previous.titles(slug)
 
     listed: Spool[Listed] = Spool()
-    order: list[_Order] = []
+    # Newest first; should a slug be listed twice, in the order found.
+    order = Ranked()
 
     def add(item: Listed) -> None:
-        order.append(_Order(item.date, item.slug, len(listed), tuple(item.titles)))
+        order.add(item.date.toordinal(), item.slug, len(listed), item.titles)
         listed.append(item)
 
     for rel in ws.releases:
@@ -285,8 +277,6 @@ def _listed(ws: Workspace, report: Report, previous: Listing) -> tuple[Spool[Lis
         if titles:
             # When its source is gone, its issued versions are still what is published.
             add(Listed(slug, item.date, titles, _versions(ws, slug, item.versions or {}) if slug in gone else None))
-    # Newest first; should a slug be listed twice, in the order found.
-    order.sort(key=lambda place: (place.date, place.slug, -place.at), reverse=True)
     return listed, order
 
 
@@ -345,15 +335,16 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
     default = "en" if "en" in project.languages else project.languages[0]
     for lang in project.languages + ("",):
         page_lang = lang or default
-        shown = [place.at for place in order if page_lang in place.langs]
+        shown = order.of(page_lang)
         count = max(1, -(-len(shown) // PER_PAGE))
+        places = iter(shown)  # read in order as the pages are made, fifty at a time
         for number in range(1, (count if lang else 1) + 1):
             name = page_name(lang, number) if lang else "index.html"
             root = "../" * name.count("/")
             items = [{"slug": item.slug, "title": item.titles[page_lang],
                       "date": locales.long_date(item.date, page_lang), "date_iso": item.date.isoformat(),
                       "editions": [link for link in renderer.links(item.slug) if link.lang in item.titles]}
-                     for item in (listed[at] for at in shown[(number - 1) * PER_PAGE:number * PER_PAGE])]
+                     for item in (listed[at] for at in itertools.islice(places, PER_PAGE))]
             pages = [{"number": locales.localize_digits(str(other), page_lang), "current": other == number,
                       "href": root + page_name(page_lang, other)} for other in range(1, count + 1)] if count > 1 else []
             key = buildcache._sha(run_key, page_lang, root, items, pages) if cache is not None else ""
@@ -366,7 +357,7 @@ def write_indexes(ws: Workspace, renderer: Renderer, report: Report, previous: L
         if lang:  # the pages of releases no longer so many
             remove(project, report, _pages_beyond(project.output / lang / PAGES_FOLDER, count))
     save_streamed(project, report, project.output / INDEX_FILE,
-                  Listing(Made([place.at for place in order], listed.__getitem__)).json_pieces())
+                  Listing(Made(order.of(), listed.__getitem__)).json_pieces())
 
 
 def _pages_beyond(folder: Path, count: int) -> list[Path]:

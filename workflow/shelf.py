@@ -38,6 +38,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import (
     Callable,
+    Collection,
     ItemsView,
     Iterable,
     Iterator,
@@ -93,6 +94,10 @@ class _Store:
                         "msgstr BLOB NOT NULL, origin BLOB NOT NULL, doubtful INTEGER NOT NULL, "
                         "seq INTEGER NOT NULL, PRIMARY KEY (memory, msgid))")
         self.db.execute("CREATE INDEX tm_size ON tm (memory, size, seq)")
+        # ``Ranked``: places ranked by a day and a name, the latest first (``back``: the place
+        # negated, so that one descending order of the key is the whole order).
+        self.db.execute("CREATE TABLE ranked (ranking INTEGER NOT NULL, day INTEGER NOT NULL, name BLOB NOT NULL, "
+                        "back INTEGER NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (ranking, day, name, back))")
         # One transaction, never committed: nothing here outlives the process, and a transaction
         # of its own took some 40 % of each statement's time.
         self.db.execute("BEGIN")
@@ -116,6 +121,7 @@ class _Store:
                 number = self.forgotten.pop()
                 self.cursor.execute("DELETE FROM kv WHERE shelf = ?", (number,))
                 self.cursor.execute("DELETE FROM tm WHERE memory = ?", (number,))
+                self.cursor.execute("DELETE FROM ranked WHERE ranking = ?", (number,))
             return self.cursor.execute(sql, params).rowcount
 
     def forget(self, shelf: int) -> None:
@@ -391,6 +397,100 @@ def _bytes(text: str) -> bytes:
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogatepass")
+
+
+class Ranked:
+    """Places (numbers: where each item is in a ``Spool``) ranked by a day and a name, the latest
+    day first, then the name last in order first, then the place first stored; each with the tags
+    it is listed under.  Read back in that order (:meth:`of`: those of one tag, or all).
+
+    What the indexes list, newest first: a list of every release's place, sorted in memory, grew
+    with the archive (some 250 bytes a release).  Past ``resident`` places the rows are in the
+    process's store (``_Store``), where SQLite keeps them in that order and they are read a page
+    at a time; below it, nothing is written.  Only the number of places of each tag is held."""
+
+    def __init__(self, *, resident: int | None = None):
+        self.resident = RESIDENT if resident is None else resident
+        self._held: list[tuple[int, str, int, tuple[str, ...]]] = []
+        self._ranked = True  #: ``_held`` is in order
+        self._counts: dict[str | None, int] = {None: 0}
+        self._disk: _Store | None = None
+        self._number = 0
+
+    def add(self, day: int, name: str, place: int, tags: Iterable[str]) -> None:
+        tags = tuple(tags)
+        for tag in (None, *tags):
+            self._counts[tag] = self._counts.get(tag, 0) + 1
+        if self._disk is None and len(self._held) < self.resident:
+            self._held.append((day, name, place, tags))
+            self._ranked = False
+            return
+        if self._disk is None:  # the first past ``resident``: those held go to disk with it
+            self._disk = _the_store()
+            self._number = next(self._disk.numbers)
+            weakref.finalize(self, self._disk.forget, self._number)
+            held, self._held = self._held, []
+            for row in held:
+                self._write(*row)
+        self._write(day, name, place, tags)
+
+    def _write(self, day: int, name: str, place: int, tags: tuple[str, ...]) -> None:
+        self._disk.change("INSERT INTO ranked VALUES (?, ?, ?, ?, ?)",
+                          (self._number, day, _bytes(name), -place, _tagged(tags)))
+
+    def of(self, tag: str | None = None) -> Collection[int]:
+        """The places of ``tag`` (None: every place), in order: counted without reading them, and
+        read again each time they are gone through."""
+        return _RankedPlaces(self, tag)
+
+    def _places(self, tag: str | None) -> Iterator[int]:
+        if self._disk is None:
+            if not self._ranked:
+                self._held.sort(key=lambda row: (row[0], row[1], -row[2]), reverse=True)
+                self._ranked = True
+            return (place for _day, _name, place, tags in self._held if tag is None or tag in tags)
+        return self._read(tag)
+
+    def _read(self, tag: str | None) -> Iterator[int]:
+        """From the store, a page of rows at a time, each page after the last row of the one before."""
+        only = "" if tag is None else " AND instr(tags, ?) > 0"
+        tagged = () if tag is None else (_tagged((tag,)),)
+        after = ""
+        bound: tuple = ()
+        while True:
+            rows = self._disk.all(f"SELECT day, name, back FROM ranked WHERE ranking = ?{only}{after} "
+                                  "ORDER BY day DESC, name DESC, back DESC LIMIT 256",
+                                  (self._number, *tagged, *bound))
+            if not rows:
+                return
+            for _day, _name, back in rows:
+                yield -back
+            after, bound = " AND (day, name, back) < (?, ?, ?)", rows[-1]
+
+    def __repr__(self) -> str:
+        where = f"{self._counts[None]} on disk" if self._disk else f"{len(self._held)} in memory"
+        return f"Ranked({where})"
+
+
+def _tagged(tags: tuple[str, ...]) -> str:
+    """Tags as the store keeps them, each between two separators, found with ``instr``."""
+    return "\x1f" + "\x1f".join(tags) + "\x1f"
+
+
+class _RankedPlaces(Collection[int]):
+    """:meth:`Ranked.of`: its places, counted without being read."""
+
+    def __init__(self, ranked: Ranked, tag: str | None):
+        self.ranked, self.tag = ranked, tag
+
+    def __len__(self) -> int:
+        return self.ranked._counts.get(self.tag, 0)
+
+    def __iter__(self) -> Iterator[int]:
+        return self.ranked._places(self.tag)
+
+    def __contains__(self, place: object) -> bool:
+        return any(place == mine for mine in self)
 
 
 class CatalogShelf(Shelf[Key, Catalog]):
