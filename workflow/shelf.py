@@ -22,8 +22,8 @@ cannot be pickled, or written to the store, simply stays in memory.
 
 The run's manifest entries wait in shelves too (``buildcache.Cache.new``, ``pages.PdfQueue.kept``):
 written once each, never changed in place, read back one at a time as the manifest is written; so
-do the records of every edition (``report.Report.done``), the files a run wrote (``Spool``) and
-the releases' slugs (``Releases``).
+do the records of every edition (``report.Report.done``), the files a run wrote (``Spool``), the
+releases' slugs (``Releases``), and the order in which the indexes list the releases (``Ranked``).
 """
 
 from __future__ import annotations
