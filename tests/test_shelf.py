@@ -268,7 +268,8 @@ def test_what_a_shelf_holds_does_not_grow_with_the_keys_on_disk():
     assert held < 8 * 1024, f"{held} bytes more held for 2,000 more keys on disk"
 
 
-@pytest.mark.parametrize("resident", [10_000, 0, 7], ids=["in memory", "on disk", "some held, then on disk"])
+@pytest.mark.parametrize("resident", [10_000, 0, 7, 256], ids=["in memory", "on disk", "some held, then on disk",
+                                                          "a page held, then on disk"])
 def test_ranked_places_come_back_newest_first_as_a_sort_in_memory_gives_them(resident):
     """``Ranked``: the latest day first, then the name last in order first (Khmer and accented
     names among them, as Python orders them), then the place first added; of one tag or all,
@@ -276,16 +277,18 @@ def test_ranked_places_come_back_newest_first_as_a_sort_in_memory_gives_them(res
     import random
 
     rng = random.Random(7)
-    names = ["2024-03-01-visit", "2024-03-01-visite", "ក-ការប្រជុំ", "é-accord", "a", "a\ud800b", "Z"]
-    rows = [(rng.randrange(738_000, 738_010), rng.choice(names), place,
-             tuple(sorted(rng.sample(["km", "en", "fr"], rng.randrange(0, 4)))))
-            for place in range(60)]
+    names = ["2024-03-01-visit", "2024-03-01-visite", "ក-ការប្រជុំ", "é-accord", "a", "a\ud800b", "Z", ""]
+    # 700 places on 3 days and 8 names: ties of day and name run across the pages of 256 read
+    # from disk; a release with no language, and an empty tag, are found only where they are.
+    rows = [(rng.randrange(738_000, 738_003), rng.choice(names), place,
+             tuple(sorted(rng.sample(["km", "en", "fr", ""], rng.randrange(0, 5)))))
+            for place in range(700)]
     ranked = shelf.Ranked(resident=resident)
     for row in rows:
         ranked.add(*row)
     expected = sorted(rows, key=lambda row: (row[0], row[1], -row[2]), reverse=True)
     assert list(ranked.of()) == [place for _day, _name, place, _tags in expected]
-    for tag in ("km", "en", "fr"):
+    for tag in ("km", "en", "fr", "", "e"):
         places = ranked.of(tag)
         assert list(places) == [place for _day, _name, place, tags in expected if tag in tags]
         assert len(places) == sum(tag in tags for *_rest, tags in rows) and list(places) == list(places)

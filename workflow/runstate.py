@@ -156,7 +156,7 @@ def inputs(project, fonts: dict[str, Path]) -> MutableMapping[str, bytes]:
             if "__pycache__" in Path(dirpath).parts:
                 continue
             for name in names:
-                if os.path.splitext(name)[1] in (".pyc", ".mo") or name == "__pycache__":
+                if _suffix(name) in (".pyc", ".mo") or name == "__pycache__":
                     continue
                 path = os.path.join(dirpath, name)
                 found[_key(project, path) if folder is not package else
@@ -169,6 +169,17 @@ def inputs(project, fonts: dict[str, Path]) -> MutableMapping[str, bytes]:
     found["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").encode()
     found["harfbuzz-subset"] = b"%d" % _harfbuzz_subset()
     return found
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix``, without making a ``Path``: from the last dot, unless that dot starts
+    or ends the name (``..mo`` is a ``.mo``, where ``os.path.splitext`` sees no extension).
+
+    >>> [_suffix(n) for n in ("a.mo", "..mo", ".mo", "a.", "a.b.pyc")]
+    ['.mo', '.mo', '', '', '.pyc']
+    """
+    at = name.rfind(".")
+    return name[at:] if 0 < at < len(name) - 1 else ""
 
 
 def digest(found: Mapping[str, bytes]) -> str:

@@ -473,8 +473,13 @@ class Ranked:
 
 
 def _tagged(tags: tuple[str, ...]) -> str:
-    """Tags as the store keeps them, each between two separators, found with ``instr``."""
-    return "\x1f" + "\x1f".join(tags) + "\x1f"
+    """Tags as the store keeps them, each between two separators, found with ``instr``; none is
+    one separator, where not even an empty tag is found.
+
+    >>> _tagged(("en", "fr")), _tagged(()), _tagged(("",))
+    ('\\x1fen\\x1ffr\\x1f', '\\x1f', '\\x1f\\x1f')
+    """
+    return "\x1f" + "\x1f".join(tags) + "\x1f" if tags else "\x1f"
 
 
 class _RankedPlaces(Collection[int]):
