@@ -70,8 +70,7 @@ def _sha(*parts: object) -> str:
 def _tree(folder: Path | None, skip_suffixes: tuple[str, ...] = (".pyc",)) -> list[list[str]]:
     if folder is None:
         return []
-    return [[str(path.relative_to(folder)), runstate._file_digest(path).hex()] for path in runstate._walk(folder)
-            if path.suffix not in skip_suffixes and "__pycache__" not in path.parts]
+    return [[name, runstate._file_digest(path).hex()] for name, path in runstate._files(folder, skip_suffixes)]
 
 
 def _catalog(po) -> str:

@@ -106,10 +106,8 @@ def code_digest() -> str:
 
     package = Path(__file__).resolve().parent
     total = hashlib.sha256(sys.version.encode() + b"\0")
-    for path in runstate._walk(package):
-        if path.suffix in (".pyc", ".mo") or "__pycache__" in path.parts:
-            continue
-        total.update(str(path.relative_to(package)).encode() + b"\0" + runstate._file_digest(path) + b"\0")
+    for name, path in runstate._files(package):
+        total.update(name.encode() + b"\0" + runstate._file_digest(path) + b"\0")
     for library, version in libraries.versions(_READERS).items():
         total.update(f"{library}={version}\0".encode())
     return total.hexdigest()

@@ -64,11 +64,20 @@ def _folders(folder: Path) -> Iterator[tuple[str, list[str]]]:
         yield dirpath, sorted(filenames)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every file under ``folder``, in ``_folders``' order, one at a time."""
+def _files(folder: Path, skip: tuple[str, ...] = (".pyc", ".mo")) -> Iterator[tuple[str, str]]:
+    """Every file under ``folder`` but those whose suffix is in ``skip`` and what is in a
+    ``__pycache__``, in ``_folders``' order, one at a time: its name under ``folder`` and its
+    path.  Strings, not ``Path``s: pathlib interns every part of every path it parses, and a table
+    of interned strings sized for 16,000 file names (4,000 releases) was what walking the inputs
+    left in memory, some 2 MB."""
     for dirpath, names in _folders(folder):
+        if "__pycache__" in Path(dirpath).parts:
+            continue
         for name in names:
-            yield Path(dirpath) / name
+            if _suffix(name) in skip or name == "__pycache__":
+                continue
+            path = os.path.join(dirpath, name)
+            yield os.path.relpath(path, folder), path
 
 
 #: Inputs larger than this are known by their size and time, not read (the readers refuse them).
@@ -127,7 +136,7 @@ def _harfbuzz_subset() -> bool:
 
 def _key(project, path: str) -> str:
     """``project.relative(path)``, without its path arithmetic (a third of ``inputs``' time) for
-    what ``_walk`` finds under the project's resolved root: the name under it, as it is spelt."""
+    what ``_files`` finds under the project's resolved root: the name under it, as it is spelt."""
     root = str(project.root)
     text = str(path)
     if os.sep == "/" and text.startswith(root + "/") and os.path.abspath(text) == text:
@@ -149,18 +158,8 @@ def inputs(project, fonts: dict[str, Path]) -> MutableMapping[str, bytes]:
     if project.templates is not None:
         folders.append(Path(project.templates))
     for folder in folders:
-        # Names joined as strings, not made ``Path``s: pathlib interns every part of every path it
-        # parses, and a table of interned strings sized for 16,000 file names (4,000 releases)
-        # was what this walk left in memory, some 2 MB.
-        for dirpath, names in _folders(folder):
-            if "__pycache__" in Path(dirpath).parts:
-                continue
-            for name in names:
-                if _suffix(name) in (".pyc", ".mo") or name == "__pycache__":
-                    continue
-                path = os.path.join(dirpath, name)
-                found[_key(project, path) if folder is not package else
-                      "package:" + os.path.relpath(path, folder)] = _file_digest(path)
+        for name, path in _files(folder):
+            found[_key(project, path) if folder is not package else f"package:{name}"] = _file_digest(path)
     found["pyproject.toml"] = _file_digest(project.root / "pyproject.toml")
     for name, path in sorted(fonts.items()):
         found[f"font:{name}"] = path.name.encode()
@@ -205,7 +204,7 @@ def changed_meanwhile(before: Mapping[str, bytes], after: Mapping[str, bytes], w
 
 def outputs(output: Path) -> str:
     """A digest of every file under ``output/`` (the record itself aside): its name, size and
-    modification time, read folder by folder as ``_walk`` lists them (the names of one folder at
+    modification time, read folder by folder as ``_folders`` lists them (the names of one folder at
     a time: a dict of every file held 3 MB at two thousand releases, and the record as much)."""
     digest = hashlib.sha256()
     for dirpath, names in _folders(output):
